@@ -1,0 +1,217 @@
+package dev.bulwark;
+
+import dev.bulwark.api.Env;
+import dev.bulwark.config.ListenAddress;
+import dev.bulwark.config.RuntimeConfig;
+import dev.bulwark.config.ServiceConfig;
+import dev.bulwark.config.SocketConfig;
+import dev.bulwark.dispatch.Codecs;
+import dev.bulwark.http.HttpServerVerticle;
+import dev.bulwark.http.ServiceGate;
+import dev.bulwark.observe.AdminServer;
+import dev.bulwark.observe.Metrics;
+import dev.bulwark.worker.HandlerFactory;
+import dev.bulwark.worker.HandlerLoadException;
+import dev.bulwark.worker.WorkerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * A running Bulwark runtime. {@link #start(RuntimeConfig)} is the one way to start it, used by the command line
+ * and by tests alike: it starts the admin listener (not ready), loads and compiles every handler, deploys the
+ * worker verticles, then the HTTP-server verticles, and only then reports ready.
+ */
+public final class Bulwark {
+  private static final Logger LOG = Logger.getLogger(Bulwark.class.getName());
+
+  private final Vertx vertx;
+  private final RuntimeConfig config;
+  private final Metrics metrics;
+  private final AdminServer admin;
+  private final List<HttpServerVerticle.Binding> listening = new ArrayList<>();
+  private final long startedNanos = System.nanoTime();
+
+  private Bulwark(Vertx vertx, RuntimeConfig config, Metrics metrics) {
+    this.vertx = vertx;
+    this.config = config;
+    this.metrics = metrics;
+    this.admin = new AdminServer(metrics);
+  }
+
+  /** Starts a runtime; the future fails (and everything started is closed) if any part cannot start. */
+  public static Future<Bulwark> start(RuntimeConfig config) {
+    Metrics metrics = new Metrics();
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setPreferNativeTransport(true)
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+        .build();
+    Bulwark runtime = new Bulwark(vertx, config, metrics);
+    // Completed from whichever thread finishes last, not from a context that closing Vert.x has just shut down.
+    Promise<Bulwark> result = Promise.promise();
+    runtime.boot().onComplete(ar -> {
+      if (ar.succeeded()) {
+        result.complete(runtime);
+      } else {
+        vertx.close().toCompletionStage().whenComplete((v, closeErr) -> result.fail(ar.cause()));
+      }
+    });
+    return result.future();
+  }
+
+  private Future<Void> boot() {
+    Codecs.register(vertx.eventBus());
+    LOG.info(() -> "Bulwark " + version() + " on Java " + Runtime.version() + ", transport "
+        + transportName() + ", config " + config.origin());
+    Future<?> adminStarted = config.admin().map(a -> admin.listen(vertx, a.hosts().get(0), a.port())
+        .<Object>map(s -> {
+          LOG.info(() -> "admin on " + ListenAddress.url(a.hosts().get(0), s.actualPort())
+              + " (/health/live, /health/ready, /metrics)");
+          return s;
+        })).orElse(Future.succeededFuture());
+    Map<String, ServiceGate> gates = new LinkedHashMap<>();
+    config.services().forEach(s -> gates.put(s.name(), ServiceGate.of(s)));
+    return adminStarted
+        .compose(v -> loadHandlers())
+        .compose(this::deployWorkers)
+        .compose(v -> deployHttp(gates))
+        .onSuccess(v -> {
+          admin.ready(true);
+          long ms = (System.nanoTime() - startedNanos) / 1_000_000;
+          for (HttpServerVerticle.Binding b : listening) {
+            LOG.info(() -> "listening on " + ListenAddress.url(b.host(), b.port()) + " (socket '"
+                + b.socket().name() + "')");
+          }
+          LOG.info(() -> "ready in " + ms + " ms: " + config.services().size() + " service(s), "
+              + config.services().stream().mapToInt(ServiceConfig::instances).sum() + " worker instance(s)");
+        });
+  }
+
+  /** Compiles and loads every handler on a worker thread, reporting the problems of all of them at once. */
+  private Future<Map<ServiceConfig, HandlerFactory>> loadHandlers() {
+    return vertx.executeBlocking(() -> {
+      Map<ServiceConfig, HandlerFactory> factories = new LinkedHashMap<>();
+      List<String> problems = new ArrayList<>();
+      for (ServiceConfig s : config.services()) {
+        try {
+          factories.put(s, HandlerFactory.load(s.handler()));
+        } catch (HandlerLoadException e) {
+          problems.addAll(e.problems());
+        }
+      }
+      if (!problems.isEmpty()) {
+        throw new HandlerLoadException(problems);
+      }
+      return factories;
+    }, false);
+  }
+
+  private Future<Void> deployWorkers(Map<ServiceConfig, HandlerFactory> factories) {
+    List<Future<String>> deployments = new ArrayList<>();
+    factories.forEach((service, factory) -> {
+      Env env = Env.of(service.bindings());
+      DeploymentOptions options = new DeploymentOptions()
+          .setThreadingModel(ThreadingModel.WORKER)
+          .setInstances(service.instances())
+          // A pool per service: a service whose handlers block or loop exhausts only its own threads.
+          .setWorkerPoolName("bulwark-" + service.name())
+          .setWorkerPoolSize(service.instances());
+      deployments.add(vertx.deployVerticle(() -> new WorkerVerticle(service, factory, env), options)
+          .recover(err -> Future.failedFuture(new IllegalStateException(
+              "service '" + service.name() + "' did not start: " + err.getMessage(), err))));
+    });
+    return Future.all(deployments).mapEmpty();
+  }
+
+  /**
+   * Deploys one HTTP-server verticle first, so that port 0 resolves to one real port per socket, then the other
+   * instances on those ports (Vert.x shares a listening port among the instances, one event loop each).
+   */
+  private Future<Void> deployHttp(Map<String, ServiceGate> gates) {
+    List<HttpServerVerticle.Binding> bindings = new ArrayList<>();
+    for (SocketConfig socket : config.sockets()) {
+      ListenAddress a = socket.address();
+      for (String host : a.hosts()) {
+        boolean optional = a.isLocalhost() && host.equals("::1");
+        bindings.add(new HttpServerVerticle.Binding(socket, host, a.port(), optional,
+            a.isWildcard() ? "0.0.0.0" : null));
+      }
+    }
+    int instances = config.http().eventLoopInstances() > 0 ? config.http().eventLoopInstances()
+        : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+    HttpServerVerticle first = new HttpServerVerticle(bindings, config.http(), gates, metrics);
+    return vertx.deployVerticle(first).compose(id -> {
+      listening.addAll(first.bound());
+      if (instances <= 1) {
+        return Future.succeededFuture();
+      }
+      List<HttpServerVerticle.Binding> resolved = first.bound();
+      return vertx.deployVerticle(() -> new HttpServerVerticle(resolved, config.http(), gates, metrics),
+          new DeploymentOptions().setInstances(instances - 1)).mapEmpty();
+    });
+  }
+
+  /** Stops taking requests (readiness goes down first), then closes everything. */
+  public Future<Void> close() {
+    admin.ready(false);
+    return vertx.close();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public RuntimeConfig config() {
+    return config;
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** Where the sockets listen, with actual ports, in config order. */
+  public List<InetSocketAddress> httpAddresses() {
+    return listening.stream().map(b -> new InetSocketAddress(b.host(), b.port())).toList();
+  }
+
+  /** The actual port of the named socket. */
+  public int port(String socketName) {
+    return listening.stream().filter(b -> b.socket().name().equals(socketName)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no socket '" + socketName + "'")).port();
+  }
+
+  /** The admin listener's actual port, if it is on. */
+  public Optional<Integer> adminPort() {
+    return config.admin().isPresent() ? Optional.of(admin.actualPort()) : Optional.empty();
+  }
+
+  public boolean isReady() {
+    return admin.isReady();
+  }
+
+  private String transportName() {
+    if (!vertx.isNativeTransportEnabled()) {
+      Throwable why = vertx.unavailableNativeTransportCause();
+      return "NIO" + (why == null ? "" : " (native transport unavailable: " + why.getMessage() + ")");
+    }
+    return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux") ? "epoll" : "kqueue";
+  }
+
+  public static String version() {
+    String v = Bulwark.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+}

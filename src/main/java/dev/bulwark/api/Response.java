@@ -1,0 +1,128 @@
+package dev.bulwark.api;
+
+import io.vertx.core.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * An immutable HTTP response. Build one with a factory ({@link #text}, {@link #json}, {@link #redirect},
+ * {@link #status}) and adjust it with {@code with...} methods, which return copies.
+ */
+public final class Response {
+  private static final byte[] NO_BODY = new byte[0];
+
+  private final int status;
+  private final Headers headers;
+  private final byte[] body;
+
+  private Response(int status, Headers headers, byte[] body) {
+    if (status < 100 || status > 599) {
+      throw new IllegalArgumentException("HTTP status must be 100-599, got " + status);
+    }
+    this.status = status;
+    this.headers = Objects.requireNonNull(headers, "headers");
+    this.body = body == null ? NO_BODY : body;
+  }
+
+  /** A response from its parts. The body array is owned by the response from here on. */
+  public static Response of(int status, Headers headers, byte[] body) {
+    return new Response(status, headers, body);
+  }
+
+  /** 200 with a UTF-8 text body. */
+  public static Response text(String text) {
+    return text(200, text);
+  }
+
+  public static Response text(int status, String text) {
+    return new Response(status, Headers.of("content-type", "text/plain; charset=utf-8"),
+        text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** 200 with an HTML body. */
+  public static Response html(String html) {
+    return new Response(200, Headers.of("content-type", "text/html; charset=utf-8"),
+        html.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * 200 with a JSON body: a {@link io.vertx.core.json.JsonObject}, {@link io.vertx.core.json.JsonArray}, Map, List,
+   * String, Number or Boolean.
+   */
+  public static Response json(Object value) {
+    return json(200, value);
+  }
+
+  public static Response json(int status, Object value) {
+    return new Response(status, Headers.of("content-type", "application/json"),
+        Json.encode(value).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Raw bytes with the given content type. */
+  public static Response bytes(byte[] body, String contentType) {
+    return new Response(200, Headers.of("content-type", contentType), body.clone());
+  }
+
+  /** 302 Found to {@code location}. */
+  public static Response redirect(String location) {
+    return redirect(location, 302);
+  }
+
+  /** A redirect with status 301, 302, 303, 307 or 308, like the Fetch standard's {@code Response.redirect}. */
+  public static Response redirect(String location, int status) {
+    if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
+      throw new IllegalArgumentException("redirect status must be 301, 302, 303, 307 or 308, got " + status);
+    }
+    return new Response(status, Headers.of("location", location), NO_BODY);
+  }
+
+  /** A response with this status and no body. */
+  public static Response status(int status) {
+    return new Response(status, Headers.empty(), NO_BODY);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public Headers headers() {
+    return headers;
+  }
+
+  /** A copy of the body bytes. */
+  public byte[] bodyBytes() {
+    return body.clone();
+  }
+
+  public int bodyLength() {
+    return body.length;
+  }
+
+  public String text() {
+    return new String(body, StandardCharsets.UTF_8);
+  }
+
+  public Response withStatus(int newStatus) {
+    return new Response(newStatus, headers, body);
+  }
+
+  /** A copy with this header set to exactly this value. */
+  public Response withHeader(String name, String value) {
+    return new Response(status, headers.set(name, value), body);
+  }
+
+  /** A copy with one more value for this header (e.g. a second {@code set-cookie}). */
+  public Response addHeader(String name, String value) {
+    return new Response(status, headers.with(name, value), body);
+  }
+
+  public Response withHeaders(Headers newHeaders) {
+    return new Response(status, newHeaders, body);
+  }
+
+
+  @Override
+  public String toString() {
+    return status + " (" + body.length + " bytes)";
+  }
+}

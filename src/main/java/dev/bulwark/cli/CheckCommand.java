@@ -1,0 +1,57 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.config.RuntimeConfig;
+import dev.bulwark.config.ServiceConfig;
+import dev.bulwark.worker.HandlerFactory;
+import dev.bulwark.worker.HandlerLoadException;
+import io.vertx.core.Vertx;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code check}: validates the configuration and compiles every handler without binding anything. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+    description = "Validate the configuration and compile every handler; print problems; exit non-zero on any.")
+final class CheckCommand implements Callable<Integer> {
+  @Mixin
+  ConfigOptions options;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    Vertx vertx = Vertx.vertx();
+    RuntimeConfig config;
+    try {
+      config = options.load(vertx).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return Main.report(err, e.getCause());
+    } finally {
+      vertx.close();
+    }
+    List<String> problems = new ArrayList<>();
+    for (ServiceConfig s : config.services()) {
+      try {
+        HandlerFactory.load(s.handler()).newInvoker();
+      } catch (HandlerLoadException e) {
+        problems.addAll(e.problems());
+      }
+    }
+    if (!problems.isEmpty()) {
+      return Main.report(err, new HandlerLoadException(problems));
+    }
+    out.println("OK " + config.origin() + ": " + config.services().size() + " service(s), "
+        + config.sockets().size() + " socket(s)");
+    config.sockets().forEach(s -> out.println("  socket " + s.name() + " on " + s.address() + " -> "
+        + s.routes().stream().map(r -> (r.host() == null ? "" : r.host()) + r.pathPrefix() + " => " + r.service())
+        .toList()));
+    config.services().forEach(s -> out.println("  service " + s.name() + ": " + s.handler().describe() + ", "
+        + s.instances() + " instance(s), timeout " + s.limits().timeout().toMillis() + " ms, bindings "
+        + s.bindings().keySet()));
+    return 0;
+  }
+}

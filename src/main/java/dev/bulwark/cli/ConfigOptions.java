@@ -1,0 +1,120 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.config.ConfigException;
+import dev.bulwark.config.ConfigLoader;
+import dev.bulwark.config.ConfigParser;
+import dev.bulwark.config.ListenAddress;
+import dev.bulwark.config.RuntimeConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The options that say what to serve, shared by the run command and {@code check}. */
+final class ConfigOptions {
+  @Parameters(arity = "0..1", paramLabel = "HANDLER_FILE",
+      description = "Serve just this handler (e.g. verticles/Hello.java) with default settings.")
+  Path handlerFile;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Configuration file (default: conf/runtime.yaml if present, else the embedded hello world).")
+  Path configFile;
+
+  @Option(names = "--listen", paramLabel = "ADDRESS",
+      description = "Listen here instead of the configured sockets; repeatable. localhost:P = 127.0.0.1 and ::1,"
+          + " *:P = all interfaces.")
+  List<String> listen = new ArrayList<>();
+
+  @Option(names = "--admin", paramLabel = "ADDRESS",
+      description = "Admin listener (/health/live, /health/ready, /metrics); 'off' disables it."
+          + " Default: 127.0.0.1:9090.")
+  String admin;
+
+  @Option(names = "--var", paramLabel = "NAME=VALUE",
+      description = "A text binding for every service; repeatable.")
+  List<String> vars = new ArrayList<>();
+
+  /** Where the tree comes from, for messages. */
+  String origin() {
+    if (handlerFile != null) {
+      return handlerFile.toString();
+    }
+    if (configFile != null) {
+      return configFile.toString();
+    }
+    return Files.isRegularFile(ConfigLoader.DEFAULT_FILE) ? ConfigLoader.DEFAULT_FILE.toString() : "embedded default";
+  }
+
+  /** Reads, overrides and validates the configuration; fails with {@link ConfigException}. */
+  Future<RuntimeConfig> load(Vertx vertx) {
+    if (handlerFile != null && configFile != null) {
+      return Future.failedFuture(new ConfigException(
+          "give either HANDLER_FILE or --config FILE, not both (" + handlerFile + ", " + configFile + ")"));
+    }
+    Future<JsonObject> tree;
+    if (handlerFile != null) {
+      tree = Future.succeededFuture(ConfigLoader.singleHandler(handlerFile));
+    } else if (configFile != null) {
+      tree = ConfigLoader.readYaml(vertx, configFile);
+    } else if (Files.isRegularFile(ConfigLoader.DEFAULT_FILE)) {
+      tree = ConfigLoader.readYaml(vertx, ConfigLoader.DEFAULT_FILE);
+    } else {
+      tree = Future.succeededFuture(ConfigLoader.embeddedDefault());
+    }
+    String origin = origin();
+    return tree.compose(t -> ConfigLoader.applyOverrides(vertx, t))
+        .map(t -> ConfigParser.parse(applyCommandLine(t), origin));
+  }
+
+  /** Command-line options win over the file, the environment and system properties. */
+  private JsonObject applyCommandLine(JsonObject tree) {
+    List<String> problems = new ArrayList<>();
+    if (!listen.isEmpty()) {
+      JsonArray old = tree.getValue("sockets") instanceof JsonArray a ? a : new JsonArray();
+      JsonObject template = old.size() > 0 && old.getValue(0) instanceof JsonObject o ? o.copy() : new JsonObject();
+      JsonArray sockets = new JsonArray();
+      for (int i = 0; i < listen.size(); i++) {
+        try {
+          ListenAddress.parse(listen.get(i));
+        } catch (IllegalArgumentException e) {
+          problems.add("--listen " + listen.get(i) + ": " + e.getMessage());
+        }
+        sockets.add(template.copy().put("name", i == 0 && template.containsKey("name")
+            ? template.getString("name") : "listen" + i).put("address", listen.get(i)));
+      }
+      tree.put("sockets", sockets);
+    }
+    if (admin != null) {
+      JsonObject a = tree.getValue("admin") instanceof JsonObject o ? o : new JsonObject();
+      tree.put("admin", a.put("address", admin));
+    }
+    for (String v : vars) {
+      int eq = v.indexOf('=');
+      if (eq <= 0) {
+        problems.add("--var " + v + ": expected NAME=VALUE");
+        continue;
+      }
+      String name = v.substring(0, eq);
+      String value = v.substring(eq + 1);
+      if (tree.getValue("services") instanceof JsonArray services) {
+        for (Object s : services) {
+          if (s instanceof JsonObject service) {
+            JsonObject bindings = service.getValue("bindings") instanceof JsonObject b ? b : new JsonObject();
+            service.put("bindings", bindings.put(name, new JsonObject(Map.of("text", value))));
+          }
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return tree;
+  }
+}

@@ -1,0 +1,110 @@
+package dev.bulwark.cli;
+
+import dev.bulwark.Bulwark;
+import dev.bulwark.config.ConfigException;
+import dev.bulwark.config.RuntimeConfig;
+import dev.bulwark.observe.Logging;
+import dev.bulwark.worker.HandlerLoadException;
+import io.vertx.core.Vertx;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code java -jar runtime-fat.jar [OPTIONS] [HANDLER_FILE]}. Exit status: 0 after a clean shutdown, 2 when the
+ * configuration or a handler is invalid (nothing was bound), 1 when the runtime could not start otherwise
+ * (e.g. a port is taken).
+ */
+@Command(name = "bulwark", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    subcommands = CheckCommand.class, sortOptions = false,
+    description = "Serves request handlers (workers) over HTTP on Vert.x.",
+    footer = {"", "Examples:",
+        "  java -jar runtime-fat.jar                        # conf/runtime.yaml, or hello world on localhost:8080",
+        "  java -jar runtime-fat.jar verticles/Hello.java   # one handler, default settings",
+        "  java -jar runtime-fat.jar check --config conf/runtime.yaml"})
+public final class Main implements Callable<Integer> {
+  static final int INVALID = 2;
+  static final int FAILED = 1;
+
+  @Mixin
+  ConfigOptions options;
+
+  public static void main(String[] args) {
+    Logging.init();
+    int code = commandLine().execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Logger log = Logger.getLogger(Main.class.getName());
+    PrintWriter err = new PrintWriter(System.err, true);
+    RuntimeConfig config;
+    Vertx configVertx = Vertx.vertx();
+    try {
+      config = options.load(configVertx).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return report(err, e.getCause());
+    } finally {
+      configVertx.close();
+    }
+    Bulwark runtime;
+    try {
+      runtime = Bulwark.start(config).toCompletionStage().toCompletableFuture().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      return report(err, e.getCause());
+    }
+    Thread hook = new Thread(() -> {
+      log.info("shutting down");
+      try {
+        runtime.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warning("shutdown did not finish cleanly: " + e);
+      }
+    }, "bulwark-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    Thread.currentThread().join();
+    return 0;
+  }
+
+  /** Prints what is wrong, each problem on its own line, and picks the exit status. */
+  static int report(PrintWriter err, Throwable cause) {
+    List<String> problems;
+    int code;
+    if (cause instanceof ConfigException c) {
+      problems = c.problems();
+      code = INVALID;
+    } else if (cause instanceof HandlerLoadException h) {
+      problems = h.problems();
+      code = INVALID;
+    } else if (cause != null && cause.getCause() instanceof HandlerLoadException h) {
+      problems = h.problems();
+      code = INVALID;
+    } else {
+      problems = List.of(String.valueOf(cause == null ? "unknown failure" : cause.getMessage()));
+      code = FAILED;
+    }
+    err.println("bulwark: " + (code == INVALID ? "invalid configuration, not starting:" : "could not start:"));
+    problems.forEach(p -> err.println("  " + p));
+    return code;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"Bulwark " + Bulwark.version(), "Java " + Runtime.version() + " (" + System.getProperty(
+          "java.vendor") + ")"};
+    }
+  }
+}

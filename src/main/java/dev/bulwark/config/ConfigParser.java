@@ -1,0 +1,409 @@
+package dev.bulwark.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one validating factory of {@link RuntimeConfig}: turns the configuration tree (YAML as JSON) into records,
+ * collecting every problem with its key path rather than stopping at the first.
+ */
+public final class ConfigParser {
+  static final Set<String> ROOT_KEYS = Set.of("sockets", "services", "http", "admin");
+  static final Set<String> SOCKET_KEYS = Set.of("name", "address", "service", "routes");
+  static final Set<String> ROUTE_KEYS = Set.of("host", "path", "service");
+  static final Set<String> SERVICE_KEYS =
+      Set.of("name", "source", "class", "instances", "bindings", "maxBodyBytes", "maxInFlight", "timeout");
+  static final Set<String> HTTP_KEYS = Set.of("maxHeaderBytes", "maxInitialLineBytes", "idleTimeout", "eventLoops");
+  static final Set<String> ADMIN_KEYS = Set.of("address");
+  static final Set<String> BINDING_KINDS = Set.of("text", "json", "secret");
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
+  private static final Pattern BINDING_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib)?");
+
+  private final String origin;
+  private final Map<String, String> environment;
+  private final List<String> problems = new ArrayList<>();
+
+  private ConfigParser(String origin, Map<String, String> environment) {
+    this.origin = origin;
+    this.environment = environment;
+  }
+
+  /** Parses and validates; throws {@link ConfigException} listing every problem. */
+  public static RuntimeConfig parse(JsonObject tree, String origin) {
+    return parse(tree, origin, System.getenv());
+  }
+
+  /** As {@link #parse(JsonObject, String)}, reading secret bindings from {@code environment}. */
+  public static RuntimeConfig parse(JsonObject tree, String origin, Map<String, String> environment) {
+    ConfigParser p = new ConfigParser(origin, environment);
+    RuntimeConfig config = p.root(tree);
+    if (!p.problems.isEmpty()) {
+      throw new ConfigException(p.problems);
+    }
+    return config;
+  }
+
+  private RuntimeConfig root(JsonObject tree) {
+    unknownKeys(tree, ROOT_KEYS, "");
+    List<ServiceConfig> services = new ArrayList<>();
+    JsonArray servicesJson = array(tree, "services", "");
+    if (servicesJson == null || servicesJson.isEmpty()) {
+      problem("services", "at least one service is required");
+    } else {
+      for (int i = 0; i < servicesJson.size(); i++) {
+        JsonObject s = object(servicesJson.getValue(i), "services[" + i + "]");
+        if (s != null) {
+          service(s, "services[" + i + "]").ifPresent(services::add);
+        }
+      }
+    }
+    Set<String> serviceNames = new HashSet<>();
+    for (ServiceConfig s : services) {
+      if (!serviceNames.add(s.name())) {
+        problem("services", "two services are named '" + s.name() + "'");
+      }
+    }
+    List<SocketConfig> sockets = new ArrayList<>();
+    JsonArray socketsJson = array(tree, "sockets", "");
+    if (socketsJson == null || socketsJson.isEmpty()) {
+      problem("sockets", "at least one socket is required");
+    } else {
+      for (int i = 0; i < socketsJson.size(); i++) {
+        JsonObject s = object(socketsJson.getValue(i), "sockets[" + i + "]");
+        if (s != null) {
+          socket(s, "sockets[" + i + "]", serviceNames, i).ifPresent(sockets::add);
+        }
+      }
+    }
+    HttpConfig http = http(tree);
+    Optional<ListenAddress> admin = admin(tree);
+    return new RuntimeConfig(origin, sockets, services, http, admin);
+  }
+
+  private Optional<ServiceConfig> service(JsonObject s, String path) {
+    unknownKeys(s, SERVICE_KEYS, path + ".");
+    String name = name(s, path);
+    Object source = s.getValue("source");
+    Object className = s.getValue("class");
+    HandlerSource handler = null;
+    if (source != null && className != null) {
+      problem(path, "give either 'source' (a .java file) or 'class' (a class name), not both");
+    } else if (source instanceof String file && !file.isBlank()) {
+      if (!file.endsWith(".java")) {
+        problem(path + ".source", "'" + file + "' is not a .java source file");
+      }
+      handler = new HandlerSource.SourceFile(Path.of(file));
+    } else if (className instanceof String cls && !cls.isBlank()) {
+      if (!cls.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.$]*")) {
+        problem(path + ".class", "'" + cls + "' is not a Java class name");
+      }
+      handler = new HandlerSource.ClassName(cls);
+    } else if (source != null || className != null) {
+      problem(path + "." + (source != null ? "source" : "class"), "must be a non-empty string");
+    } else {
+      problem(path, "needs 'source: verticles/Name.java' or 'class: com.example.Name'");
+    }
+    int instances = integer(s, "instances", path, 1, 1024, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    long maxBody = size(s, "maxBodyBytes", path, 0, Integer.MAX_VALUE - 1024, Limits.DEFAULT.maxBodyBytes());
+    int maxInFlight = integer(s, "maxInFlight", path, 1, 1_000_000, Limits.DEFAULT.maxInFlight());
+    Duration timeout = duration(s, "timeout", path, Limits.DEFAULT.timeout());
+    if (timeout.isZero()) {
+      problem(path + ".timeout", "must be more than 0");
+    }
+    Map<String, Object> bindings = bindings(s.getValue("bindings"), path + ".bindings");
+    if (name == null || handler == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new ServiceConfig(name, handler, instances, bindings,
+        new Limits(maxBody, maxInFlight, timeout)));
+  }
+
+  private Map<String, Object> bindings(Object value, String path) {
+    Map<String, Object> bindings = new LinkedHashMap<>();
+    if (value == null) {
+      return bindings;
+    }
+    if (!(value instanceof JsonObject obj)) {
+      problem(path, "must be a map of NAME: {text|json|secret: ...}");
+      return bindings;
+    }
+    for (String name : obj.fieldNames()) {
+      String p = path + "." + name;
+      if (!BINDING_NAME.matcher(name).matches()) {
+        problem(p, "binding names must be identifiers (letters, digits, _ and $)");
+        continue;
+      }
+      Object b = obj.getValue(name);
+      if (!(b instanceof JsonObject kind) || kind.size() != 1) {
+        problem(p, "must have exactly one of text, json or secret, e.g. {text: \"hello\"}");
+        continue;
+      }
+      String k = kind.fieldNames().iterator().next();
+      Object v = kind.getValue(k);
+      switch (k) {
+        case "text" -> {
+          if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+            bindings.put(name, String.valueOf(v));
+          } else {
+            problem(p + ".text", "must be a string");
+          }
+        }
+        case "json" -> bindings.put(name, v);
+        case "secret" -> {
+          if (!(v instanceof String var) || var.isBlank()) {
+            problem(p + ".secret", "must name an environment variable");
+          } else if (environment.get(var) == null) {
+            problem(p + ".secret", "environment variable '" + var + "' is not set");
+          } else {
+            bindings.put(name, environment.get(var));
+          }
+        }
+        default -> problem(p, "unknown binding kind '" + k + "'; expected one of " + BINDING_KINDS);
+      }
+    }
+    return bindings;
+  }
+
+  private Optional<SocketConfig> socket(JsonObject s, String path, Set<String> services, int index) {
+    unknownKeys(s, SOCKET_KEYS, path + ".");
+    String name = s.containsKey("name") ? name(s, path) : "socket" + index;
+    ListenAddress address = null;
+    Object a = s.getValue("address");
+    if (!(a instanceof String text)) {
+      problem(path + ".address", a == null ? "is required, e.g. localhost:8080" : "must be a string like localhost:8080");
+    } else {
+      try {
+        address = ListenAddress.parse(text);
+      } catch (IllegalArgumentException e) {
+        problem(path + ".address", e.getMessage());
+      }
+    }
+    List<RouteConfig> routes = new ArrayList<>();
+    Object service = s.getValue("service");
+    JsonArray routesJson = s.getValue("routes") instanceof JsonArray r ? r : null;
+    if (service != null && s.containsKey("routes")) {
+      problem(path, "give either 'service' or 'routes', not both");
+    } else if (service != null) {
+      routes.add(route(new JsonObject().put("service", service), path, services));
+    } else if (routesJson != null && !routesJson.isEmpty()) {
+      for (int i = 0; i < routesJson.size(); i++) {
+        JsonObject r = object(routesJson.getValue(i), path + ".routes[" + i + "]");
+        if (r != null) {
+          unknownKeys(r, ROUTE_KEYS, path + ".routes[" + i + "].");
+          routes.add(route(r, path + ".routes[" + i + "]", services));
+        }
+      }
+    } else if (services.size() == 1) {
+      routes.add(new RouteConfig(null, "/", services.iterator().next()));
+    } else {
+      problem(path, "needs 'service: NAME' or 'routes: [...]' when there is more than one service");
+    }
+    if (name == null || address == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new SocketConfig(name, address, routes));
+  }
+
+  private RouteConfig route(JsonObject r, String path, Set<String> services) {
+    String service = r.getValue("service") instanceof String s ? s : null;
+    if (service == null) {
+      problem(path + ".service", "is required and must name a service");
+    } else if (!services.contains(service)) {
+      problem(path + ".service", "no service is named '" + service + "'; services are " + services);
+    }
+    String host = null;
+    if (r.containsKey("host")) {
+      if (r.getValue("host") instanceof String h && !h.isBlank() && !h.contains("/")) {
+        host = h.equals("*") ? null : h.toLowerCase(Locale.ROOT);
+      } else {
+        problem(path + ".host", "must be a host name like api.example.com");
+      }
+    }
+    String prefix = "/";
+    if (r.containsKey("path")) {
+      if (r.getValue("path") instanceof String p && p.startsWith("/")) {
+        prefix = p;
+      } else {
+        problem(path + ".path", "must be a path prefix starting with /");
+      }
+    }
+    return new RouteConfig(host, prefix, service);
+  }
+
+  private HttpConfig http(JsonObject tree) {
+    JsonObject h = tree.containsKey("http") ? object(tree.getValue("http"), "http") : new JsonObject();
+    if (h == null) {
+      return HttpConfig.DEFAULT;
+    }
+    unknownKeys(h, HTTP_KEYS, "http.");
+    HttpConfig d = HttpConfig.DEFAULT;
+    return new HttpConfig(
+        (int) size(h, "maxHeaderBytes", "http", 256, 1024 * 1024, d.maxHeaderBytes()),
+        (int) size(h, "maxInitialLineBytes", "http", 64, 1024 * 1024, d.maxInitialLineBytes()),
+        duration(h, "idleTimeout", "http", d.idleTimeout()),
+        integer(h, "eventLoops", "http", 0, 1024, d.eventLoopInstances()));
+  }
+
+  private Optional<ListenAddress> admin(JsonObject tree) {
+    JsonObject a = tree.containsKey("admin") ? object(tree.getValue("admin"), "admin") : new JsonObject();
+    if (a == null) {
+      return Optional.empty();
+    }
+    unknownKeys(a, ADMIN_KEYS, "admin.");
+    Object address = a.getValue("address", "127.0.0.1:9090");
+    if (address instanceof Boolean b && !b || "off".equals(address) || "false".equals(address)) {
+      return Optional.empty();
+    }
+    if (!(address instanceof String text)) {
+      problem("admin.address", "must be an address like 127.0.0.1:9090, or off");
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ListenAddress.parse(text));
+    } catch (IllegalArgumentException e) {
+      problem("admin.address", e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private String name(JsonObject s, String path) {
+    Object n = s.getValue("name");
+    if (!(n instanceof String name)) {
+      problem(path + ".name", "is required");
+      return null;
+    }
+    if (!NAME.matcher(name).matches()) {
+      problem(path + ".name", "'" + name + "' must start with a letter and hold only letters, digits, - and _");
+      return null;
+    }
+    return name;
+  }
+
+  private int integer(JsonObject o, String key, String path, int min, int max, int fallback) {
+    Object v = o.getValue(key);
+    if (v == null) {
+      return fallback;
+    }
+    long n;
+    if (v instanceof Number num && num.doubleValue() == num.longValue()) {
+      n = num.longValue();
+    } else if (v instanceof String str && str.trim().matches("-?\\d{1,18}")) {
+      n = Long.parseLong(str.trim());
+    } else {
+      problem(path + "." + key, "must be a whole number, got '" + v + "'");
+      return fallback;
+    }
+    if (n < min || n > max) {
+      problem(path + "." + key, "must be " + min + "-" + max + ", got " + n);
+      return fallback;
+    }
+    return (int) n;
+  }
+
+  private long size(JsonObject o, String key, String path, long min, long max, long fallback) {
+    Object v = o.getValue(key);
+    if (v == null) {
+      return fallback;
+    }
+    long n;
+    if (v instanceof Number num && num.doubleValue() == num.longValue()) {
+      n = num.longValue();
+    } else {
+      Matcher m = v instanceof String str ? SIZE.matcher(str.trim().toLowerCase(Locale.ROOT)) : null;
+      if (m == null || !m.matches() || m.group(1).length() > 15) {
+        problem(path + "." + key, "must be a size like 65536, 64KiB or 1MiB, got '" + v + "'");
+        return fallback;
+      }
+      long unit = switch (m.group(2) == null ? "b" : m.group(2)) {
+        case "kb" -> 1000L;
+        case "kib" -> 1024L;
+        case "mb" -> 1000_000L;
+        case "mib" -> 1024L * 1024;
+        case "gb" -> 1000_000_000L;
+        case "gib" -> 1024L * 1024 * 1024;
+        default -> 1L;
+      };
+      n = Long.parseLong(m.group(1)) * unit;
+    }
+    if (n < min || n > max) {
+      problem(path + "." + key, "must be between " + min + " and " + max + " bytes, got " + n);
+      return fallback;
+    }
+    return n;
+  }
+
+  private Duration duration(JsonObject o, String key, String path, Duration fallback) {
+    Object v = o.getValue(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (v instanceof Number num && num.longValue() >= 0 && num.doubleValue() == num.longValue()) {
+      return Duration.ofMillis(num.longValue());
+    }
+    Matcher m = v instanceof String str ? DURATION.matcher(str.trim()) : null;
+    if (m == null || !m.matches() || m.group(1).length() > 12) {
+      problem(path + "." + key, "must be a duration like 500ms, 30s or 2m (a bare number is milliseconds), got '"
+          + v + "'");
+      return fallback;
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2) == null ? "ms" : m.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofMillis(n);
+    };
+  }
+
+  private JsonArray array(JsonObject o, String key, String prefix) {
+    Object v = o.getValue(key);
+    if (v == null || v instanceof JsonArray) {
+      return (JsonArray) v;
+    }
+    problem(prefix + key, "must be a list (YAML '- ' items)");
+    return null;
+  }
+
+  private JsonObject object(Object v, String path) {
+    if (v instanceof JsonObject o) {
+      return o;
+    }
+    problem(path, "must be a map of keys, got " + (v == null ? "nothing" : "'" + v + "'"));
+    return null;
+  }
+
+  private void unknownKeys(JsonObject o, Set<String> known, String prefix) {
+    for (String key : o.fieldNames()) {
+      if (!known.contains(key)) {
+        String hint = known.stream().filter(k -> k.equalsIgnoreCase(key) || close(k, key)).findFirst()
+            .map(k -> " (did you mean '" + k + "'?)").orElse("; expected one of " + new java.util.TreeSet<>(known));
+        problem(prefix + key, "unknown key" + hint);
+      }
+    }
+  }
+
+  private static boolean close(String a, String b) {
+    String x = a.toLowerCase(Locale.ROOT);
+    String y = b.toLowerCase(Locale.ROOT);
+    return x.startsWith(y) || y.startsWith(x);
+  }
+
+  private void problem(String key, String message) {
+    problems.add(origin + ": " + key + ": " + message);
+  }
+}

@@ -1,0 +1,15 @@
+package dev.bulwark.config;
+
+import java.time.Duration;
+
+/**
+ * HTTP limits shared by every socket.
+ *
+ * @param maxHeaderBytes total size of the request's header fields; larger gets 431
+ * @param maxInitialLineBytes request line length; longer gets 414
+ * @param idleTimeout a connection with no traffic for this long is closed
+ * @param eventLoopInstances HTTP-server verticle instances; 0 means one per core
+ */
+public record HttpConfig(int maxHeaderBytes, int maxInitialLineBytes, Duration idleTimeout, int eventLoopInstances) {
+  public static final HttpConfig DEFAULT = new HttpConfig(8192, 4096, Duration.ofSeconds(60), 0);
+}

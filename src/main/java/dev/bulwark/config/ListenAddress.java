@@ -1,0 +1,94 @@
+package dev.bulwark.config;
+
+import java.util.List;
+
+/**
+ * Where a socket listens, as written in config or on the command line, and the concrete hosts that means.
+ *
+ * <ul>
+ *   <li>{@code localhost:P} binds both {@code 127.0.0.1} and {@code ::1}: a happy-eyeballs client (browsers,
+ *   Node, bun) may pick either family, and must find the server on both.</li>
+ *   <li>{@code *:P} binds every interface of both families ({@code ::} with dual-stack sockets).</li>
+ *   <li>{@code 127.0.0.1:P}, {@code [::1]:P}, {@code 0.0.0.0:P}, {@code [::]:P} or any literal address bind as written.</li>
+ * </ul>
+ * Port 0 picks a free port; every host of one address then shares the port picked for the first.
+ */
+public record ListenAddress(String text, List<String> hosts, int port) {
+
+  public ListenAddress {
+    hosts = List.copyOf(hosts);
+  }
+
+  /** Parses an address; the message of the exception says what is wrong with it. */
+  public static ListenAddress parse(String text) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("address is empty; expected HOST:PORT, e.g. localhost:8080");
+    }
+    String t = text.trim();
+    String host;
+    String portText;
+    if (t.startsWith("[")) {
+      int close = t.indexOf(']');
+      if (close < 0 || close + 1 >= t.length() || t.charAt(close + 1) != ':') {
+        throw new IllegalArgumentException("'" + t + "' is not [IPV6]:PORT");
+      }
+      host = t.substring(1, close);
+      portText = t.substring(close + 2);
+      if (!host.contains(":")) {
+        throw new IllegalArgumentException("'" + host + "' in brackets is not an IPv6 address");
+      }
+    } else {
+      int colon = t.lastIndexOf(':');
+      if (colon < 0) {
+        throw new IllegalArgumentException("'" + t + "' has no port; expected HOST:PORT, e.g. localhost:8080");
+      }
+      host = t.substring(0, colon);
+      portText = t.substring(colon + 1);
+      if (host.contains(":")) {
+        throw new IllegalArgumentException("IPv6 address '" + host + "' must be in brackets, e.g. [::1]:8080");
+      }
+      if (host.isEmpty()) {
+        throw new IllegalArgumentException("'" + t + "' has no host; use *:PORT for all interfaces");
+      }
+    }
+    int port;
+    try {
+      port = Integer.parseInt(portText);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("port '" + portText + "' in '" + t + "' is not a number");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port " + port + " in '" + t + "' is outside 0-65535");
+    }
+    List<String> hosts = switch (host.toLowerCase(java.util.Locale.ROOT)) {
+      case "localhost" -> List.of("127.0.0.1", "::1");
+      case "*" -> List.of("::");
+      default -> List.of(host);
+    };
+    return new ListenAddress(t, hosts, port);
+  }
+
+  /** True for {@code localhost}: the IPv6 half may be missing on hosts without IPv6, which is only a warning. */
+  public boolean isLocalhost() {
+    return hosts.size() == 2;
+  }
+
+  /** True for {@code *}: falls back to 0.0.0.0 when the machine has no IPv6. */
+  public boolean isWildcard() {
+    return text.startsWith("*");
+  }
+
+  public ListenAddress withPort(int newPort) {
+    return new ListenAddress(text, hosts, newPort);
+  }
+
+  /** The URL a client would use for one host of this address. */
+  public static String url(String host, int port) {
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+}

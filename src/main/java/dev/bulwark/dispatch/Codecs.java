@@ -1,0 +1,16 @@
+package dev.bulwark.dispatch;
+
+import dev.bulwark.api.Request;
+import dev.bulwark.api.Response;
+import io.vertx.core.eventbus.EventBus;
+
+/** Registers Bulwark's message codecs as the defaults for its message types. */
+public final class Codecs {
+  private Codecs() {
+  }
+
+  public static void register(EventBus bus) {
+    bus.registerDefaultCodec(Request.class, new RequestCodec());
+    bus.registerDefaultCodec(Response.class, new ResponseCodec());
+  }
+}

@@ -1,0 +1,52 @@
+package dev.bulwark.dispatch;
+
+import dev.bulwark.api.Request;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageCodec;
+
+/**
+ * Carries a {@link Request} on the event bus. Locally the object itself is passed (it is immutable, so no copy);
+ * across a cluster it is written as length-prefixed fields.
+ */
+public final class RequestCodec implements MessageCodec<Request, Request> {
+  public static final String NAME = "bulwark.request";
+
+  @Override
+  public void encodeToWire(Buffer buffer, Request r) {
+    Buffer body = Buffer.buffer();
+    WireFormat.writeString(body, r.method());
+    WireFormat.writeString(body, r.url());
+    WireFormat.writeHeaders(body, r.headers());
+    WireFormat.writeBytes(body, r.bodyBytes());
+    WireFormat.writeString(body, r.clientAddress());
+    WireFormat.writeString(body, r.requestId());
+    buffer.appendInt(body.length()).appendBuffer(body);
+  }
+
+  @Override
+  public Request decodeFromWire(int pos, Buffer buffer) {
+    WireFormat.Reader in = new WireFormat.Reader(buffer, pos + 4);
+    String method = in.readString();
+    String url = in.readString();
+    var headers = in.readHeaders();
+    byte[] body = in.readBytes();
+    String client = in.readString();
+    String id = in.readString();
+    return Request.of(method, url, headers, body, client, id);
+  }
+
+  @Override
+  public Request transform(Request request) {
+    return request;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public byte systemCodecID() {
+    return -1;
+  }
+}

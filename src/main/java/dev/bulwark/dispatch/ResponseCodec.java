@@ -1,0 +1,43 @@
+package dev.bulwark.dispatch;
+
+import dev.bulwark.api.Response;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageCodec;
+
+/** Carries a {@link Response} back on the event bus: the object itself locally, length-prefixed fields remotely. */
+public final class ResponseCodec implements MessageCodec<Response, Response> {
+  public static final String NAME = "bulwark.response";
+
+  @Override
+  public void encodeToWire(Buffer buffer, Response r) {
+    Buffer body = Buffer.buffer();
+    body.appendInt(r.status());
+    WireFormat.writeHeaders(body, r.headers());
+    WireFormat.writeBytes(body, r.bodyBytes());
+    buffer.appendInt(body.length()).appendBuffer(body);
+  }
+
+  @Override
+  public Response decodeFromWire(int pos, Buffer buffer) {
+    WireFormat.Reader in = new WireFormat.Reader(buffer, pos + 4);
+    int status = in.readInt();
+    var headers = in.readHeaders();
+    byte[] body = in.readBytes();
+    return Response.of(status, headers, body);
+  }
+
+  @Override
+  public Response transform(Response response) {
+    return response;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public byte systemCodecID() {
+    return -1;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.bulwark.dispatch;
+
+import dev.bulwark.api.Headers;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Length-prefixed encoding shared by the codecs, for when messages cross the wire in a cluster. */
+final class WireFormat {
+  private WireFormat() {
+  }
+
+  static void writeString(Buffer buffer, String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    buffer.appendInt(bytes.length).appendBytes(bytes);
+  }
+
+  static void writeBytes(Buffer buffer, byte[] bytes) {
+    buffer.appendInt(bytes.length).appendBytes(bytes);
+  }
+
+  static void writeHeaders(Buffer buffer, Headers headers) {
+    buffer.appendInt(headers.size());
+    for (Map.Entry<String, String> f : headers.entries()) {
+      writeString(buffer, f.getKey());
+      writeString(buffer, f.getValue());
+    }
+  }
+
+  /** Reads sequentially from a buffer, starting at an offset. */
+  static final class Reader {
+    private final Buffer buffer;
+    private int pos;
+
+    Reader(Buffer buffer, int pos) {
+      this.buffer = buffer;
+      this.pos = pos;
+    }
+
+    int readInt() {
+      int v = buffer.getInt(pos);
+      pos += 4;
+      return v;
+    }
+
+    byte[] readBytes() {
+      int len = readInt();
+      if (len < 0 || len > buffer.length() - pos) {
+        throw new IllegalStateException("corrupt message: length " + len + " at " + pos);
+      }
+      byte[] bytes = buffer.getBytes(pos, pos + len);
+      pos += len;
+      return bytes;
+    }
+
+    String readString() {
+      return new String(readBytes(), StandardCharsets.UTF_8);
+    }
+
+    Headers readHeaders() {
+      int n = readInt();
+      List<Map.Entry<String, String>> fields = new ArrayList<>(Math.max(0, Math.min(n, 1024)));
+      for (int i = 0; i < n; i++) {
+        fields.add(Map.entry(readString(), readString()));
+      }
+      return Headers.of(fields);
+    }
+
+    int position() {
+      return pos;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.bulwark.worker;
+
+import dev.bulwark.api.AsyncHandler;
+import dev.bulwark.api.Env;
+import dev.bulwark.api.Handler;
+import dev.bulwark.api.Request;
+import dev.bulwark.api.Response;
+import dev.bulwark.config.HandlerSource;
+import io.vertx.core.Future;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Modifier;
+import java.util.List;
+
+/**
+ * Finds the handler class of a service (on the class path, or compiled from a source file) and makes instances of
+ * it. Loading happens once per service; each worker-verticle instance then creates its own handler instance.
+ */
+public final class HandlerFactory {
+  private final HandlerSource source;
+  private final Constructor<?> constructor;
+
+  private HandlerFactory(HandlerSource source, Constructor<?> constructor) {
+    this.source = source;
+    this.constructor = constructor;
+  }
+
+  /** Loads (and, for a source file, compiles) the handler; blocking, so call it off the event loop. */
+  public static HandlerFactory load(HandlerSource source) throws HandlerLoadException {
+    Class<?> type;
+    if (source instanceof HandlerSource.ClassName c) {
+      try {
+        type = Class.forName(c.name(), false, Thread.currentThread().getContextClassLoader() != null
+            ? Thread.currentThread().getContextClassLoader() : HandlerFactory.class.getClassLoader());
+      } catch (ClassNotFoundException | LinkageError e) {
+        throw new HandlerLoadException("class " + c.name() + ": not found on the class path (" + e + ")");
+      }
+    } else {
+      HandlerSource.SourceFile f = (HandlerSource.SourceFile) source;
+      type = pick(f, SourceCompiler.compile(f.path()));
+    }
+    return new HandlerFactory(source, constructorOf(source, type));
+  }
+
+  /** The class of a compiled source file that implements a handler interface; the one named after the file wins. */
+  private static Class<?> pick(HandlerSource.SourceFile f, List<Class<?>> classes) throws HandlerLoadException {
+    String expected = f.path().getFileName().toString().replaceFirst("\\.java$", "");
+    Class<?> found = null;
+    for (Class<?> c : classes) {
+      if (isHandler(c) && !c.isInterface() && !Modifier.isAbstract(c.getModifiers()) && c.getEnclosingClass() == null) {
+        if (c.getSimpleName().equals(expected) || found == null) {
+          found = c;
+        }
+      }
+    }
+    if (found == null) {
+      throw new HandlerLoadException(f.path() + ": no top-level class implements " + Handler.class.getName()
+          + " or " + AsyncHandler.class.getName());
+    }
+    return found;
+  }
+
+  private static boolean isHandler(Class<?> c) {
+    return Handler.class.isAssignableFrom(c) || AsyncHandler.class.isAssignableFrom(c);
+  }
+
+  private static Constructor<?> constructorOf(HandlerSource source, Class<?> type) throws HandlerLoadException {
+    if (!isHandler(type)) {
+      throw new HandlerLoadException(source.describe() + ": " + type.getName() + " implements neither "
+          + Handler.class.getName() + " nor " + AsyncHandler.class.getName());
+    }
+    if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
+      throw new HandlerLoadException(source.describe() + ": " + type.getName() + " is abstract");
+    }
+    try {
+      Constructor<?> ctor = type.getDeclaredConstructor();
+      ctor.setAccessible(true);
+      return ctor;
+    } catch (NoSuchMethodException | RuntimeException e) {
+      throw new HandlerLoadException(source.describe() + ": " + type.getName()
+          + " needs a constructor without parameters");
+    }
+  }
+
+  /** A new handler instance, adapted to one asynchronous shape. */
+  public Invoker newInvoker() throws HandlerLoadException {
+    Object instance;
+    try {
+      instance = constructor.newInstance();
+    } catch (InvocationTargetException e) {
+      throw new HandlerLoadException(source.describe() + ": constructor of " + constructor.getDeclaringClass().getName()
+          + " threw " + e.getCause());
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new HandlerLoadException(source.describe() + ": cannot create "
+          + constructor.getDeclaringClass().getName() + ": " + e);
+    }
+    if (instance instanceof AsyncHandler async) {
+      return async::handle;
+    }
+    Handler handler = (Handler) instance;
+    return (request, env) -> Future.succeededFuture(handler.handle(request, env));
+  }
+
+  public String describe() {
+    return source.describe();
+  }
+
+  /** A handler of either shape, seen as asynchronous. */
+  @FunctionalInterface
+  public interface Invoker {
+    Future<Response> invoke(Request request, Env env) throws Exception;
+  }
+}

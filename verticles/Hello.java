@@ -1,0 +1,12 @@
+import dev.bulwark.api.Env;
+import dev.bulwark.api.Handler;
+import dev.bulwark.api.Request;
+import dev.bulwark.api.Response;
+
+/** The hello world of Bulwark: java -jar target/runtime-fat.jar verticles/Hello.java */
+public class Hello implements Handler {
+  @Override
+  public Response handle(Request request, Env env) {
+    return Response.text("Hello World\n");
+  }
+}
