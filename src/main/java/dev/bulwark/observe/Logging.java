@@ -20,6 +20,9 @@ import java.util.logging.StreamHandler;
  */
 public final class Logging {
   private static volatile boolean initialised;
+  // JUL holds loggers weakly: a level set on a logger nobody references is lost when it is collected.
+  private static final Logger NETTY = Logger.getLogger("io.netty");
+  private static final Logger METER_REGISTRY = Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
 
   private Logging() {
   }
@@ -41,10 +44,10 @@ public final class Logging {
     root.addHandler(out);
     root.setLevel(Level.INFO);
     // Netty is chatty at INFO about things users cannot act on; warnings still show.
-    Logger.getLogger("io.netty").setLevel(Level.WARNING);
+    NETTY.setLevel(Level.WARNING);
     // vertx-micrometer-metrics 5.x registers some gauges twice and Micrometer warns about it at every start
     // (vert-x3/vertx-micrometer-metrics#259); the metrics are right, the warning is noise.
-    Logger.getLogger("io.micrometer.core.instrument.MeterRegistry").setLevel(Level.SEVERE);
+    METER_REGISTRY.setLevel(Level.SEVERE);
     // Format one record now so every class on the logging path is loaded before traffic arrives.
     new LineFormat().format(new LogRecord(Level.INFO, "logging ready"));
     initialised = true;
