@@ -142,12 +142,18 @@ public final class Bulwark {
    */
   private Future<Void> deployHttp(Map<String, ServiceGate> gates) {
     List<HttpServerVerticle.Binding> bindings = new ArrayList<>();
+    int socketIndex = 0;
     for (SocketConfig socket : config.sockets()) {
+      socketIndex++;
       ListenAddress a = socket.address();
+      boolean firstHost = true;
       for (String host : a.hosts()) {
         boolean optional = a.isLocalhost() && host.equals("::1");
-        bindings.add(new HttpServerVerticle.Binding(socket, host, a.port(), optional,
-            a.isWildcard() ? "0.0.0.0" : null));
+        // Port 0: Vert.x shares a random port among instances asking with the same negative port; the socket's other
+        // hosts then take that same port (port 0 below means "as the first host got").
+        int port = a.port() == 0 && firstHost ? -socketIndex : a.port();
+        bindings.add(new HttpServerVerticle.Binding(socket, host, port, optional, a.isWildcard() ? "0.0.0.0" : null));
+        firstHost = false;
       }
     }
     int instances = config.http().eventLoopInstances() > 0 ? config.http().eventLoopInstances()
@@ -158,7 +164,7 @@ public final class Bulwark {
       if (instances <= 1) {
         return Future.succeededFuture();
       }
-      List<HttpServerVerticle.Binding> resolved = first.bound();
+      List<HttpServerVerticle.Binding> resolved = first.forOtherInstances();
       return vertx.deployVerticle(() -> new HttpServerVerticle(resolved, config.http(), gates, metrics),
           new DeploymentOptions().setInstances(instances - 1)).mapEmpty();
     });

@@ -47,11 +47,13 @@ public final class HttpServerVerticle extends VerticleBase {
   private final Metrics metrics;
   private final List<HttpServer> servers = new ArrayList<>();
   private final List<Binding> bound = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Binding> requested = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
-   * One server to start: a socket's routes on one host and port. Port 0 takes a free port, and later bindings of
-   * the same socket with port 0 reuse it. An {@code optional} binding (the ::1 half of localhost) is skipped with a
-   * warning when the machine has no IPv6; a {@code fallbackHost} (0.0.0.0 for {@code *}) is tried in that case.
+   * One server to start: a socket's routes on one host and port. A negative port asks Vert.x for a free port shared
+   * by every instance that asks with the same negative number; port 0 means "the port the first host of this socket
+   * got". An {@code optional} binding (the ::1 half of localhost) is skipped with a warning when the machine has no
+   * IPv6; a {@code fallbackHost} (0.0.0.0 for {@code *}) is tried in that case.
    */
   public record Binding(SocketConfig socket, String host, int port, boolean optional, String fallbackHost) {
     public Binding withPort(int p) {
@@ -78,6 +80,7 @@ public final class HttpServerVerticle extends VerticleBase {
         return listen(resolved, resolved.host()).recover(err -> retry(resolved, err)).map(server -> {
           if (server != null) {
             chosenPorts.putIfAbsent(b.socket().name(), server.actualPort());
+            requested.add(resolved);
           }
           return null;
         });
@@ -86,9 +89,14 @@ public final class HttpServerVerticle extends VerticleBase {
     return chain;
   }
 
-  /** The bindings this instance is listening on, with actual ports. */
+  /** The bindings this instance is listening on, with actual ports, for logs and tests. */
   public List<Binding> bound() {
     return List.copyOf(bound);
+  }
+
+  /** The bindings as requested, port 0 resolved: what further instances must ask for to share these servers. */
+  public List<Binding> forOtherInstances() {
+    return List.copyOf(requested);
   }
 
   private Future<HttpServer> retry(Binding b, Throwable err) {
@@ -116,8 +124,6 @@ public final class HttpServerVerticle extends VerticleBase {
 
   private Future<HttpServer> listen(Binding b, String host) {
     HttpServerOptions options = new HttpServerOptions()
-        .setHost(host)
-        .setPort(b.port())
         .setMaxHeaderSize(http.maxHeaderBytes())
         .setMaxInitialLineLength(http.maxInitialLineBytes())
         .setIdleTimeout((int) http.idleTimeout().toMillis())
@@ -126,7 +132,7 @@ public final class HttpServerVerticle extends VerticleBase {
         .setHandle100ContinueAutomatically(true)
         .setReuseAddress(true);
     HttpServer server = vertx.createHttpServer(options).requestHandler(router(b.socket()));
-    return server.listen().onSuccess(s -> {
+    return server.listen(b.port(), host).onSuccess(s -> {
       servers.add(s);
       bound.add(new Binding(b.socket(), host, s.actualPort(), b.optional(), null));
     });
@@ -142,7 +148,8 @@ public final class HttpServerVerticle extends VerticleBase {
     for (RouteConfig r : routes) {
       ServiceGate gate = services.get(r.service());
       var route = r.pathPrefix().equals("/") ? router.route()
-          : router.route(r.pathPrefix().endsWith("/") ? r.pathPrefix() + "*" : r.pathPrefix() + "*");
+          // "/api" covers /api and /api/..., never /apix: vertx-web's "/api/*" matches exactly that.
+          : router.route(r.pathPrefix().endsWith("/") ? r.pathPrefix() + "*" : r.pathPrefix() + "/*");
       if (r.host() != null) {
         route.virtualHost(r.host());
       }

@@ -1,0 +1,237 @@
+package dev.bulwark.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.TestRuntime;
+import dev.bulwark.testhandlers.AsyncEcho;
+import dev.bulwark.testhandlers.Gate;
+import dev.bulwark.testhandlers.Hello;
+import dev.bulwark.testhandlers.Named;
+import dev.bulwark.testhandlers.NoContent;
+import dev.bulwark.testhandlers.ReturnsNull;
+import dev.bulwark.testhandlers.Sleeps;
+import dev.bulwark.testhandlers.Throws;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The HTTP side end to end in one runtime: real sockets on loopback, real event bus, real worker verticles. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class HttpRuntimeTest {
+  static TestRuntime rt;
+
+  @BeforeAll
+  static void start() throws Exception {
+    JsonObject config = TestRuntime.config(
+        TestRuntime.service("hello", Hello.class),
+        TestRuntime.service("slow", Sleeps.class).put("timeout", "300ms"),
+        TestRuntime.service("gate", Gate.class).put("instances", 2).put("maxInFlight", 2),
+        TestRuntime.service("throws", Throws.class),
+        TestRuntime.service("null", ReturnsNull.class),
+        TestRuntime.service("async", AsyncEcho.class).put("timeout", "500ms"),
+        TestRuntime.service("small", Hello.class).put("maxBodyBytes", "1KiB"),
+        TestRuntime.service("nc", NoContent.class),
+        TestRuntime.service("named", Named.class)
+            .put("bindings", new JsonObject().put("NAME", new JsonObject().put("text", "api"))));
+    JsonArray routes = new JsonArray();
+    for (String s : List.of("slow", "gate", "throws", "null", "async", "small", "nc")) {
+      routes.add(new JsonObject().put("path", "/" + s).put("service", s));
+    }
+    routes.add(new JsonObject().put("host", "api.test").put("service", "named"));
+    routes.add(new JsonObject().put("service", "hello"));
+    config.getJsonArray("sockets").getJsonObject(0).put("routes", routes);
+    rt = TestRuntime.start(config);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    Gate.open.countDown();
+    rt.close();
+  }
+
+  @Test
+  void helloAnswersOnIpv4AndIpv6Loopback() throws Exception {
+    for (String host : List.of("127.0.0.1", "[::1]")) {
+      HttpResponse<String> r = rt.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + rt.port() + "/"))
+          .build());
+      assertEquals(200, r.statusCode(), host);
+      assertEquals("Hello World\n", r.body());
+      assertTrue(r.headers().firstValue("x-request-id").orElse("").matches("[0-9a-f]{16}"), r.headers().toString());
+    }
+  }
+
+  @Test
+  void keepsTheClientsRequestIdAndReplacesAnInsaneOne() throws Exception {
+    HttpResponse<String> r = rt.send(HttpRequest.newBuilder(rt.uri("/")).header("x-request-id", "trace-42").build());
+    assertEquals("trace-42", r.headers().firstValue("x-request-id").orElseThrow());
+    HttpResponse<String> r2 = rt.send(HttpRequest.newBuilder(rt.uri("/")).header("x-request-id", "x".repeat(300))
+        .build());
+    assertTrue(r2.headers().firstValue("x-request-id").orElseThrow().matches("[0-9a-f]{16}"));
+  }
+
+  @Test
+  void bodyOverTheLimitGets413AndTheServerCarriesOn() throws Exception {
+    HttpResponse<String> ok = rt.send(HttpRequest.newBuilder(rt.uri("/small"))
+        .POST(HttpRequest.BodyPublishers.ofString("x".repeat(1024))).build());
+    assertEquals(200, ok.statusCode());
+    HttpResponse<String> tooBig = rt.send(HttpRequest.newBuilder(rt.uri("/small"))
+        .POST(HttpRequest.BodyPublishers.ofString("x".repeat(1025))).build());
+    assertEquals(413, tooBig.statusCode());
+    assertTrue(tooBig.headers().firstValue("x-request-id").isPresent());
+    // Chunked, so the limit is only discovered while streaming.
+    HttpResponse<String> chunked = rt.send(HttpRequest.newBuilder(rt.uri("/small"))
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[64 * 1024]))).build());
+    assertEquals(413, chunked.statusCode());
+    assertEquals(200, rt.get("/").statusCode());
+  }
+
+  @Test
+  void oversizedHeadersGet431() throws Exception {
+    String answer = rt.raw("127.0.0.1", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(10_000) + "\r\n\r\n");
+    assertTrue(answer.startsWith("HTTP/1.1 431"), answer);
+    assertEquals(200, rt.get("/").statusCode());
+  }
+
+  @Test
+  void overTheInFlightBoundGets503WithRetryAfterAndOthersAreUnaffected() throws Exception {
+    Gate.open = new CountDownLatch(1);
+    Gate.ENTERED.drainPermits();
+    List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      held.add(rt.client.sendAsync(HttpRequest.newBuilder(rt.uri("/gate")).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    assertTrue(Gate.ENTERED.tryAcquire(2, 10, TimeUnit.SECONDS), "both requests reached the handler");
+    HttpResponse<String> refused = rt.get("/gate");
+    assertEquals(503, refused.statusCode());
+    assertEquals("1", refused.headers().firstValue("retry-after").orElse(null));
+    assertEquals(200, rt.get("/").statusCode(), "another service is not affected");
+    Gate.open.countDown();
+    for (var f : held) {
+      assertEquals(200, f.get(10, TimeUnit.SECONDS).statusCode());
+    }
+    assertEquals(200, rt.get("/gate").statusCode(), "capacity is back once requests finish");
+  }
+
+  @Test
+  void handlerPastItsDeadlineGets504WhileOtherServicesAnswer() throws Exception {
+    long t0 = System.nanoTime();
+    CompletableFuture<HttpResponse<String>> slow = rt.client.sendAsync(
+        HttpRequest.newBuilder(rt.uri("/slow?ms=3000")).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, rt.get("/").statusCode());
+    HttpResponse<String> r = slow.get(10, TimeUnit.SECONDS);
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertEquals(504, r.statusCode());
+    assertTrue(ms < 2500, "answered at the deadline, not when the handler finished: " + ms + " ms");
+    assertTrue(r.body().contains(r.headers().firstValue("x-request-id").orElseThrow()));
+    assertEquals(504, rt.get("/async/never").statusCode());
+  }
+
+  @Test
+  void failingHandlersGet500WithTheRequestIdAndNoDetails() throws Exception {
+    for (String path : List.of("/throws", "/null", "/async/fail")) {
+      HttpResponse<String> r = rt.get(path);
+      assertEquals(500, r.statusCode(), path);
+      String id = r.headers().firstValue("x-request-id").orElseThrow();
+      assertTrue(r.body().contains("request id: " + id), r.body());
+      assertFalse(r.body().contains("secret detail"), r.body());
+      assertFalse(r.body().contains("Exception"), r.body());
+    }
+    assertEquals(200, rt.get("/").statusCode());
+  }
+
+  @Test
+  void asyncHandlerSeesTheWholeRequest() throws Exception {
+    HttpResponse<String> r = rt.send(HttpRequest.newBuilder(rt.uri("/async/x?a=1&a=2"))
+        .header("X-Test", "mixed-case").header("x-request-id", "abc")
+        .POST(HttpRequest.BodyPublishers.ofString("héllo")).build());
+    assertEquals(200, r.statusCode());
+    assertEquals("async", r.headers().firstValue("x-handler").orElseThrow());
+    JsonObject json = new JsonObject(r.body());
+    assertEquals("POST", json.getString("method"));
+    assertEquals("/async/x?a=1&a=2", json.getString("url"));
+    assertEquals("héllo", json.getString("body"));
+    assertEquals("mixed-case", json.getString("xTest"));
+    assertEquals("abc", json.getString("id"));
+    assertTrue(json.getString("client").startsWith("127.0.0.1:"), json.getString("client"));
+  }
+
+  @Test
+  void framingIsTheRuntimesNotTheHandlers() throws Exception {
+    String noContent = rt.raw("127.0.0.1", "GET /nc HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertTrue(noContent.startsWith("HTTP/1.1 204"), noContent);
+    assertFalse(noContent.toLowerCase().contains("content-length: 999"), noContent);
+    HttpResponse<String> redirect = rt.get("/nc/go");
+    assertEquals(307, redirect.statusCode());
+    assertEquals("/there", redirect.headers().firstValue("location").orElseThrow());
+    assertEquals(List.of("a=1", "b=2"), redirect.headers().allValues("set-cookie"));
+    String head = rt.raw("127.0.0.1", "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertTrue(head.startsWith("HTTP/1.1 200"), head);
+    assertFalse(head.contains("Hello World"), head);
+  }
+
+  @Test
+  void routesByHostThenPathPrefix() throws Exception {
+    assertTrue(rt.raw("127.0.0.1", "GET /x HTTP/1.1\r\nHost: api.test\r\nConnection: close\r\n\r\n")
+        .endsWith("api /x"));
+    assertTrue(rt.raw("127.0.0.1", "GET /x HTTP/1.1\r\nHost: other.test\r\nConnection: close\r\n\r\n")
+        .endsWith("Hello World\n"));
+    // "/smallish" is not under the "/small" prefix.
+    assertEquals(200, rt.send(HttpRequest.newBuilder(rt.uri("/smallish"))
+        .POST(HttpRequest.BodyPublishers.ofString("x".repeat(4096))).build()).statusCode());
+  }
+
+  @Test
+  void metricsCountRequestsByServiceAndStatus() throws Exception {
+    rt.get("/");
+    rt.get("/throws");
+    HttpResponse<String> metrics = rt.send(HttpRequest.newBuilder(rt.adminUri("/metrics")).build());
+    assertEquals(200, metrics.statusCode());
+    String text = metrics.body();
+    assertTrue(text.contains("bulwark_requests_total{service=\"hello\",status=\"200\"}"), text);
+    assertTrue(text.contains("bulwark_requests_total{service=\"throws\",status=\"500\"}"), text);
+    assertTrue(text.contains("bulwark_request_duration_seconds_bucket{service=\"hello\",le=\"0.001\"}"), text);
+    assertTrue(text.contains("vertx_http_server_requests_total"), "Vert.x's own metrics are there too");
+    assertEquals(200, rt.send(HttpRequest.newBuilder(rt.adminUri("/health/live")).build()).statusCode());
+    assertEquals(200, rt.send(HttpRequest.newBuilder(rt.adminUri("/health/ready")).build()).statusCode());
+  }
+
+  @Test
+  void http2CleartextUpgradeWorksToo() throws Exception {
+    var h2 = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2).build();
+    HttpResponse<String> first = h2.send(HttpRequest.newBuilder(rt.uri("/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> second = h2.send(HttpRequest.newBuilder(rt.uri("/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals("Hello World\n", first.body());
+    assertEquals(java.net.http.HttpClient.Version.HTTP_2, second.version());
+    assertTrue(second.headers().firstValue("x-request-id").isPresent());
+  }
+
+  @Test
+  void manyConcurrentRequestsAllSucceed() throws Exception {
+    List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      all.add(rt.client.sendAsync(HttpRequest.newBuilder(rt.uri("/?i=" + i)).timeout(Duration.ofSeconds(20)).build(),
+          HttpResponse.BodyHandlers.ofString()));
+    }
+    for (var f : all) {
+      assertEquals(200, f.get(30, TimeUnit.SECONDS).statusCode());
+    }
+  }
+}
