@@ -397,10 +397,29 @@ public final class ConfigParser {
     }
   }
 
+  /** A likely typo: a prefix of the other, or at most two edits away. */
   private static boolean close(String a, String b) {
     String x = a.toLowerCase(Locale.ROOT);
     String y = b.toLowerCase(Locale.ROOT);
-    return x.startsWith(y) || y.startsWith(x);
+    if (x.startsWith(y) || y.startsWith(x)) {
+      return true;
+    }
+    int[] prev = new int[y.length() + 1];
+    int[] cur = new int[y.length() + 1];
+    for (int j = 0; j <= y.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= x.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= y.length(); j++) {
+        int cost = x.charAt(i - 1) == y.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[y.length()] <= 2;
   }
 
   private void problem(String key, String message) {

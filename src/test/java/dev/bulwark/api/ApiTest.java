@@ -1,0 +1,69 @@
+package dev.bulwark.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ApiTest {
+  @Test
+  void headersAreCaseInsensitiveOrderedAndImmutable() {
+    Headers h = Headers.of("Content-Type", "text/plain", "X-A", "1", "x-a", "2");
+    assertEquals(Optional.of("text/plain"), h.get("content-type"));
+    assertEquals(List.of("1", "2"), h.getAll("X-a"));
+    assertEquals(Set.of("content-type", "x-a"), h.names());
+    Headers set = h.set("x-a", "3");
+    assertEquals(List.of("3"), set.getAll("x-a"));
+    assertEquals(List.of("1", "2"), h.getAll("x-a"), "the original is unchanged");
+    assertThrows(IllegalArgumentException.class, () -> Headers.of("bad name", "v"));
+    assertThrows(IllegalArgumentException.class, () -> Headers.of("x", "a\r\nInjected: yes"));
+    assertThrows(UnsupportedOperationException.class, () -> h.entries().clear());
+  }
+
+  @Test
+  void requestHelpers() {
+    Request r = Request.of("GET", "/p/a%20b?x=1&x=2&y=%C3%A9&flag", Headers.of("Host", "h"), null, "", "id");
+    assertEquals("/p/a%20b", r.path());
+    assertEquals(Map.of("x", List.of("1", "2"), "y", List.of("é"), "flag", List.of("")), r.queryParams());
+    assertEquals(Optional.of("1"), r.queryParam("x"));
+    assertEquals("", r.text());
+    Request json = Request.of("POST", "/", Headers.empty(), "{\"a\":1}".getBytes(), "", "");
+    assertEquals(1, json.json().getInteger("a"));
+    byte[] copy = json.bodyBytes();
+    copy[0] = 'X';
+    assertEquals('{', json.bodyBytes()[0], "body is not shared with callers");
+  }
+
+  @Test
+  void responseFactories() {
+    assertEquals("text/plain; charset=utf-8", Response.text("x").headers().get("content-type").orElseThrow());
+    Response json = Response.json(new JsonObject().put("a", 1));
+    assertEquals("{\"a\":1}", json.text());
+    assertEquals("application/json", json.headers().get("content-type").orElseThrow());
+    assertEquals("[1,2]", Response.json(List.of(1, 2)).text());
+    Response redirect = Response.redirect("/x", 308);
+    assertEquals(308, redirect.status());
+    assertEquals("/x", redirect.headers().get("location").orElseThrow());
+    assertThrows(IllegalArgumentException.class, () -> Response.redirect("/x", 200));
+    assertThrows(IllegalArgumentException.class, () -> Response.status(600));
+    assertEquals(404, Response.status(404).status());
+    assertEquals(0, Response.status(204).bodyLength());
+  }
+
+  @Test
+  void envBindings() {
+    Env env = Env.of(Map.of("T", "text", "J", new JsonObject().put("k", "v")));
+    assertEquals("text", env.text("T"));
+    assertEquals("v", env.json("J").getString("k"));
+    env.json("J").put("k", "changed");
+    assertEquals("v", env.json("J").getString("k"), "handlers get copies of JSON bindings");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> env.text("MISSING"));
+    assertTrue(e.getMessage().contains("no binding named 'MISSING'"), e.getMessage());
+  }
+}

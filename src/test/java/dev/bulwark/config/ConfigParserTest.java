@@ -1,0 +1,125 @@
+package dev.bulwark.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigParserTest {
+  private static JsonObject minimal() {
+    return new JsonObject()
+        .put("sockets", new JsonArray().add(new JsonObject().put("name", "http").put("address", "localhost:8080")))
+        .put("services", new JsonArray().add(new JsonObject().put("name", "hello").put("source", "verticles/Hello.java")));
+  }
+
+  private static List<String> problems(JsonObject tree) {
+    return assertThrows(ConfigException.class, () -> ConfigParser.parse(tree, "f.yaml", Map.of())).problems();
+  }
+
+  @Test
+  void minimalConfigGetsDefaults() {
+    RuntimeConfig c = ConfigParser.parse(minimal(), "f.yaml", Map.of());
+    assertEquals(1, c.sockets().size());
+    assertEquals(List.of("127.0.0.1", "::1"), c.sockets().get(0).address().hosts());
+    assertEquals(List.of(new RouteConfig(null, "/", "hello")), c.sockets().get(0).routes());
+    ServiceConfig s = c.services().get(0);
+    assertEquals(new HandlerSource.SourceFile(java.nio.file.Path.of("verticles/Hello.java")), s.handler());
+    assertEquals(Limits.DEFAULT, s.limits());
+    assertEquals("bulwark.worker.hello", s.address());
+    assertEquals("127.0.0.1:9090", c.admin().orElseThrow().text());
+    assertEquals(HttpConfig.DEFAULT, c.http());
+  }
+
+  @Test
+  void unitsForSizesAndDurations() {
+    JsonObject t = minimal();
+    t.getJsonArray("services").getJsonObject(0).put("maxBodyBytes", "64KiB").put("timeout", "2s")
+        .put("maxInFlight", "7").put("instances", 3);
+    t.put("http", new JsonObject().put("maxHeaderBytes", 16384).put("idleTimeout", "2m"));
+    RuntimeConfig c = ConfigParser.parse(t, "f.yaml", Map.of());
+    assertEquals(new Limits(65536, 7, Duration.ofSeconds(2)), c.services().get(0).limits());
+    assertEquals(3, c.services().get(0).instances());
+    assertEquals(16384, c.http().maxHeaderBytes());
+    assertEquals(Duration.ofMinutes(2), c.http().idleTimeout());
+  }
+
+  @Test
+  void everyProblemIsReportedWithFileAndKey() {
+    JsonObject t = minimal();
+    t.getJsonArray("services").getJsonObject(0).put("instances", 0).put("timeot", "1s").put("maxBodyBytes", "lots");
+    t.getJsonArray("sockets").getJsonObject(0).put("address", "localhost");
+    List<String> p = problems(t);
+    assertTrue(p.contains("f.yaml: services[0].instances: must be 1-1024, got 0"), p.toString());
+    assertTrue(p.contains("f.yaml: services[0].timeot: unknown key (did you mean 'timeout'?)"), p.toString());
+    assertTrue(p.stream().anyMatch(x -> x.startsWith("f.yaml: services[0].maxBodyBytes: must be a size")), p.toString());
+    assertTrue(p.stream().anyMatch(x -> x.startsWith("f.yaml: sockets[0].address: 'localhost' has no port")),
+        p.toString());
+    assertEquals(4, p.size(), p.toString());
+  }
+
+  @Test
+  void routesMustNameExistingServices() {
+    JsonObject t = minimal();
+    t.getJsonArray("sockets").getJsonObject(0).put("routes", new JsonArray()
+        .add(new JsonObject().put("path", "api").put("service", "nope")));
+    List<String> p = problems(t);
+    assertTrue(p.contains("f.yaml: sockets[0].routes[0].service: no service is named 'nope'; services are [hello]"),
+        p.toString());
+    assertTrue(p.contains("f.yaml: sockets[0].routes[0].path: must be a path prefix starting with /"), p.toString());
+  }
+
+  @Test
+  void serviceNeedsExactlyOneHandler() {
+    JsonObject t = minimal();
+    t.getJsonArray("services").getJsonObject(0).put("class", "a.B");
+    assertTrue(problems(t).get(0).contains("give either 'source'"));
+    t.getJsonArray("services").getJsonObject(0).remove("class");
+    t.getJsonArray("services").getJsonObject(0).remove("source");
+    assertTrue(problems(t).get(0).contains("needs 'source: verticles/Name.java' or 'class: com.example.Name'"));
+  }
+
+  @Test
+  void duplicateNamesAndMissingSections() {
+    JsonObject t = minimal();
+    t.getJsonArray("services").add(t.getJsonArray("services").getJsonObject(0).copy());
+    assertTrue(problems(t).contains("f.yaml: services: two services are named 'hello'"));
+    assertEquals(List.of("f.yaml: services: at least one service is required",
+        "f.yaml: sockets: at least one socket is required"), problems(new JsonObject()));
+  }
+
+  @Test
+  void bindingsOfEveryKind() {
+    JsonObject t = minimal();
+    t.getJsonArray("services").getJsonObject(0).put("bindings", new JsonObject()
+        .put("A", new JsonObject().put("text", "x"))
+        .put("B", new JsonObject().put("json", new JsonObject().put("k", 1)))
+        .put("C", new JsonObject().put("secret", "MY_SECRET")));
+    RuntimeConfig c = ConfigParser.parse(t, "f.yaml", Map.of("MY_SECRET", "s3cr3t"));
+    Map<String, Object> b = c.services().get(0).bindings();
+    assertEquals("x", b.get("A"));
+    assertEquals(new JsonObject().put("k", 1), b.get("B"));
+    assertEquals("s3cr3t", b.get("C"));
+    List<String> p = problems(t);
+    assertTrue(p.contains("f.yaml: services[0].bindings.C.secret: environment variable 'MY_SECRET' is not set"),
+        p.toString());
+  }
+
+  @Test
+  void adminCanBeTurnedOff() {
+    JsonObject t = minimal().put("admin", new JsonObject().put("address", "off"));
+    assertTrue(ConfigParser.parse(t, "f.yaml", Map.of()).admin().isEmpty());
+  }
+
+  @Test
+  void severalServicesNeedExplicitRouting() {
+    JsonObject t = minimal();
+    t.getJsonArray("services").add(new JsonObject().put("name", "b").put("class", "x.B"));
+    assertTrue(problems(t).get(0).contains("needs 'service: NAME' or 'routes: [...]'"));
+  }
+}

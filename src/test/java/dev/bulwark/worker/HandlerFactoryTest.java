@@ -1,0 +1,97 @@
+package dev.bulwark.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.api.Env;
+import dev.bulwark.api.Request;
+import dev.bulwark.config.HandlerSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HandlerFactoryTest {
+  @TempDir
+  Path dir;
+
+  private HandlerSource source(String name, String code) throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(file, code);
+    return new HandlerSource.SourceFile(file);
+  }
+
+  @Test
+  void compilesASingleSourceFileInMemory() throws Exception {
+    HandlerSource src = source("Greeter.java", """
+        import dev.bulwark.api.*;
+        public class Greeter implements Handler {
+          private int calls;
+          public Response handle(Request request, Env env) {
+            return Response.text(env.text("WHO") + " " + (++calls) + " " + Helper.shout("hi"));
+          }
+        }
+        class Helper {
+          static String shout(String s) { return s.toUpperCase(); }
+        }
+        """);
+    HandlerFactory factory = HandlerFactory.load(src);
+    HandlerFactory.Invoker a = factory.newInvoker();
+    HandlerFactory.Invoker b = factory.newInvoker();
+    Env env = Env.of(java.util.Map.of("WHO", "you"));
+    assertEquals("you 1 HI", a.invoke(Request.get("/"), env).result().text());
+    assertEquals("you 2 HI", a.invoke(Request.get("/"), env).result().text());
+    assertEquals("you 1 HI", b.invoke(Request.get("/"), env).result().text(), "each instance has its own state");
+  }
+
+  @Test
+  void compileErrorsNameFileAndLine() throws Exception {
+    HandlerSource src = source("Broken.java", """
+        import dev.bulwark.api.*;
+        public class Broken implements Handler {
+          public Response handle(Request request, Env env) {
+            return Response.text("missing semicolon")
+          }
+        }
+        """);
+    HandlerLoadException e = assertThrows(HandlerLoadException.class, () -> HandlerFactory.load(src));
+    List<String> p = e.problems();
+    assertEquals(1, p.size(), p.toString());
+    assertTrue(p.get(0).startsWith(dir.resolve("Broken.java") + ":4: error: ';' expected"), p.get(0));
+  }
+
+  @Test
+  void aSourceWithoutAHandlerIsRefused() throws Exception {
+    HandlerSource src = source("Plain.java", "public class Plain { }\n");
+    assertTrue(assertThrows(HandlerLoadException.class, () -> HandlerFactory.load(src)).getMessage()
+        .contains("no top-level class implements dev.bulwark.api.Handler"));
+  }
+
+  @Test
+  void missingFileAndMissingClass() {
+    assertTrue(assertThrows(HandlerLoadException.class,
+        () -> HandlerFactory.load(new HandlerSource.SourceFile(dir.resolve("Nope.java")))).getMessage()
+        .contains("no such file"));
+    assertTrue(assertThrows(HandlerLoadException.class,
+        () -> HandlerFactory.load(new HandlerSource.ClassName("com.example.Nope"))).getMessage()
+        .contains("class com.example.Nope: not found on the class path"));
+    assertTrue(assertThrows(HandlerLoadException.class,
+        () -> HandlerFactory.load(new HandlerSource.ClassName("java.lang.String"))).getMessage()
+        .contains("implements neither"));
+  }
+
+  @Test
+  void aConstructorThatThrowsIsReported() throws Exception {
+    HandlerSource src = source("Angry.java", """
+        import dev.bulwark.api.*;
+        public class Angry implements Handler {
+          public Angry() { throw new IllegalStateException("no database"); }
+          public Response handle(Request request, Env env) { return null; }
+        }
+        """);
+    HandlerFactory f = HandlerFactory.load(src);
+    assertTrue(assertThrows(HandlerLoadException.class, f::newInvoker).getMessage().contains("no database"));
+  }
+}

@@ -1,0 +1,90 @@
+package dev.bulwark.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.api.Env;
+import dev.bulwark.api.Request;
+import dev.bulwark.api.Response;
+import dev.bulwark.config.HandlerSource;
+import dev.bulwark.config.Limits;
+import dev.bulwark.config.ServiceConfig;
+import dev.bulwark.dispatch.Codecs;
+import dev.bulwark.testhandlers.Sleeps;
+import dev.bulwark.testhandlers.Throws;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Worker verticles on a real event bus: handlers run on worker threads, failures become failed replies. */
+@ExtendWith(VertxExtension.class)
+class WorkerVerticleTest {
+  private static ServiceConfig service(String name, Class<?> handler, int instances) {
+    return new ServiceConfig(name, new HandlerSource.ClassName(handler.getName()), instances, Map.of(), Limits.DEFAULT);
+  }
+
+  private static void deploy(Vertx vertx, ServiceConfig s, VertxTestContext ctx, Runnable then) throws Exception {
+    Codecs.register(vertx.eventBus());
+    HandlerFactory f = HandlerFactory.load(s.handler());
+    vertx.deployVerticle(() -> new WorkerVerticle(s, f, Env.empty()), new DeploymentOptions()
+            .setThreadingModel(ThreadingModel.WORKER).setInstances(s.instances())
+            .setWorkerPoolName("test-" + s.name()).setWorkerPoolSize(s.instances()))
+        .onComplete(ctx.succeeding(id -> then.run()));
+  }
+
+  @Test
+  void handlersRunOnWorkerThreadsInParallelAcrossInstances(Vertx vertx, VertxTestContext ctx) throws Exception {
+    ServiceConfig s = service("sleepy", Sleeps.class, 4);
+    deploy(vertx, s, ctx, () -> {
+      long t0 = System.nanoTime();
+      List<Future<Message<Response>>> replies = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        replies.add(vertx.eventBus().request(s.address(), Request.get("/?ms=300")));
+      }
+      Future.all(replies).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        for (var r : replies) {
+          assertEquals("slept\n", r.result().body().text());
+        }
+        assertTrue(ms < 1100, "four 300 ms handlers on four instances ran in parallel: " + ms + " ms");
+        ctx.completeNow();
+      })));
+    });
+  }
+
+  @Test
+  void aThrowingHandlerGivesAFailedReplyCarryingTheRequestId(Vertx vertx, VertxTestContext ctx) throws Exception {
+    ServiceConfig s = service("throws", Throws.class, 1);
+    deploy(vertx, s, ctx, () -> vertx.eventBus().request(s.address(),
+            Request.of("GET", "/", dev.bulwark.api.Headers.empty(), null, "", "rid-7"))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          ReplyException re = (ReplyException) err;
+          assertEquals(WorkerVerticle.HANDLER_FAILED, re.failureCode());
+          assertEquals("rid-7", re.getMessage());
+          ctx.completeNow();
+        }))));
+  }
+
+  @Test
+  void aRequestWhoseDeadlinePassedInTheQueueIsNotRun(Vertx vertx, VertxTestContext ctx) throws Exception {
+    ServiceConfig s = service("late", Sleeps.class, 1);
+    deploy(vertx, s, ctx, () -> vertx.eventBus().request(s.address(), Request.get("/"), new DeliveryOptions()
+            .setSendTimeout(300)
+            .addHeader(WorkerVerticle.DEADLINE_HEADER, Long.toString(System.currentTimeMillis() - 1)))
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertEquals(io.vertx.core.eventbus.ReplyFailure.TIMEOUT, ((ReplyException) err).failureType());
+          ctx.completeNow();
+        }))));
+  }
+}
