@@ -118,7 +118,7 @@ public final class ConfigParser {
     } else {
       problem(path, "needs 'source: verticles/Name.java' or 'class: com.example.Name'");
     }
-    int instances = integer(s, "instances", path, 1, 1024, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    int instances = integer(s, "instances", path, 1, 1024, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
     long maxBody = size(s, "maxBodyBytes", path, 0, Integer.MAX_VALUE - 1024, Limits.DEFAULT.maxBodyBytes());
     int maxInFlight = integer(s, "maxInFlight", path, 1, 1_000_000, Limits.DEFAULT.maxInFlight());
     Duration timeout = duration(s, "timeout", path, Limits.DEFAULT.timeout());
