@@ -1,5 +1,7 @@
 package dev.bulwark;
 
+import dev.bulwark.accept.AcceptStats;
+import dev.bulwark.accept.GuardedTransport;
 import dev.bulwark.api.Env;
 import dev.bulwark.config.ListenAddress;
 import dev.bulwark.config.RuntimeConfig;
@@ -40,12 +42,14 @@ public final class Bulwark {
   private final Vertx vertx;
   private final RuntimeConfig config;
   private final Metrics metrics;
+  private final GuardedTransport transport;
   private final AdminServer admin;
   private final List<HttpServerVerticle.Binding> listening = new ArrayList<>();
   private final long startedNanos = System.nanoTime();
 
-  private Bulwark(Vertx vertx, RuntimeConfig config, Metrics metrics) {
+  private Bulwark(Vertx vertx, RuntimeConfig config, Metrics metrics, GuardedTransport transport) {
     this.vertx = vertx;
+    this.transport = transport;
     this.config = config;
     this.metrics = metrics;
     this.admin = new AdminServer(metrics);
@@ -54,12 +58,13 @@ public final class Bulwark {
   /** Starts a runtime; the future fails (and everything started is closed) if any part cannot start. */
   public static Future<Bulwark> start(RuntimeConfig config) {
     Metrics metrics = new Metrics();
+    GuardedTransport transport = GuardedTransport.create(metrics.registry());
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setPreferNativeTransport(true)
-            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+        .withTransport(transport)
         .build();
-    Bulwark runtime = new Bulwark(vertx, config, metrics);
+    Bulwark runtime = new Bulwark(vertx, config, metrics, transport);
     // Completed from whichever thread finishes last, not from a context that closing Vert.x has just shut down.
     Promise<Bulwark> result = Promise.promise();
     runtime.boot().onComplete(ar -> {
@@ -209,11 +214,12 @@ public final class Bulwark {
   }
 
   private String transportName() {
-    if (!vertx.isNativeTransportEnabled()) {
-      Throwable why = vertx.unavailableNativeTransportCause();
-      return "NIO" + (why == null ? "" : " (native transport unavailable: " + why.getMessage() + ")");
-    }
-    return System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux") ? "epoll" : "kqueue";
+    return transport.name() + " with accept guard";
+  }
+
+  /** The accept guard's counters. */
+  public AcceptStats acceptStats() {
+    return transport.stats();
   }
 
   public static String version() {

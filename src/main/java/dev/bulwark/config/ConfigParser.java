@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 public final class ConfigParser {
   static final Set<String> ROOT_KEYS = Set.of("sockets", "services", "http", "admin");
-  static final Set<String> SOCKET_KEYS = Set.of("name", "address", "service", "routes");
+  static final Set<String> SOCKET_KEYS = Set.of("name", "address", "service", "routes", "backlog");
   static final Set<String> ROUTE_KEYS = Set.of("host", "path", "service");
   static final Set<String> SERVICE_KEYS =
       Set.of("name", "source", "class", "instances", "bindings", "maxBodyBytes", "maxInFlight", "timeout");
@@ -213,10 +213,11 @@ public final class ConfigParser {
     } else {
       problem(path, "needs 'service: NAME' or 'routes: [...]' when there is more than one service");
     }
+    int backlog = integer(s, "backlog", path, 1, 1 << 20, SocketConfig.DEFAULT_BACKLOG);
     if (name == null || address == null) {
       return Optional.empty();
     }
-    return Optional.of(new SocketConfig(name, address, routes));
+    return Optional.of(new SocketConfig(name, address, routes, backlog));
   }
 
   private RouteConfig route(JsonObject r, String path, Set<String> services) {

@@ -130,7 +130,8 @@ public final class HttpServerVerticle extends VerticleBase {
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setCompressionSupported(false)
         .setHandle100ContinueAutomatically(true)
-        .setReuseAddress(true);
+        .setReuseAddress(true)
+        .setAcceptBacklog(b.socket().backlog());
     HttpServer server = vertx.createHttpServer(options).requestHandler(router(b.socket()));
     return server.listen(b.port(), host).onSuccess(s -> {
       servers.add(s);

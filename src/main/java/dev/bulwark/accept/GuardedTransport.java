@@ -1,0 +1,174 @@
+package dev.bulwark.accept;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.InternetProtocolFamily;
+import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.net.TcpConfig;
+import io.vertx.core.transport.Transport;
+import java.net.SocketAddress;
+import java.util.concurrent.ThreadFactory;
+import java.util.logging.Logger;
+
+/**
+ * The platform's transport (epoll, kqueue or NIO) with an {@link AcceptGuard} installed on every listening channel
+ * the moment it is created, through Vert.x 5's public {@code VertxBuilder.withTransport}.
+ *
+ * <p>Why this hook and not Netty's {@code ChannelInitializerExtension}: the extension mechanism is off unless a
+ * system property enables it JVM-wide (and it then loads every extension on the class path), whereas the transport
+ * is ours to pass per Vert.x instance, covers every server Vert.x creates (HTTP, admin, any TCP server), and puts the
+ * guard first in the pipeline, ahead of the ServerBootstrapAcceptor that ServerBootstrap adds at registration.
+ */
+public final class GuardedTransport implements Transport {
+  private static final Logger LOG = Logger.getLogger(GuardedTransport.class.getName());
+
+  private final Transport platform;
+  private final io.vertx.core.spi.transport.Transport implementation;
+  private final AcceptStats stats;
+
+  private GuardedTransport(Transport platform, AcceptStats stats) {
+    this.platform = platform;
+    this.stats = stats;
+    ReserveFd reserve = new ReserveFd();
+    reserve.acquire();
+    RateLimitedLog log = new RateLimitedLog(Logger.getLogger(AcceptGuard.class.getName()));
+    this.implementation = new Guarded(platform.implementation(), () -> new AcceptGuard(stats, reserve, log));
+  }
+
+  /** The best transport available here (native first), guarded, counting into {@code registry}. */
+  public static GuardedTransport create(MeterRegistry registry) {
+    Transport nativeTransport = Transport.nativeTransport();
+    Transport platform = nativeTransport;
+    if (platform == null || !platform.available()) {
+      if (nativeTransport != null) {
+        LOG.fine(() -> "native transport unavailable: " + nativeTransport.unavailabilityCause());
+      }
+      platform = Transport.NIO;
+    }
+    // Load the guard's classes now: on the accept path, at fd exhaustion, loading a class could itself fail.
+    AcceptGuard.errno(new java.io.IOException("warm-up"));
+    return new GuardedTransport(platform, new AcceptStats(registry));
+  }
+
+  public AcceptStats stats() {
+    return stats;
+  }
+
+  @Override
+  public String name() {
+    return platform.name();
+  }
+
+  @Override
+  public boolean available() {
+    return platform.available();
+  }
+
+  @Override
+  public Throwable unavailabilityCause() {
+    return platform.unavailabilityCause();
+  }
+
+  @Override
+  public io.vertx.core.spi.transport.Transport implementation() {
+    return implementation;
+  }
+
+  /** Delegates everything to the platform transport but wraps the server-channel factory. */
+  private static final class Guarded implements io.vertx.core.spi.transport.Transport {
+    private final io.vertx.core.spi.transport.Transport d;
+    private final java.util.function.Supplier<AcceptGuard> guards;
+
+    Guarded(io.vertx.core.spi.transport.Transport delegate, java.util.function.Supplier<AcceptGuard> guards) {
+      this.d = delegate;
+      this.guards = guards;
+    }
+
+    @Override
+    public ChannelFactory<? extends ServerChannel> serverChannelFactory(boolean domainSocket) {
+      ChannelFactory<? extends ServerChannel> factory = d.serverChannelFactory(domainSocket);
+      return () -> {
+        ServerChannel channel = factory.newChannel();
+        channel.pipeline().addFirst("bulwark-accept-guard", guards.get());
+        return channel;
+      };
+    }
+
+    @Override
+    public boolean supportsDomainSockets() {
+      return d.supportsDomainSockets();
+    }
+
+    @Override
+    public boolean supportFileRegion() {
+      return d.supportFileRegion();
+    }
+
+    @Override
+    public boolean isAvailable() {
+      return d.isAvailable();
+    }
+
+    @Override
+    public Throwable unavailabilityCause() {
+      return d.unavailabilityCause();
+    }
+
+    @Override
+    public SocketAddress convert(io.vertx.core.net.SocketAddress address) {
+      return d.convert(address);
+    }
+
+    @Override
+    public io.vertx.core.net.SocketAddress convert(SocketAddress address) {
+      return d.convert(address);
+    }
+
+    @Override
+    public IoHandlerFactory ioHandlerFactory() {
+      return d.ioHandlerFactory();
+    }
+
+    @Override
+    public EventLoopGroup eventLoopGroup(int type, int nThreads, ThreadFactory threadFactory, int ioRatio) {
+      return d.eventLoopGroup(type, nThreads, threadFactory, ioRatio);
+    }
+
+    @Override
+    public DatagramChannel datagramChannel(InternetProtocolFamily family) {
+      return d.datagramChannel(family);
+    }
+
+    @Override
+    public ChannelFactory<? extends DatagramChannel> datagramChannelFactory() {
+      return d.datagramChannelFactory();
+    }
+
+    @Override
+    public ChannelFactory<? extends Channel> channelFactory(boolean domainSocket) {
+      return d.channelFactory(domainSocket);
+    }
+
+    @Override
+    public void configure(DatagramChannel channel, DatagramSocketOptions options) {
+      d.configure(channel, options);
+    }
+
+    @Override
+    public void configure(TcpConfig options, boolean domainSocket, Bootstrap bootstrap) {
+      d.configure(options, domainSocket, bootstrap);
+    }
+
+    @Override
+    public void configure(TcpConfig options, boolean domainSocket, ServerBootstrap bootstrap) {
+      d.configure(options, domainSocket, bootstrap);
+    }
+  }
+}
