@@ -95,7 +95,9 @@ public final class Main implements Callable<Integer> {
       problems = List.of(String.valueOf(cause == null ? "unknown failure" : cause.getMessage()));
       code = FAILED;
     }
-    err.println("bulwark: " + (code == INVALID ? "invalid configuration, not starting:" : "could not start:"));
+    String what = cause instanceof ConfigException ? "invalid configuration, not starting:"
+        : code == INVALID ? "handler cannot be loaded, not starting:" : "could not start:";
+    err.println("bulwark: " + what);
     problems.forEach(p -> err.println("  " + p));
     return code;
   }
