@@ -45,6 +45,7 @@ public final class Bulwark {
   private final GuardedTransport transport;
   private final AdminServer admin;
   private final List<HttpServerVerticle.Binding> listening = new ArrayList<>();
+  private final List<String> httpDeployments = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final long startedNanos = System.nanoTime();
 
   private Bulwark(Vertx vertx, RuntimeConfig config, Metrics metrics, GuardedTransport transport) {
@@ -165,20 +166,25 @@ public final class Bulwark {
         : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
     HttpServerVerticle first = new HttpServerVerticle(bindings, config.http(), gates, metrics);
     return vertx.deployVerticle(first).compose(id -> {
+      httpDeployments.add(id);
       listening.addAll(first.bound());
       if (instances <= 1) {
         return Future.succeededFuture();
       }
       List<HttpServerVerticle.Binding> resolved = first.forOtherInstances();
       return vertx.deployVerticle(() -> new HttpServerVerticle(resolved, config.http(), gates, metrics),
-          new DeploymentOptions().setInstances(instances - 1)).mapEmpty();
+          new DeploymentOptions().setInstances(instances - 1)).onSuccess(httpDeployments::add).mapEmpty();
     });
   }
 
-  /** Stops taking requests (readiness goes down first), then closes everything. */
+  /**
+   * Shuts down: readiness goes down first, the HTTP servers stop accepting and give requests in flight up to
+   * {@code http.shutdownGrace} to finish, then everything else closes.
+   */
   public Future<Void> close() {
     admin.ready(false);
-    return vertx.close();
+    List<Future<Void>> undeploying = httpDeployments.stream().map(vertx::undeploy).toList();
+    return Future.join(undeploying).transform(ar -> vertx.close());
   }
 
   public Vertx vertx() {

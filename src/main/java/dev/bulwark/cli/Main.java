@@ -35,6 +35,10 @@ public final class Main implements Callable<Integer> {
   ConfigOptions options;
 
   public static void main(String[] args) {
+    // Before any class touches java.util.logging: keeps log handlers open while shutdown hooks run.
+    if (System.getProperty("java.util.logging.manager") == null) {
+      System.setProperty("java.util.logging.manager", "dev.bulwark.observe.Logging$Manager");
+    }
     Logging.init();
     int code = commandLine().execute(args);
     if (code != 0) {
@@ -66,12 +70,14 @@ public final class Main implements Callable<Integer> {
       return report(err, e.getCause());
     }
     Thread hook = new Thread(() -> {
-      log.info("shutting down");
+      log.info("shutting down: not ready, no longer accepting, finishing requests in flight");
       try {
-        runtime.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        long wait = runtime.config().http().shutdownGrace().toMillis() + 5000;
+        runtime.close().toCompletionStage().toCompletableFuture().get(wait, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         log.warning("shutdown did not finish cleanly: " + e);
       }
+      log.info("stopped");
     }, "bulwark-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     Thread.currentThread().join();

@@ -25,7 +25,8 @@ public final class ConfigParser {
   static final Set<String> ROUTE_KEYS = Set.of("host", "path", "service");
   static final Set<String> SERVICE_KEYS =
       Set.of("name", "source", "class", "instances", "bindings", "maxBodyBytes", "maxInFlight", "timeout");
-  static final Set<String> HTTP_KEYS = Set.of("maxHeaderBytes", "maxInitialLineBytes", "idleTimeout", "eventLoops");
+  static final Set<String> HTTP_KEYS =
+      Set.of("maxHeaderBytes", "maxInitialLineBytes", "idleTimeout", "eventLoops", "shutdownGrace");
   static final Set<String> ADMIN_KEYS = Set.of("address");
   static final Set<String> BINDING_KINDS = Set.of("text", "json", "secret");
 
@@ -257,7 +258,8 @@ public final class ConfigParser {
         (int) size(h, "maxHeaderBytes", "http", 256, 1024 * 1024, d.maxHeaderBytes()),
         (int) size(h, "maxInitialLineBytes", "http", 64, 1024 * 1024, d.maxInitialLineBytes()),
         duration(h, "idleTimeout", "http", d.idleTimeout()),
-        integer(h, "eventLoops", "http", 0, 1024, d.eventLoopInstances()));
+        integer(h, "eventLoops", "http", 0, 1024, d.eventLoopInstances()),
+        duration(h, "shutdownGrace", "http", d.shutdownGrace()));
   }
 
   private Optional<ListenAddress> admin(JsonObject tree) {

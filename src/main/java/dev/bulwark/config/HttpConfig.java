@@ -8,8 +8,11 @@ import java.time.Duration;
  * @param maxHeaderBytes total size of the request's header fields; larger gets 431
  * @param maxInitialLineBytes request line length; longer gets 414
  * @param idleTimeout a connection with no traffic for this long is closed
- * @param eventLoopInstances HTTP-server verticle instances; 0 means one per core
+ * @param eventLoopInstances HTTP-server verticle instances; 0 means one per event loop
+ * @param shutdownGrace on shutdown, how long requests in flight may take to finish after accepting stops
  */
-public record HttpConfig(int maxHeaderBytes, int maxInitialLineBytes, Duration idleTimeout, int eventLoopInstances) {
-  public static final HttpConfig DEFAULT = new HttpConfig(8192, 4096, Duration.ofSeconds(60), 0);
+public record HttpConfig(int maxHeaderBytes, int maxInitialLineBytes, Duration idleTimeout, int eventLoopInstances,
+                         Duration shutdownGrace) {
+  public static final HttpConfig DEFAULT = new HttpConfig(8192, 4096, Duration.ofSeconds(60), 0,
+      Duration.ofSeconds(10));
 }

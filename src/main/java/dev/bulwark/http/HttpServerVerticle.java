@@ -294,7 +294,8 @@ public final class HttpServerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     List<Future<Void>> closing = new ArrayList<>();
-    servers.forEach(s -> closing.add(s.close()));
+    // Stop accepting at once; requests already in flight get the grace period to finish.
+    servers.forEach(s -> closing.add(s.shutdown(http.shutdownGrace())));
     return Future.join(closing);
   }
 }

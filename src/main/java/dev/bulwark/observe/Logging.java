@@ -27,6 +27,19 @@ public final class Logging {
   private Logging() {
   }
 
+  /**
+   * The JDK's LogManager closes every handler from a shutdown hook of its own, racing ours; this one keeps them until
+   * the JVM is gone, so the runtime can still say what it does while shutting down.
+   */
+  public static final class Manager extends LogManager {
+    @Override
+    public void reset() {
+      if (!initialised) {
+        super.reset();
+      }
+    }
+  }
+
   public static synchronized void init() {
     if (initialised) {
       return;
