@@ -89,7 +89,7 @@ public final class Bulwark {
           return s;
         })).orElse(Future.succeededFuture());
     Map<String, ServiceGate> gates = new LinkedHashMap<>();
-    config.services().forEach(s -> gates.put(s.name(), ServiceGate.of(s)));
+    config.services().forEach(s -> gates.put(s.name(), ServiceGate.of(s, metrics)));
     return adminStarted
         .compose(v -> loadHandlers())
         .compose(this::deployWorkers)

@@ -1,33 +1,22 @@
 package dev.bulwark.http;
 
-import dev.bulwark.api.Headers;
-import dev.bulwark.api.Request;
-import dev.bulwark.api.Response;
 import dev.bulwark.config.HttpConfig;
 import dev.bulwark.config.ListenAddress;
 import dev.bulwark.config.RouteConfig;
 import dev.bulwark.config.SocketConfig;
 import dev.bulwark.observe.Metrics;
-import dev.bulwark.worker.WorkerVerticle;
+import dev.bulwark.observe.ServiceMeters;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.net.SocketAddress;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -37,9 +26,6 @@ import java.util.logging.Logger;
  */
 public final class HttpServerVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(HttpServerVerticle.class.getName());
-  private static final String START_NANOS = "bulwark.start";
-  static final String SERVICE = "bulwark.service";
-  private static final String REQUEST_ID = "bulwark.requestId";
 
   private final List<Binding> bindings;
   private final HttpConfig http;
@@ -132,163 +118,41 @@ public final class HttpServerVerticle extends VerticleBase {
         .setHandle100ContinueAutomatically(true)
         .setReuseAddress(true)
         .setAcceptBacklog(b.socket().backlog());
-    HttpServer server = vertx.createHttpServer(options).requestHandler(router(b.socket()));
+    HttpServer server = vertx.createHttpServer(options).requestHandler(handlerFor(b.socket()));
     return server.listen(b.port(), host).onSuccess(s -> {
       servers.add(s);
       bound.add(new Binding(b.socket(), host, s.actualPort(), b.optional(), null));
     });
   }
 
-  private Router router(SocketConfig socket) {
+  /**
+   * The request handler of a socket. With one catch-all route, requests go straight to the service; with several,
+   * vertx-web's Router picks the service by host and path prefix.
+   */
+  private io.vertx.core.Handler<HttpServerRequest> handlerFor(SocketConfig socket) {
+    List<RouteConfig> routes = socket.routes();
+    if (routes.size() == 1 && routes.get(0).host() == null && routes.get(0).pathPrefix().equals("/")) {
+      ServiceGate gate = services.get(routes.get(0).service());
+      return req -> Exchange.run(vertx, req, gate);
+    }
     Router router = Router.router(vertx);
-    router.route().handler(this::begin);
-    List<RouteConfig> routes = new ArrayList<>(socket.routes());
+    List<RouteConfig> sorted = new ArrayList<>(routes);
     // Most specific first: an exact host before any host, then the longest path prefix.
-    routes.sort(Comparator.comparing((RouteConfig r) -> r.host() == null)
+    sorted.sort(Comparator.comparing((RouteConfig r) -> r.host() == null)
         .thenComparing(r -> -r.pathPrefix().length()));
-    for (RouteConfig r : routes) {
+    for (RouteConfig r : sorted) {
       ServiceGate gate = services.get(r.service());
+      // "/api" covers /api and /api/..., never /apix: vertx-web's "/api/*" matches exactly that.
       var route = r.pathPrefix().equals("/") ? router.route()
-          // "/api" covers /api and /api/..., never /apix: vertx-web's "/api/*" matches exactly that.
           : router.route(r.pathPrefix().endsWith("/") ? r.pathPrefix() + "*" : r.pathPrefix() + "/*");
       if (r.host() != null) {
         route.virtualHost(r.host());
       }
-      route.handler(new Admission(gate, this::refuse))
-          .handler(BodyHandler.create(false).setBodyLimit(gate.config().limits().maxBodyBytes())
-              .setHandleFileUploads(false).setDeleteUploadedFilesOnEnd(false))
-          .handler(ctx -> dispatch(ctx, gate));
+      route.handler(ctx -> Exchange.run(vertx, ctx.request(), gate));
     }
-    router.route().handler(ctx -> answer(ctx, 404, "No service is routed for " + ctx.request().authority()
-        + ctx.request().path() + "\n"));
-    router.errorHandler(413, ctx -> answer(ctx, 413, "Request body is larger than "
-        + limitOf(ctx) + " bytes\n"));
-    router.errorHandler(500, ctx -> {
-      LOG.log(Level.WARNING, "request " + ctx.get(REQUEST_ID) + " failed in the HTTP layer", ctx.failure());
-      answer(ctx, 500, "Internal Server Error\nrequest id: " + ctx.get(REQUEST_ID) + "\n");
-    });
+    ServiceMeters unrouted = metrics.service(Metrics.NO_SERVICE);
+    router.route().handler(ctx -> Exchange.notFound(ctx.request(), unrouted));
     return router;
-  }
-
-  private void begin(RoutingContext ctx) {
-    ctx.put(START_NANOS, System.nanoTime());
-    String id = RequestIds.keepOrCreate(ctx.request().getHeader(RequestIds.HEADER));
-    ctx.put(REQUEST_ID, id);
-    ctx.response().putHeader(RequestIds.HEADER, id);
-    ctx.addHeadersEndHandler(v -> {
-      String service = ctx.get(SERVICE);
-      Long start = ctx.get(START_NANOS);
-      metrics.recordRequest(service == null ? Metrics.NO_SERVICE : service, ctx.response().getStatusCode(),
-          System.nanoTime() - start);
-    });
-    ctx.next();
-  }
-
-  private void refuse(RoutingContext ctx, ServiceGate gate) {
-    ctx.response().putHeader("retry-after", "1");
-    answer(ctx, 503, "Service '" + gate.config().name() + "' is at its limit of "
-        + gate.config().limits().maxInFlight() + " requests in flight; retry shortly\n");
-  }
-
-  private void dispatch(RoutingContext ctx, ServiceGate gate) {
-    String id = ctx.get(REQUEST_ID);
-    long timeout = gate.config().limits().timeout().toMillis();
-    Request request = Request.of(ctx.request().method().name(), ctx.request().uri(),
-        headersOf(ctx.request().headers()), ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes(),
-        addressOf(ctx.request().remoteAddress()), id);
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeout)
-        .addHeader(WorkerVerticle.DEADLINE_HEADER, Long.toString(System.currentTimeMillis() + timeout));
-    vertx.eventBus().<Response>request(gate.config().address(), request, delivery).onComplete(ar -> {
-      if (ar.succeeded()) {
-        write(ctx, ar.result().body());
-      } else {
-        failed(ctx, gate, ar.cause());
-      }
-    });
-  }
-
-  private void failed(RoutingContext ctx, ServiceGate gate, Throwable cause) {
-    String id = ctx.get(REQUEST_ID);
-    String name = gate.config().name();
-    if (cause instanceof ReplyException re) {
-      switch (re.failureType()) {
-        case TIMEOUT -> {
-          answer(ctx, 504, "Service '" + name + "' did not answer within "
-              + gate.config().limits().timeout().toMillis() + " ms\nrequest id: " + id + "\n");
-          return;
-        }
-        case NO_HANDLERS -> {
-          ctx.response().putHeader("retry-after", "1");
-          answer(ctx, 503, "Service '" + name + "' is not running\nrequest id: " + id + "\n");
-          return;
-        }
-        default -> {
-          // RECIPIENT_FAILURE: the worker has logged the stack trace with this request id.
-        }
-      }
-    } else {
-      LOG.log(Level.WARNING, "request " + id + " to service '" + name + "' failed in dispatch", cause);
-    }
-    answer(ctx, 500, "Internal Server Error\nrequest id: " + id + "\n");
-  }
-
-  private void write(RoutingContext ctx, Response r) {
-    HttpServerResponse out = ctx.response();
-    if (out.ended() || out.closed()) {
-      return;
-    }
-    out.setStatusCode(r.status());
-    MultiMap headers = out.headers();
-    String id = headers.get(RequestIds.HEADER);
-    for (Map.Entry<String, String> f : r.headers().entries()) {
-      String name = f.getKey();
-      // Framing is ours to set from the actual body; a handler's value could only disagree with it.
-      if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("transfer-encoding")
-          && !name.equalsIgnoreCase(RequestIds.HEADER)) {
-        headers.add(name, f.getValue());
-      }
-    }
-    headers.set(RequestIds.HEADER, id);
-    byte[] body = r.bodyBytes();
-    if (r.status() == 204 || r.status() == 304 || r.status() < 200) {
-      out.end();
-    } else {
-      out.end(Buffer.buffer(body));
-    }
-  }
-
-  private void answer(RoutingContext ctx, int status, String text) {
-    HttpServerResponse out = ctx.response();
-    if (out.ended() || out.closed()) {
-      return;
-    }
-    out.setStatusCode(status).putHeader("content-type", "text/plain; charset=utf-8");
-    if (status == 413) {
-      out.putHeader("connection", "close");
-    }
-    out.end(text);
-  }
-
-  private long limitOf(RoutingContext ctx) {
-    String service = ctx.get(SERVICE);
-    ServiceGate gate = service == null ? null : services.get(service);
-    return gate == null ? -1 : gate.config().limits().maxBodyBytes();
-  }
-
-  private static Headers headersOf(MultiMap headers) {
-    List<Map.Entry<String, String>> fields = new ArrayList<>(headers.size());
-    for (Map.Entry<String, String> e : headers) {
-      fields.add(Map.entry(e.getKey(), e.getValue()));
-    }
-    return Headers.of(fields);
-  }
-
-  private static String addressOf(SocketAddress address) {
-    if (address == null || address.host() == null) {
-      return "";
-    }
-    String host = address.host();
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.port();
   }
 
   @Override

@@ -1,0 +1,222 @@
+package dev.bulwark.http;
+
+import dev.bulwark.api.Headers;
+import dev.bulwark.api.Request;
+import dev.bulwark.api.Response;
+import dev.bulwark.observe.ServiceMeters;
+import dev.bulwark.worker.WorkerVerticle;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One request's way through the HTTP side, on its event loop: request id, admission (before the body is read, so a
+ * full service buffers nothing), the body within the service's limit, the event-bus request to the service's worker
+ * verticles, and the response. Every outcome, including the error answers, is written here and counted once.
+ */
+final class Exchange {
+  private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
+  private static final Buffer EMPTY = Buffer.buffer(0);
+
+  private final Vertx vertx;
+  private final HttpServerRequest req;
+  private final HttpServerResponse res;
+  private final ServiceGate gate;
+  private final String id;
+  private final long start;
+  private boolean admitted;
+  private boolean done;
+
+  private Exchange(Vertx vertx, HttpServerRequest req, ServiceGate gate) {
+    this.vertx = vertx;
+    this.req = req;
+    this.res = req.response();
+    this.gate = gate;
+    this.start = System.nanoTime();
+    this.id = RequestIds.keepOrCreate(req.getHeader(RequestIds.HEADER));
+    res.putHeader(RequestIds.HEADER, id);
+  }
+
+  /** Handles a request for {@code gate}'s service. */
+  static void run(Vertx vertx, HttpServerRequest req, ServiceGate gate) {
+    new Exchange(vertx, req, gate).admit();
+  }
+
+  /** Answers a request no route matched. */
+  static void notFound(HttpServerRequest req, ServiceMeters meters) {
+    long start = System.nanoTime();
+    HttpServerResponse res = req.response();
+    res.putHeader(RequestIds.HEADER, RequestIds.keepOrCreate(req.getHeader(RequestIds.HEADER)));
+    text(res, 404, "No service is routed for " + req.authority() + req.path() + "\n");
+    meters.record(404, System.nanoTime() - start);
+  }
+
+  private void admit() {
+    if (!gate.admission().tryAcquire()) {
+      res.putHeader(HttpHeaders.RETRY_AFTER, "1");
+      answer(503, "Service '" + gate.config().name() + "' is at its limit of "
+          + gate.config().limits().maxInFlight() + " requests in flight; retry shortly\n");
+      return;
+    }
+    admitted = true;
+    // Released exactly once, whether the response ends or the connection goes away first.
+    res.endHandler(v -> release());
+    res.closeHandler(v -> release());
+    readBody();
+  }
+
+  private void readBody() {
+    long limit = gate.config().limits().maxBodyBytes();
+    String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (declared != null) {
+      long length;
+      try {
+        length = Long.parseLong(declared.trim());
+      } catch (NumberFormatException e) {
+        length = -1;
+      }
+      if (length > limit) {
+        tooLarge(limit);
+        return;
+      }
+    }
+    if (req.isEnded()) {
+      dispatch(EMPTY);
+      return;
+    }
+    Buffer body = Buffer.buffer();
+    req.handler(chunk -> {
+      if (done) {
+        return;
+      }
+      if (body.length() + chunk.length() > limit) {
+        tooLarge(limit);
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    req.exceptionHandler(err -> release());
+    req.endHandler(v -> {
+      if (!done) {
+        dispatch(body);
+      }
+    });
+    req.resume();
+  }
+
+  private void tooLarge(long limit) {
+    // The rest of the body is not read; the connection cannot be reused, so it is closed after the answer.
+    res.putHeader(HttpHeaders.CONNECTION, "close");
+    answer(413, "Request body is larger than " + limit + " bytes\n");
+  }
+
+  private void dispatch(Buffer body) {
+    long timeout = gate.config().limits().timeout().toMillis();
+    Request request = Request.of(req.method().name(), req.uri(), headersOf(req.headers()),
+        body.length() == 0 ? null : body.getBytes(), addressOf(req.remoteAddress()), id);
+    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeout)
+        .addHeader(WorkerVerticle.DEADLINE_HEADER, Long.toString(System.currentTimeMillis() + timeout));
+    vertx.eventBus().<Response>request(gate.config().address(), request, delivery).onComplete(ar -> {
+      if (ar.succeeded()) {
+        write(ar.result().body());
+      } else {
+        failed(ar.cause());
+      }
+    });
+  }
+
+  private void failed(Throwable cause) {
+    String name = gate.config().name();
+    if (cause instanceof ReplyException re) {
+      switch (re.failureType()) {
+        case TIMEOUT -> {
+          answer(504, "Service '" + name + "' did not answer within " + gate.config().limits().timeout().toMillis()
+              + " ms\nrequest id: " + id + "\n");
+          return;
+        }
+        case NO_HANDLERS -> {
+          res.putHeader(HttpHeaders.RETRY_AFTER, "1");
+          answer(503, "Service '" + name + "' is not running\nrequest id: " + id + "\n");
+          return;
+        }
+        default -> {
+          // RECIPIENT_FAILURE: the worker has logged the stack trace with this request id.
+        }
+      }
+    } else {
+      LOG.log(Level.WARNING, "request " + id + " to service '" + name + "' failed in dispatch", cause);
+    }
+    answer(500, "Internal Server Error\nrequest id: " + id + "\n");
+  }
+
+  private void write(Response r) {
+    if (done || res.ended() || res.closed()) {
+      return;
+    }
+    done = true;
+    int status = r.status();
+    res.setStatusCode(status);
+    MultiMap headers = res.headers();
+    for (Map.Entry<String, String> f : r.headers().entries()) {
+      String name = f.getKey();
+      // Framing is ours to set from the actual body; a handler's value could only disagree with it.
+      if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("transfer-encoding")
+          && !name.equalsIgnoreCase(RequestIds.HEADER)) {
+        headers.add(name, f.getValue());
+      }
+    }
+    if (status == 204 || status == 304 || status < 200) {
+      res.end();
+    } else {
+      res.end(Buffer.buffer(r.bodyBytes()));
+    }
+    gate.meters().record(status, System.nanoTime() - start);
+  }
+
+  private void answer(int status, String message) {
+    if (done || res.ended() || res.closed()) {
+      return;
+    }
+    done = true;
+    text(res, status, message);
+    gate.meters().record(status, System.nanoTime() - start);
+  }
+
+  private static void text(HttpServerResponse res, int status, String message) {
+    res.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(message);
+  }
+
+  private void release() {
+    if (admitted) {
+      admitted = false;
+      gate.admission().release();
+    }
+  }
+
+  private static Headers headersOf(MultiMap headers) {
+    List<Map.Entry<String, String>> fields = new ArrayList<>(headers.size());
+    for (Map.Entry<String, String> e : headers) {
+      fields.add(e);
+    }
+    return Headers.of(fields);
+  }
+
+  private static String addressOf(SocketAddress address) {
+    if (address == null || address.host() == null) {
+      return "";
+    }
+    String host = address.host();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.port();
+  }
+}
