@@ -22,6 +22,7 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ public final class Bulwark {
     Metrics metrics = new Metrics();
     GuardedTransport transport = GuardedTransport.create(metrics.registry());
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+        .with(new VertxOptions().setMetricsOptions(metricsOptions(config.vertxMetrics())))
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .withTransport(transport)
         .build();
@@ -76,6 +77,14 @@ public final class Bulwark {
       }
     });
     return result.future();
+  }
+
+  private static MicrometerMetricsOptions metricsOptions(RuntimeConfig.VertxMetrics level) {
+    MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(level != RuntimeConfig.VertxMetrics.OFF);
+    if (level == RuntimeConfig.VertxMetrics.BASIC) {
+      options.addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER).addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
+    }
+    return options;
   }
 
   private Future<Void> boot() {

@@ -27,7 +27,7 @@ public final class ConfigParser {
       Set.of("name", "source", "class", "instances", "bindings", "maxBodyBytes", "maxInFlight", "timeout");
   static final Set<String> HTTP_KEYS =
       Set.of("maxHeaderBytes", "maxInitialLineBytes", "idleTimeout", "eventLoops", "shutdownGrace");
-  static final Set<String> ADMIN_KEYS = Set.of("address");
+  static final Set<String> ADMIN_KEYS = Set.of("address", "vertxMetrics");
   static final Set<String> BINDING_KINDS = Set.of("text", "json", "secret");
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
@@ -93,7 +93,7 @@ public final class ConfigParser {
     }
     HttpConfig http = http(tree);
     Optional<ListenAddress> admin = admin(tree);
-    return new RuntimeConfig(origin, sockets, services, http, admin);
+    return new RuntimeConfig(origin, sockets, services, http, admin, vertxMetrics(tree));
   }
 
   private Optional<ServiceConfig> service(JsonObject s, String path) {
@@ -281,6 +281,19 @@ public final class ConfigParser {
     } catch (IllegalArgumentException e) {
       problem("admin.address", e.getMessage());
       return Optional.empty();
+    }
+  }
+
+  private RuntimeConfig.VertxMetrics vertxMetrics(JsonObject tree) {
+    Object v = tree.getValue("admin") instanceof JsonObject a ? a.getValue("vertxMetrics") : null;
+    if (v == null) {
+      return RuntimeConfig.VertxMetrics.BASIC;
+    }
+    try {
+      return RuntimeConfig.VertxMetrics.valueOf(String.valueOf(v).trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      problem("admin.vertxMetrics", "must be off, basic or full, got '" + v + "'");
+      return RuntimeConfig.VertxMetrics.BASIC;
     }
   }
 

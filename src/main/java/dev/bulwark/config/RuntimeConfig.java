@@ -9,9 +9,17 @@ import java.util.Optional;
  *
  * @param origin where it came from, for messages ("conf/runtime.yaml", "embedded default")
  * @param admin the admin listener address, or empty when it is off
+ * @param vertxMetrics how much of Vert.x's own metrics to collect
  */
 public record RuntimeConfig(String origin, List<SocketConfig> sockets, List<ServiceConfig> services, HttpConfig http,
-                            Optional<ListenAddress> admin) {
+                            Optional<ListenAddress> admin, VertxMetrics vertxMetrics) {
+
+  /**
+   * Vert.x's own metrics (vertx-micrometer-metrics). {@code BASIC} leaves out the per-request HTTP and per-message
+   * event-bus meters, which cost a registry look-up on every request and duplicate Bulwark's own request metrics.
+   */
+  public enum VertxMetrics { OFF, BASIC, FULL }
+
   public RuntimeConfig {
     sockets = List.copyOf(sockets);
     services = List.copyOf(services);

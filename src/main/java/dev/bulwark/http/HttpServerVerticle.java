@@ -118,7 +118,12 @@ public final class HttpServerVerticle extends VerticleBase {
         .setHandle100ContinueAutomatically(true)
         .setReuseAddress(true)
         .setAcceptBacklog(b.socket().backlog());
-    HttpServer server = vertx.createHttpServer(options).requestHandler(handlerFor(b.socket()));
+    java.util.concurrent.atomic.AtomicLong open = metrics.connections(b.socket().name());
+    HttpServer server = vertx.createHttpServer(options).requestHandler(handlerFor(b.socket()))
+        .connectionHandler(conn -> {
+          open.incrementAndGet();
+          conn.closeHandler(v -> open.decrementAndGet());
+        });
     return server.listen(b.port(), host).onSuccess(s -> {
       servers.add(s);
       bound.add(new Binding(b.socket(), host, s.actualPort(), b.optional(), null));

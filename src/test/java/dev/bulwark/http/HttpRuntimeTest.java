@@ -206,7 +206,8 @@ class HttpRuntimeTest {
     assertTrue(text.contains("bulwark_requests_total{service=\"hello\",status=\"200\"}"), text);
     assertTrue(text.contains("bulwark_requests_total{service=\"throws\",status=\"500\"}"), text);
     assertTrue(text.contains("bulwark_request_duration_seconds_bucket{service=\"hello\",le=\"0.001\"}"), text);
-    assertTrue(text.contains("vertx_http_server_requests_total"), "Vert.x's own metrics are there too");
+    assertTrue(text.contains("bulwark_http_connections{socket=\"http\"}"), text);
+    assertTrue(text.contains("vertx_pool_"), "Vert.x's own (worker pool) metrics are there too");
     assertEquals(200, rt.send(HttpRequest.newBuilder(rt.adminUri("/health/live")).build()).statusCode());
     assertEquals(200, rt.send(HttpRequest.newBuilder(rt.adminUri("/health/ready")).build()).statusCode());
   }

@@ -1,0 +1,427 @@
+package dev.bulwark.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end: the shaded {@code runtime-fat.jar} started as a child process exactly as users start it, talked to over
+ * loopback only. Every runtime listens on free ports ({@code --listen localhost:0 --admin 127.0.0.1:0}).
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class FatJarIT {
+  private static final String LISTEN = "localhost:0";
+  private static final String ADMIN = "127.0.0.1:0";
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
+
+  @TempDir
+  Path tmp;
+
+  // 1. No arguments, no conf/ in the working directory: the embedded hello world, on both loopback families.
+  @Test
+  void embeddedDefaultServesHelloWorldOnIpv4Ipv6AndToAHappyEyeballsClient() throws Exception {
+    try (RuntimeProcess bulwark = RuntimeProcess.start(tmp, "--listen", LISTEN, "--admin", ADMIN).awaitReady()) {
+      assertTrue(bulwark.stdout().contains("config embedded default"),
+          "the runtime should say it serves the embedded default" + bulwark.describe());
+      int port = bulwark.port("127.0.0.1");
+      assertEquals(port, bulwark.port("[::1]"),
+          "localhost:0 must bind 127.0.0.1 and ::1 on the same port" + bulwark.describe());
+
+      for (String base : List.of("http://127.0.0.1:" + port, "http://[::1]:" + port)) {
+        HttpResponse<String> r = get(base + "/");
+        assertEquals(200, r.statusCode(), base + bulwark.describe());
+        assertEquals("Hello World\n", r.body(), base);
+        assertRequestIdPresent(r, base);
+      }
+
+      // The JDK client's default, HTTP/2 preferred: on cleartext it sends an h2c upgrade request.
+      HttpResponse<String> upgraded = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+          .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).timeout(REQUEST_TIMEOUT)
+              .build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, upgraded.statusCode(), "default JDK client (h2c upgrade)" + bulwark.describe());
+      assertEquals("Hello World\n", upgraded.body(), "default JDK client (h2c upgrade)");
+      assertRequestIdPresent(upgraded, "default JDK client (h2c upgrade)");
+
+      // Node 20's fetch resolves localhost to both ::1 and 127.0.0.1 and races them (happy eyeballs).
+      String script = "(async () => {"
+          + " for (let i = 0; i < 3; i++) {"
+          + "  const r = await fetch('http://localhost:" + port + "/');"
+          + "  console.log(r.status);"
+          + "  console.log(JSON.stringify(await r.text()));"
+          + "  console.log(r.headers.get('x-request-id') ? 'has-request-id' : 'no-request-id');"
+          + " }"
+          + "})().catch(e => { console.error('fetch failed:', e, e && e.cause); process.exit(3); });";
+      NodeResult node = node(script);
+      assertEquals(0, node.exitCode, "node fetch against localhost failed" + node + bulwark.describe());
+      String oneFetch = "200\n\"Hello World\\n\"\nhas-request-id\n";
+      assertEquals(oneFetch.repeat(3), node.stdout.replace("\r\n", "\n"), "node fetch output" + node);
+    }
+  }
+
+  // 2. A single handler source file compiled in memory at start.
+  @Test
+  void handlerFileIsCompiledAndServed() throws Exception {
+    Path project = RuntimeProcess.projectDir();
+    try (RuntimeProcess bulwark = RuntimeProcess.start(project,
+        "--listen", LISTEN, "--admin", "off", "verticles/Hello.java").awaitReady()) {
+      assertTrue(bulwark.adminPort().isEmpty(), "--admin off must not start the admin listener" + bulwark.describe());
+      int port = bulwark.port("127.0.0.1");
+      HttpResponse<String> r = get("http://127.0.0.1:" + port + "/any/path?x=1");
+      assertEquals(200, r.statusCode(), bulwark.describe());
+      assertEquals("Hello World\n", r.body());
+      assertRequestIdPresent(r, "verticles/Hello.java");
+      HttpResponse<String> v6 = get("http://[::1]:" + bulwark.port("[::1]") + "/");
+      assertEquals(200, v6.statusCode());
+      assertEquals("Hello World\n", v6.body());
+    }
+  }
+
+  // 3. conf/runtime.yaml from the working directory, with --var overriding the GREETING binding.
+  @Test
+  void runtimeYamlRoutesEchoWithVarBindingAndKeepsTheClientsRequestId() throws Exception {
+    Path project = RuntimeProcess.projectDir();
+    try (RuntimeProcess bulwark = RuntimeProcess.start(project,
+        "--listen", LISTEN, "--admin", ADMIN, "--var", "GREETING=hi-from-test").awaitReady()) {
+      assertTrue(bulwark.stdout().contains("config conf/runtime.yaml")
+              || bulwark.stdout().contains("config conf" + File.separator + "runtime.yaml"),
+          "the runtime should serve conf/runtime.yaml from its working directory" + bulwark.describe());
+      int port = bulwark.port("127.0.0.1");
+      for (String base : List.of("http://127.0.0.1:" + port, "http://[::1]:" + bulwark.port("[::1]"))) {
+        String body = "{\"hello\":\"world\",\"n\":42,\"list\":[1,2,3]}";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/echo?q=1"))
+            .timeout(REQUEST_TIMEOUT)
+            .header("content-type", "application/json")
+            .header("x-request-id", "my-id-123")
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), base + ": " + r.body() + bulwark.describe());
+        assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/json"),
+            "content-type: " + r.headers().map());
+        assertEquals(Optional.of("my-id-123"), r.headers().firstValue("x-request-id"),
+            "a sane x-request-id from the client must be kept");
+        JsonObject json = new JsonObject(r.body());
+        assertEquals("hi-from-test", json.getString("greeting"), "--var GREETING must reach the binding: " + json);
+        assertEquals(new JsonObject(body), json.getJsonObject("echo"), "the body echoed: " + json);
+        assertEquals("POST", json.getString("method"));
+        assertEquals("/echo", json.getString("path"));
+        assertEquals("my-id-123", json.getString("requestId"));
+      }
+      // Everything else goes to the hello service.
+      HttpResponse<String> hello = get("http://127.0.0.1:" + port + "/");
+      assertEquals(200, hello.statusCode());
+      assertEquals("Hello World\n", hello.body());
+    }
+  }
+
+  // 4. The admin listener: liveness, readiness, Prometheus metrics by service.
+  @Test
+  void adminListenerReportsHealthAndMetricsPerService() throws Exception {
+    Path project = RuntimeProcess.projectDir();
+    try (RuntimeProcess bulwark = RuntimeProcess.start(project, "--listen", LISTEN, "--admin", ADMIN).awaitReady()) {
+      String admin = "http://127.0.0.1:" + bulwark.requireAdminPort();
+      HttpResponse<String> live = get(admin + "/health/live");
+      assertEquals(200, live.statusCode(), "/health/live: " + live.body());
+      HttpResponse<String> ready = get(admin + "/health/ready");
+      assertEquals(200, ready.statusCode(), "/health/ready after 'ready in': " + ready.body());
+
+      String base = "http://127.0.0.1:" + bulwark.port("127.0.0.1");
+      for (int i = 0; i < 3; i++) {
+        assertEquals(200, get(base + "/").statusCode());
+      }
+      for (int i = 0; i < 2; i++) {
+        HttpResponse<String> echo = http.send(HttpRequest.newBuilder(URI.create(base + "/echo"))
+            .timeout(REQUEST_TIMEOUT).header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"i\":" + i + "}")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, echo.statusCode(), echo.body());
+      }
+
+      // Requests are counted as their responses are written; give the last one a moment to land.
+      String metrics = "";
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (System.nanoTime() < deadline) {
+        HttpResponse<String> m = get(admin + "/metrics");
+        assertEquals(200, m.statusCode(), "/metrics");
+        metrics = m.body();
+        if (requestCount(metrics, "hello", "200") >= 3 && requestCount(metrics, "echo", "200") >= 2) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      assertTrue(metrics.contains("bulwark_requests_total{"), "no bulwark_requests_total in /metrics:\n" + metrics);
+      assertEquals(3, requestCount(metrics, "hello", "200"),
+          "bulwark_requests_total{service=\"hello\",status=\"200\"}:\n" + metrics);
+      assertEquals(2, requestCount(metrics, "echo", "200"),
+          "bulwark_requests_total{service=\"echo\",status=\"200\"}:\n" + metrics);
+    }
+  }
+
+  // 5. A handler that does not compile: javac's message with file and line, exit 2, nothing served.
+  @Test
+  void compileErrorIsReportedWithFileAndLineAndExitStatus2() throws Exception {
+    writeBroken();
+    try (RuntimeProcess bulwark = RuntimeProcess.run(tmp, "--listen", LISTEN, "--admin", "off", "Broken.java")) {
+      assertEquals(2, bulwark.exitValue(), "a handler that does not compile" + bulwark.describe());
+      assertTrue(bulwark.stderr().contains("Broken.java:" + BROKEN_LINE + ": error:"),
+          "stderr should name Broken.java:" + BROKEN_LINE + bulwark.describe());
+      assertTrue(bulwark.stderr().contains("';' expected"), "javac's message" + bulwark.describe());
+      assertFalse(bulwark.stdout().contains("listening on"), "nothing may listen" + bulwark.describe());
+      assertFalse(bulwark.stdout().contains(" ready in "), bulwark.describe());
+    }
+    try (RuntimeProcess check = RuntimeProcess.run(tmp, "check", "Broken.java")) {
+      assertEquals(2, check.exitValue(), "check of a handler that does not compile" + check.describe());
+      assertTrue(check.stderr().contains("Broken.java:" + BROKEN_LINE + ": error:"),
+          "check stderr should name Broken.java:" + BROKEN_LINE + check.describe());
+      assertFalse(check.stdout().contains("OK "), check.describe());
+    }
+  }
+
+  /**
+   * The CLI's contract (Main): exit status 2 means the configuration or a handler is invalid and nothing was bound.
+   * With the admin listener on, a handler that does not compile must not bind the admin port either.
+   */
+  @Test
+  void compileErrorBindsNoAdminListenerEither() throws Exception {
+    writeBroken();
+    try (RuntimeProcess bulwark = RuntimeProcess.run(tmp, "--listen", LISTEN, "--admin", ADMIN, "Broken.java")) {
+      assertEquals(2, bulwark.exitValue(), bulwark.describe());
+      assertTrue(bulwark.stderr().contains("Broken.java:" + BROKEN_LINE + ": error:"), bulwark.describe());
+      assertFalse(bulwark.stdout().contains("listening on"), "nothing may listen" + bulwark.describe());
+      assertFalse(bulwark.stdout().contains("admin on"),
+          "exit status 2 promises nothing was bound, but the admin listener was" + bulwark.describe());
+    }
+  }
+
+  // 6. An invalid configuration: every problem named with file and key, exit 2, before anything binds.
+  @Test
+  void invalidConfigurationIsRefusedBeforeAnythingBinds() throws Exception {
+    int socketPort = freePort();
+    int adminPort = freePort();
+    Files.writeString(tmp.resolve("bad.yaml"), String.join("\n",
+        "sockets:",
+        "  - name: http",
+        "    address: 127.0.0.1:" + socketPort,
+        "services:",
+        "  - name: hello",
+        "    class: dev.bulwark.worker.HelloHandler",
+        "    instances: 0",
+        "    colour: blue",
+        "admin:",
+        "  address: 127.0.0.1:" + adminPort,
+        ""));
+    try (RuntimeProcess bulwark = RuntimeProcess.run(tmp, "--config", "bad.yaml")) {
+      assertEquals(2, bulwark.exitValue(), "invalid configuration" + bulwark.describe());
+      String err = bulwark.stderr();
+      assertTrue(err.contains("bulwark: invalid configuration, not starting:"), bulwark.describe());
+      assertTrue(err.contains("bad.yaml: services[0].instances: must be 1-1024, got 0"),
+          "instances: 0 must be named with file and key" + bulwark.describe());
+      assertTrue(problemLine(err, "services[0].colour").map(l -> l.contains("bad.yaml") && l.contains("unknown key"))
+              .orElse(false), "the unknown key must be named with file and key" + bulwark.describe());
+      assertFalse(bulwark.stdout().contains("listening on"), "nothing may listen" + bulwark.describe());
+      assertFalse(bulwark.stdout().contains("admin on"), "not even the admin listener" + bulwark.describe());
+    }
+    // The ports it named are still free: nothing was left bound either.
+    assertPortFree(socketPort);
+    assertPortFree(adminPort);
+
+    try (RuntimeProcess check = RuntimeProcess.run(tmp, "check", "--config", "bad.yaml")) {
+      assertEquals(2, check.exitValue(), "check of an invalid configuration" + check.describe());
+      assertTrue(check.stderr().contains("bad.yaml: services[0].instances: must be 1-1024, got 0"), check.describe());
+      assertTrue(check.stderr().contains("services[0].colour"), check.describe());
+    }
+  }
+
+  // 7. check: validates and compiles, prints a summary, binds nothing.
+  @Test
+  void checkAcceptsTheShippedConfiguration() {
+    try (RuntimeProcess check = RuntimeProcess.run(RuntimeProcess.projectDir(),
+        "check", "--config", "conf/runtime.yaml")) {
+      assertEquals(0, check.exitValue(), check.describe());
+      assertTrue(check.stdout().contains("OK conf/runtime.yaml: 2 service(s), 1 socket(s)")
+          || check.stdout().contains("OK conf" + File.separator + "runtime.yaml: 2 service(s), 1 socket(s)"),
+          check.describe());
+      assertTrue(check.stdout().contains("service echo"), check.describe());
+      assertTrue(check.stdout().contains("service hello"), check.describe());
+      assertFalse(check.stdout().contains("listening on"), "check must not bind" + check.describe());
+    }
+  }
+
+  // 8a. --version and --help.
+  @Test
+  void versionAndHelp() {
+    try (RuntimeProcess version = RuntimeProcess.run(tmp, "--version")) {
+      assertEquals(0, version.exitValue(), version.describe());
+      assertTrue(Pattern.compile("(?m)^Bulwark \\S+").matcher(version.stdout()).find(), version.describe());
+    }
+    try (RuntimeProcess help = RuntimeProcess.run(tmp, "--help")) {
+      assertEquals(0, help.exitValue(), help.describe());
+      assertTrue(help.stdout().contains("Usage:"), help.describe());
+      assertTrue(help.stdout().contains("--listen"), help.describe());
+      assertTrue(help.stdout().contains("check"), help.describe());
+    }
+  }
+
+  // 8b. A port that is taken: exit 1, and the message says which address.
+  @Test
+  void portInUseExitsWith1AndNamesTheAddress() throws Exception {
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.setReuseAddress(false);
+      taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+      int port = taken.getLocalPort();
+      try (RuntimeProcess bulwark = RuntimeProcess.run(tmp, "--listen", "127.0.0.1:" + port, "--admin", "off")) {
+        assertEquals(1, bulwark.exitValue(), "a port in use" + bulwark.describe());
+        assertTrue(bulwark.stderr().contains("bulwark: could not start:"), bulwark.describe());
+        assertTrue(bulwark.stderr().contains("127.0.0.1:" + port),
+            "the message should name the address that is taken" + bulwark.describe());
+        assertFalse(bulwark.stdout().contains(" ready in "), bulwark.describe());
+      }
+    }
+  }
+
+  // 9. SIGTERM after a successful start: a graceful stop within 15 s.
+  @Test
+  void sigtermStopsTheRuntimeWithin15Seconds() throws Exception {
+    try (RuntimeProcess bulwark = RuntimeProcess.start(tmp, "--listen", LISTEN, "--admin", ADMIN).awaitReady()) {
+      assertEquals(200, get("http://127.0.0.1:" + bulwark.port("127.0.0.1") + "/").statusCode());
+      long start = System.nanoTime();
+      bulwark.process().destroy();
+      boolean exited = bulwark.process().waitFor(15, TimeUnit.SECONDS);
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertTrue(exited, "still running 15 s after SIGTERM" + bulwark.describe());
+      bulwark.awaitExit(Duration.ofSeconds(5));
+      assertTrue(bulwark.stdout().contains("stopped"),
+          "the shutdown hook should have run to the end (" + ms + " ms)" + bulwark.describe());
+    }
+  }
+
+  // --- helpers
+
+  /** The line of Broken.java with the missing semicolon. */
+  private static final int BROKEN_LINE = 9;
+
+  private void writeBroken() throws IOException {
+    Files.writeString(tmp.resolve("Broken.java"), String.join("\n",
+        "import dev.bulwark.api.Env;",                           // 1
+        "import dev.bulwark.api.Handler;",                       // 2
+        "import dev.bulwark.api.Request;",                       // 3
+        "import dev.bulwark.api.Response;",                      // 4
+        "",                                                      // 5
+        "public class Broken implements Handler {",              // 6
+        "  @Override",                                           // 7
+        "  public Response handle(Request request, Env env) {",  // 8
+        "    return Response.text(\"broken\\n\")",               // 9: no semicolon
+        "  }",                                                   // 10
+        "}",                                                     // 11
+        ""));
+  }
+
+  private HttpResponse<String> get(String url) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void assertRequestIdPresent(HttpResponse<?> r, String what) {
+    Optional<String> id = r.headers().firstValue("x-request-id");
+    assertTrue(id.isPresent() && !id.get().isBlank(), what + ": no x-request-id in " + r.headers().map());
+  }
+
+  /** The value of {@code bulwark_requests_total{service="S",status="C"}}, or -1 if absent. */
+  private static long requestCount(String metrics, String service, String status) {
+    for (String line : metrics.split("\n")) {
+      if (line.startsWith("bulwark_requests_total{") && line.contains("service=\"" + service + "\"")
+          && line.contains("status=\"" + status + "\"")) {
+        String value = line.substring(line.lastIndexOf('}') + 1).trim().split("\\s+")[0];
+        return (long) Double.parseDouble(value);
+      }
+    }
+    return -1;
+  }
+
+  private static Optional<String> problemLine(String stderr, String key) {
+    return stderr.lines().filter(l -> l.contains(key)).findFirst();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void assertPortFree(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+    } catch (IOException e) {
+      fail("127.0.0.1:" + port + " should be free after a refused start: " + e);
+    }
+  }
+
+  private record NodeResult(int exitCode, String stdout, String stderr) {
+    @Override
+    public String toString() {
+      return "\n--- node exit " + exitCode + "\n--- node stdout:\n" + stdout + "\n--- node stderr:\n" + stderr;
+    }
+  }
+
+  /** Runs {@code node -e script}; fails (does not skip) when node is not installed, since CI installs it. */
+  private NodeResult node(String script) throws Exception {
+    String node = findOnPath("node").orElseGet(() -> fail("'node' is not on the PATH (" + System.getenv("PATH")
+        + "): this test needs Node.js 20+ for a happy-eyeballs fetch client; CI installs it"));
+    Path out = tmp.resolve("node.out");
+    Path err = tmp.resolve("node.err");
+    Process p = new ProcessBuilder(node, "-e", script).directory(tmp.toFile())
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    try {
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        fail("node did not finish within 60 s");
+      }
+    } finally {
+      p.destroyForcibly();
+    }
+    return new NodeResult(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  private static Optional<String> findOnPath(String name) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return Optional.empty();
+    }
+    for (String dir : path.split(Pattern.quote(File.pathSeparator))) {
+      for (String candidate : List.of(name, name + ".exe")) {
+        Path p = Path.of(dir.isEmpty() ? "." : dir, candidate);
+        if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+          return Optional.of(p.toAbsolutePath().toString());
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}
