@@ -34,7 +34,7 @@ import java.util.logging.Logger;
 
 /**
  * A running Bulwark runtime. {@link #start(RuntimeConfig)} is the one way to start it, used by the command line
- * and by tests alike: it starts the admin listener (not ready), loads and compiles every handler, deploys the
+ * and by tests alike: it loads and compiles every handler, starts the admin listener (not ready), deploys the
  * worker verticles, then the HTTP-server verticles, and only then reports ready.
  */
 public final class Bulwark {
@@ -91,16 +91,18 @@ public final class Bulwark {
     Codecs.register(vertx.eventBus());
     LOG.info(() -> "Bulwark " + version() + " on Java " + Runtime.version() + ", transport "
         + transportName() + ", config " + config.origin());
-    Future<?> adminStarted = config.admin().map(a -> admin.listen(vertx, a.hosts().get(0), a.port())
-        .<Object>map(s -> {
+    java.util.function.Supplier<Future<?>> adminStarted = () -> config.admin()
+        .map(a -> admin.listen(vertx, a.hosts().get(0), a.port()).<Object>map(s -> {
           LOG.info(() -> "admin on " + ListenAddress.url(a.hosts().get(0), s.actualPort())
               + " (/health/live, /health/ready, /metrics)");
           return s;
         })).orElse(Future.succeededFuture());
     Map<String, ServiceGate> gates = new LinkedHashMap<>();
     config.services().forEach(s -> gates.put(s.name(), ServiceGate.of(s, metrics)));
-    return adminStarted
-        .compose(v -> loadHandlers())
+    // Handlers compile before anything binds: a broken handler fails the start with nothing listening, while slow
+    // worker start-up still happens with the admin listener up and /health/ready saying 503.
+    return loadHandlers()
+        .compose(factories -> adminStarted.get().map(factories))
         .compose(this::deployWorkers)
         .compose(v -> deployHttp(gates))
         .onSuccess(v -> {

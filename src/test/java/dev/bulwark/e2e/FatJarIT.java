@@ -312,7 +312,7 @@ class FatJarIT {
     try (RuntimeProcess bulwark = RuntimeProcess.start(tmp, "--listen", LISTEN, "--admin", ADMIN).awaitReady()) {
       assertEquals(200, get("http://127.0.0.1:" + bulwark.port("127.0.0.1") + "/").statusCode());
       long start = System.nanoTime();
-      bulwark.process().destroy();
+      bulwark.sigterm();
       boolean exited = bulwark.process().waitFor(15, TimeUnit.SECONDS);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertTrue(exited, "still running 15 s after SIGTERM" + bulwark.describe());

@@ -52,19 +52,33 @@ final class RuntimeProcess implements AutoCloseable {
 
   /** Starts {@code java -jar <fat jar> args...} in {@code workingDir}; does not wait for anything. */
   static RuntimeProcess start(Path workingDir, String... args) {
-    List<String> command = new ArrayList<>();
+    return start(workingDir, List.of(), Map.of(), args);
+  }
+
+  /**
+   * Starts {@code PREFIX... java -jar <fat jar> args...} (a prefix such as {@code prlimit --nofile=256:256 --}) with
+   * extra environment variables (such as {@code LD_PRELOAD}); does not wait for anything.
+   */
+  static RuntimeProcess start(Path workingDir, List<String> prefix, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(prefix);
     command.add(javaBinary());
     command.add("-jar");
     command.add(fatJar().toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
     // The runtime reads BULWARK_* overrides from its environment: the test's own environment must not leak in.
-    builder.environment().keySet().removeIf(k -> k.startsWith("BULWARK_") || k.equals("EXP_NOVM"));
+    builder.environment().keySet().removeIf(k -> k.startsWith("BULWARK_"));
+    builder.environment().putAll(env);
     try {
       return new RuntimeProcess(command, workingDir, builder.start());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command, e);
     }
+  }
+
+  /** The child's process id, e.g. to count its open descriptors in /proc. */
+  long pid() {
+    return process.pid();
   }
 
   /** Runs a command that is expected to end by itself (check, --version, a start that fails) and waits for it. */
@@ -189,11 +203,20 @@ final class RuntimeProcess implements AutoCloseable {
         + "\n--- stdout:\n" + stdout() + "\n--- stderr:\n" + stderr() + "\n---";
   }
 
-  /** SIGTERM (what {@code kill}, Kubernetes and systemd send), then SIGKILL if it is still there after a grace period. */
+  /**
+   * Sends SIGTERM (what {@code kill}, Kubernetes and systemd send), as {@link Process#destroy()} does, but through the
+   * {@link ProcessHandle}: {@code Process.destroy()} also closes the pipes at once, losing what the process prints
+   * while it shuts down.
+   */
+  void sigterm() {
+    process.toHandle().destroy();
+  }
+
+  /** SIGTERM, then SIGKILL if it is still there after a grace period. */
   @Override
   public void close() {
     if (process.isAlive()) {
-      process.destroy();
+      sigterm();
       try {
         if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
           process.destroyForcibly().waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
@@ -203,7 +226,8 @@ final class RuntimeProcess implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    stdout.awaitEnd();
+    stderr.awaitEnd();
   }
 
   /** One stream of the child read into memory by a daemon thread, line by line, with waiters notified. */
