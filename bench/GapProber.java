@@ -1,0 +1,45 @@
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A new-connection-per-request client for bench/run.sh's flood round: for SECONDS, opens a connection, sends one
+ * GET, reads the answer, and reports how many succeeded, how many failed, and the longest gap between two successful
+ * responses (what a user would feel as a stall).
+ *
+ * <pre>java bench/GapProber.java HOST PORT SECONDS</pre>
+ */
+public class GapProber {
+  public static void main(String[] args) throws Exception {
+    String host = args[0];
+    int port = Integer.parseInt(args[1]);
+    long end = System.nanoTime() + Long.parseLong(args[2]) * 1_000_000_000L;
+    byte[] request = "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    long ok = 0;
+    long failed = 0;
+    long last = -1;
+    long maxGap = 0;
+    while (System.nanoTime() < end) {
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(host, port), 5000);
+        s.setSoTimeout(5000);
+        s.getOutputStream().write(request);
+        String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        if (!answer.startsWith("HTTP/1.1 200")) {
+          failed++;
+          continue;
+        }
+        long now = System.nanoTime();
+        if (last >= 0) {
+          maxGap = Math.max(maxGap, now - last);
+        }
+        last = now;
+        ok++;
+      } catch (IOException e) {
+        failed++;
+      }
+    }
+    System.out.printf("ok %d failed %d maxgap_ms %.1f%n", ok, failed, maxGap / 1e6);
+  }
+}
