@@ -102,8 +102,12 @@ final class AcceptGuard extends ChannelInboundHandlerAdapter {
   private void drop(Channel child, String reason) {
     try {
       stats.aborted(reason);
-      // SO_LINGER 0: the close sends RST and leaves no TIME_WAIT; the peer is gone or must be told to go.
-      child.config().setOption(ChannelOption.SO_LINGER, 0);
+      if (AcceptStats.FD_LIMIT.equals(reason) || AcceptStats.GUARD_ERROR.equals(reason)
+          || AcceptStats.NO_PEER.equals(reason)) {
+        // A live connection we turn away: SO_LINGER 0 makes the close a RST, with no TIME_WAIT left behind. A socket
+        // the peer already reset needs no such call, and skipping it keeps the guard fast under a flood.
+        child.config().setOption(ChannelOption.SO_LINGER, 0);
+      }
     } catch (Throwable ignored) {
       // the socket may already be unusable; closing it is all that matters
     }

@@ -91,7 +91,7 @@ final class Exchange {
         return;
       }
     }
-    if (req.isEnded()) {
+    if (req.isEnded() || declaresNoBody(declared)) {
       dispatch(EMPTY);
       return;
     }
@@ -113,6 +113,17 @@ final class Exchange {
       }
     });
     req.resume();
+  }
+
+  /**
+   * An HTTP/1.x request with neither Content-Length nor Transfer-Encoding, or with Content-Length 0, has no body
+   * (RFC 9112, 6.3): it can be dispatched at once instead of after its end is seen.
+   */
+  private boolean declaresNoBody(String declared) {
+    if (req.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+      return false;
+    }
+    return declared == null ? !req.headers().contains(HttpHeaders.TRANSFER_ENCODING) : declared.trim().equals("0");
   }
 
   private void tooLarge(long limit) {
