@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /**
  * The seed scenario on Linux, in process: a client aborts connections (RST right after the handshake) at both
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.Timeout;
  * guard counts the aborted sockets, and no descriptor leaks.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+// Linux only: counts descriptors in /proc/self/fd.
+@EnabledOnOs(OS.LINUX)
 class AcceptFloodTest {
   @Test
   void abortedConnectionsAreDroppedWhileRealRequestsSucceed() throws Exception {

@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * LD_PRELOAD library built here from src/test/c/macos_accept.c), and descriptor exhaustion under prlimit.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+// Linux only: /proc descriptor counts, epoll TCP_INFO, prlimit and LD_PRELOAD are what these tests use.
+@EnabledOnOs(OS.LINUX)
 class AcceptGuardIT {
   @TempDir
   Path dir;
