@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -32,12 +31,11 @@ public final class ConfigParser {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
   private static final Pattern BINDING_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
-  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib)?");
 
   private final String origin;
   private final Map<String, String> environment;
   private final List<String> problems = new ArrayList<>();
+  private final ConfigValues values = new ConfigValues(this::problem);
 
   private ConfigParser(String origin, Map<String, String> environment) {
     this.origin = origin;
@@ -119,10 +117,11 @@ public final class ConfigParser {
     } else {
       problem(path, "needs 'source: verticles/Name.java' or 'class: com.example.Name'");
     }
-    int instances = integer(s, "instances", path, 1, 1024, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
-    long maxBody = size(s, "maxBodyBytes", path, 0, Integer.MAX_VALUE - 1024, Limits.DEFAULT.maxBodyBytes());
-    int maxInFlight = integer(s, "maxInFlight", path, 1, 1_000_000, Limits.DEFAULT.maxInFlight());
-    Duration timeout = duration(s, "timeout", path, Limits.DEFAULT.timeout());
+    int defaultInstances = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+    int instances = values.integer(s, "instances", path, 1, 1024, defaultInstances);
+    long maxBody = values.size(s, "maxBodyBytes", path, 0, Integer.MAX_VALUE - 1024, Limits.DEFAULT.maxBodyBytes());
+    int maxInFlight = values.integer(s, "maxInFlight", path, 1, 1_000_000, Limits.DEFAULT.maxInFlight());
+    Duration timeout = values.duration(s, "timeout", path, Limits.DEFAULT.timeout());
     if (timeout.isZero()) {
       problem(path + ".timeout", "must be more than 0");
     }
@@ -214,7 +213,7 @@ public final class ConfigParser {
     } else {
       problem(path, "needs 'service: NAME' or 'routes: [...]' when there is more than one service");
     }
-    int backlog = integer(s, "backlog", path, 1, 1 << 20, SocketConfig.DEFAULT_BACKLOG);
+    int backlog = values.integer(s, "backlog", path, 1, 1 << 20, SocketConfig.DEFAULT_BACKLOG);
     if (name == null || address == null) {
       return Optional.empty();
     }
@@ -255,11 +254,11 @@ public final class ConfigParser {
     unknownKeys(h, HTTP_KEYS, "http.");
     HttpConfig d = HttpConfig.DEFAULT;
     return new HttpConfig(
-        (int) size(h, "maxHeaderBytes", "http", 256, 1024 * 1024, d.maxHeaderBytes()),
-        (int) size(h, "maxInitialLineBytes", "http", 64, 1024 * 1024, d.maxInitialLineBytes()),
-        duration(h, "idleTimeout", "http", d.idleTimeout()),
-        integer(h, "eventLoops", "http", 0, 1024, d.eventLoopInstances()),
-        duration(h, "shutdownGrace", "http", d.shutdownGrace()));
+        (int) values.size(h, "maxHeaderBytes", "http", 256, 1024 * 1024, d.maxHeaderBytes()),
+        (int) values.size(h, "maxInitialLineBytes", "http", 64, 1024 * 1024, d.maxInitialLineBytes()),
+        values.duration(h, "idleTimeout", "http", d.idleTimeout()),
+        values.integer(h, "eventLoops", "http", 0, 1024, d.eventLoopInstances()),
+        values.duration(h, "shutdownGrace", "http", d.shutdownGrace()));
   }
 
   private Optional<ListenAddress> admin(JsonObject tree) {
@@ -310,81 +309,8 @@ public final class ConfigParser {
     return name;
   }
 
-  private int integer(JsonObject o, String key, String path, int min, int max, int fallback) {
-    Object v = o.getValue(key);
-    if (v == null) {
-      return fallback;
-    }
-    long n;
-    if (v instanceof Number num && num.doubleValue() == num.longValue()) {
-      n = num.longValue();
-    } else if (v instanceof String str && str.trim().matches("-?\\d{1,18}")) {
-      n = Long.parseLong(str.trim());
-    } else {
-      problem(path + "." + key, "must be a whole number, got '" + v + "'");
-      return fallback;
-    }
-    if (n < min || n > max) {
-      problem(path + "." + key, "must be " + min + "-" + max + ", got " + n);
-      return fallback;
-    }
-    return (int) n;
-  }
 
-  private long size(JsonObject o, String key, String path, long min, long max, long fallback) {
-    Object v = o.getValue(key);
-    if (v == null) {
-      return fallback;
-    }
-    long n;
-    if (v instanceof Number num && num.doubleValue() == num.longValue()) {
-      n = num.longValue();
-    } else {
-      Matcher m = v instanceof String str ? SIZE.matcher(str.trim().toLowerCase(Locale.ROOT)) : null;
-      if (m == null || !m.matches() || m.group(1).length() > 15) {
-        problem(path + "." + key, "must be a size like 65536, 64KiB or 1MiB, got '" + v + "'");
-        return fallback;
-      }
-      long unit = switch (m.group(2) == null ? "b" : m.group(2)) {
-        case "kb" -> 1000L;
-        case "kib" -> 1024L;
-        case "mb" -> 1000_000L;
-        case "mib" -> 1024L * 1024;
-        case "gb" -> 1000_000_000L;
-        case "gib" -> 1024L * 1024 * 1024;
-        default -> 1L;
-      };
-      n = Long.parseLong(m.group(1)) * unit;
-    }
-    if (n < min || n > max) {
-      problem(path + "." + key, "must be between " + min + " and " + max + " bytes, got " + n);
-      return fallback;
-    }
-    return n;
-  }
 
-  private Duration duration(JsonObject o, String key, String path, Duration fallback) {
-    Object v = o.getValue(key);
-    if (v == null) {
-      return fallback;
-    }
-    if (v instanceof Number num && num.longValue() >= 0 && num.doubleValue() == num.longValue()) {
-      return Duration.ofMillis(num.longValue());
-    }
-    Matcher m = v instanceof String str ? DURATION.matcher(str.trim()) : null;
-    if (m == null || !m.matches() || m.group(1).length() > 12) {
-      problem(path + "." + key, "must be a duration like 500ms, 30s or 2m (a bare number is milliseconds), got '"
-          + v + "'");
-      return fallback;
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2) == null ? "ms" : m.group(2)) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofMillis(n);
-    };
-  }
 
   private JsonArray array(JsonObject o, String key, String prefix) {
     Object v = o.getValue(key);
@@ -406,37 +332,13 @@ public final class ConfigParser {
   private void unknownKeys(JsonObject o, Set<String> known, String prefix) {
     for (String key : o.fieldNames()) {
       if (!known.contains(key)) {
-        String hint = known.stream().filter(k -> k.equalsIgnoreCase(key) || close(k, key)).findFirst()
+        String hint = known.stream().filter(k -> k.equalsIgnoreCase(key) || ConfigValues.close(k, key)).findFirst()
             .map(k -> " (did you mean '" + k + "'?)").orElse("; expected one of " + new java.util.TreeSet<>(known));
         problem(prefix + key, "unknown key" + hint);
       }
     }
   }
 
-  /** A likely typo: a prefix of the other, or at most two edits away. */
-  private static boolean close(String a, String b) {
-    String x = a.toLowerCase(Locale.ROOT);
-    String y = b.toLowerCase(Locale.ROOT);
-    if (x.startsWith(y) || y.startsWith(x)) {
-      return true;
-    }
-    int[] prev = new int[y.length() + 1];
-    int[] cur = new int[y.length() + 1];
-    for (int j = 0; j <= y.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= x.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= y.length(); j++) {
-        int cost = x.charAt(i - 1) == y.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[y.length()] <= 2;
-  }
 
   private void problem(String key, String message) {
     problems.add(origin + ": " + key + ": " + message);

@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Accepts and parses HTTP on an event loop, turns each request into a {@link Request} message, sends it to the
- * service's worker verticles over the event bus, and writes the reply. It never runs user code and never waits on
- * it: a slow handler costs its own service's in-flight budget, nothing here.
+ * Listens on a socket's addresses and serves HTTP on an event loop: each request becomes an {@link Exchange}, which
+ * sends it to the service's worker verticles over the event bus and writes the reply. It never runs user code and
+ * never waits on it: a slow handler costs its own service's in-flight budget, nothing here.
  */
 public final class HttpServerVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(HttpServerVerticle.class.getName());

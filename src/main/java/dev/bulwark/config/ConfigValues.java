@@ -1,0 +1,121 @@
+package dev.bulwark.config;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads numbers, sizes and durations from config values, written as numbers or with units, reporting problems. */
+final class ConfigValues {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib)?");
+
+  private final BiConsumer<String, String> problem;
+
+  ConfigValues(BiConsumer<String, String> problem) {
+    this.problem = problem;
+  }
+
+  int integer(JsonObject o, String key, String path, int min, int max, int fallback) {
+    Object v = o.getValue(key);
+    if (v == null) {
+      return fallback;
+    }
+    long n;
+    if (v instanceof Number num && num.doubleValue() == num.longValue()) {
+      n = num.longValue();
+    } else if (v instanceof String str && str.trim().matches("-?\\d{1,18}")) {
+      n = Long.parseLong(str.trim());
+    } else {
+      problem.accept(path + "." + key, "must be a whole number, got '" + v + "'");
+      return fallback;
+    }
+    if (n < min || n > max) {
+      problem.accept(path + "." + key, "must be " + min + "-" + max + ", got " + n);
+      return fallback;
+    }
+    return (int) n;
+  }
+
+  long size(JsonObject o, String key, String path, long min, long max, long fallback) {
+    Object v = o.getValue(key);
+    if (v == null) {
+      return fallback;
+    }
+    long n;
+    if (v instanceof Number num && num.doubleValue() == num.longValue()) {
+      n = num.longValue();
+    } else {
+      Matcher m = v instanceof String str ? SIZE.matcher(str.trim().toLowerCase(Locale.ROOT)) : null;
+      if (m == null || !m.matches() || m.group(1).length() > 15) {
+        problem.accept(path + "." + key, "must be a size like 65536, 64KiB or 1MiB, got '" + v + "'");
+        return fallback;
+      }
+      long unit = switch (m.group(2) == null ? "b" : m.group(2)) {
+        case "kb" -> 1000L;
+        case "kib" -> 1024L;
+        case "mb" -> 1000_000L;
+        case "mib" -> 1024L * 1024;
+        case "gb" -> 1000_000_000L;
+        case "gib" -> 1024L * 1024 * 1024;
+        default -> 1L;
+      };
+      n = Long.parseLong(m.group(1)) * unit;
+    }
+    if (n < min || n > max) {
+      problem.accept(path + "." + key, "must be between " + min + " and " + max + " bytes, got " + n);
+      return fallback;
+    }
+    return n;
+  }
+
+  Duration duration(JsonObject o, String key, String path, Duration fallback) {
+    Object v = o.getValue(key);
+    if (v == null) {
+      return fallback;
+    }
+    if (v instanceof Number num && num.longValue() >= 0 && num.doubleValue() == num.longValue()) {
+      return Duration.ofMillis(num.longValue());
+    }
+    Matcher m = v instanceof String str ? DURATION.matcher(str.trim()) : null;
+    if (m == null || !m.matches() || m.group(1).length() > 12) {
+      problem.accept(path + "." + key, "must be a duration like 500ms, 30s or 2m (a bare number is milliseconds), got '"
+          + v + "'");
+      return fallback;
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2) == null ? "ms" : m.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofMillis(n);
+    };
+  }
+
+  /** A likely typo: a prefix of the other, or at most two edits away. */
+  static boolean close(String a, String b) {
+    String x = a.toLowerCase(Locale.ROOT);
+    String y = b.toLowerCase(Locale.ROOT);
+    if (x.startsWith(y) || y.startsWith(x)) {
+      return true;
+    }
+    int[] prev = new int[y.length() + 1];
+    int[] cur = new int[y.length() + 1];
+    for (int j = 0; j <= y.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= x.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= y.length(); j++) {
+        int cost = x.charAt(i - 1) == y.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[y.length()] <= 2;
+  }
+}
