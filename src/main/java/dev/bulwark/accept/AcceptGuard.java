@@ -117,9 +117,6 @@ final class AcceptGuard extends ChannelInboundHandlerAdapter {
     } catch (Throwable t) {
       log.log(Level.WARNING, "close-failed", "could not close an aborted connection: " + t);
     }
-    if (!AcceptStats.FD_LIMIT.equals(reason)) {
-      log.log(Level.FINE, "aborted-" + reason, "closed a connection at accept time: " + reason);
-    }
   }
 
   @Override
