@@ -92,7 +92,7 @@ public final class Bulwark {
     LOG.info(() -> "Bulwark " + version() + " on Java " + Runtime.version() + ", transport "
         + transportName() + ", config " + config.origin());
     java.util.function.Supplier<Future<?>> adminStarted = () -> config.admin()
-        .map(a -> admin.listen(vertx, a.hosts().get(0), a.port()).<Object>map(s -> {
+        .map(a -> admin.listen(vertx, a).<Object>map(s -> {
           LOG.info(() -> "admin on " + ListenAddress.url(a.hosts().get(0), s.actualPort())
               + " (/health/live, /health/ready, /metrics)");
           return s;

@@ -1,11 +1,14 @@
 package dev.bulwark.observe;
 
+import dev.bulwark.config.ListenAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
 
 /**
  * The admin listener: {@code /health/live} (the process answers), {@code /health/ready} (every service is deployed
@@ -13,6 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * It runs on its own port so probes and scrapes never queue behind user traffic.
  */
 public final class AdminServer {
+  private static final Logger LOG = Logger.getLogger(AdminServer.class.getName());
+
   private final AtomicBoolean ready = new AtomicBoolean();
   private final Metrics metrics;
   private HttpServer server;
@@ -21,7 +26,7 @@ public final class AdminServer {
     this.metrics = metrics;
   }
 
-  public Future<HttpServer> listen(Vertx vertx, String host, int port) {
+  private Future<HttpServer> listen(Vertx vertx, String host, int port) {
     Router router = Router.router(vertx);
     router.get("/health/live").handler(ctx -> ctx.response()
         .putHeader("content-type", "application/json").end("{\"status\":\"UP\"}\n"));
@@ -32,9 +37,28 @@ public final class AdminServer {
     });
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setReuseAddress(true))
-        .requestHandler(router);
-    return server.listen();
+    server = vertx.createHttpServer(new HttpServerOptions().setReuseAddress(true)).requestHandler(router);
+    return server.listen(port, host);
+  }
+
+  /**
+   * Listens on every host of the address ({@code localhost:P}: 127.0.0.1 and ::1), on the port the first one got.
+   * The first must work; a further one that cannot bind (no IPv6 here) is only a warning.
+   */
+  public Future<HttpServer> listen(Vertx vertx, ListenAddress address) {
+    List<String> hosts = address.hosts();
+    return listen(vertx, hosts.get(0), address.port()).compose(first -> {
+      Future<?> more = Future.succeededFuture();
+      for (String other : hosts.subList(1, hosts.size())) {
+        more = more.compose(v -> vertx.createHttpServer(new HttpServerOptions().setReuseAddress(true))
+            .requestHandler(server.requestHandler()).listen(first.actualPort(), other)
+            .recover(err -> {
+              LOG.warning(() -> "admin listener not on " + other + ": " + err.getMessage());
+              return Future.succeededFuture();
+            }));
+      }
+      return more.map(first);
+    });
   }
 
   public void ready(boolean value) {

@@ -1,0 +1,38 @@
+package dev.bulwark.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.TestRuntime;
+import dev.bulwark.testhandlers.Hello;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The admin listener follows the same address rules as sockets: localhost means both loopbacks. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AdminServerTest {
+  @Test
+  void localhostAdminAnswersOnBothLoopbacks() throws Exception {
+    JsonObject config = TestRuntime.config(TestRuntime.service("hello", Hello.class));
+    config.getJsonObject("admin").put("address", "localhost:0");
+    try (TestRuntime rt = TestRuntime.start(config)) {
+      int port = rt.bulwark.adminPort().orElseThrow();
+      for (String host : List.of("127.0.0.1", "[::1]")) {
+        for (String path : List.of("/health/live", "/health/ready")) {
+          HttpResponse<String> r = rt.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
+              .build());
+          assertEquals(200, r.statusCode(), host + path);
+        }
+      }
+      HttpResponse<String> metrics = rt.send(HttpRequest.newBuilder(rt.adminUri("/metrics")).build());
+      assertTrue(metrics.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
+      assertTrue(metrics.body().contains("bulwark_accept_paused_seconds_total 0.0"), metrics.body());
+    }
+  }
+}
