@@ -25,7 +25,7 @@ public final class ConfigParser {
   static final Set<String> SERVICE_KEYS =
       Set.of("name", "source", "class", "instances", "bindings", "maxBodyBytes", "maxInFlight", "timeout");
   static final Set<String> HTTP_KEYS =
-      Set.of("maxHeaderBytes", "maxInitialLineBytes", "idleTimeout", "eventLoops", "shutdownGrace");
+      Set.of("maxHeaderBytes", "maxInitialLineBytes", "idleTimeout", "eventLoops", "shutdownGrace", "bodyTimeout");
   static final Set<String> ADMIN_KEYS = Set.of("address", "vertxMetrics");
   static final Set<String> BINDING_KINDS = Set.of("text", "json", "secret");
 
@@ -258,7 +258,8 @@ public final class ConfigParser {
         (int) values.size(h, "maxInitialLineBytes", "http", 64, 1024 * 1024, d.maxInitialLineBytes()),
         values.duration(h, "idleTimeout", "http", d.idleTimeout()),
         values.integer(h, "eventLoops", "http", 0, 1024, d.eventLoopInstances()),
-        values.duration(h, "shutdownGrace", "http", d.shutdownGrace()));
+        values.duration(h, "shutdownGrace", "http", d.shutdownGrace()),
+        values.duration(h, "bodyTimeout", "http", d.bodyTimeout()));
   }
 
   private Optional<ListenAddress> admin(JsonObject tree) {

@@ -10,9 +10,11 @@ import java.time.Duration;
  * @param idleTimeout a connection with no traffic for this long is closed
  * @param eventLoopInstances HTTP-server verticle instances; 0 means one per event loop
  * @param shutdownGrace on shutdown, how long requests in flight may take to finish after accepting stops
+ * @param bodyTimeout how long a request body may take to arrive in full; slower gets 408 (a slow-body client must
+ *     not hold a service's in-flight slot for ever)
  */
 public record HttpConfig(int maxHeaderBytes, int maxInitialLineBytes, Duration idleTimeout, int eventLoopInstances,
-                         Duration shutdownGrace) {
+                         Duration shutdownGrace, Duration bodyTimeout) {
   public static final HttpConfig DEFAULT = new HttpConfig(8192, 4096, Duration.ofSeconds(60), 0,
-      Duration.ofSeconds(10));
+      Duration.ofSeconds(10), Duration.ofSeconds(30));
 }

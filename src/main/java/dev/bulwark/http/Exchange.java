@@ -49,8 +49,8 @@ final class Exchange {
   }
 
   /** Handles a request for {@code gate}'s service. */
-  static void run(Vertx vertx, HttpServerRequest req, ServiceGate gate) {
-    new Exchange(vertx, req, gate).admit();
+  static void run(Vertx vertx, HttpServerRequest req, ServiceGate gate, long bodyTimeoutMillis) {
+    new Exchange(vertx, req, gate).admit(bodyTimeoutMillis);
   }
 
   /** Answers a request no route matched. */
@@ -62,7 +62,7 @@ final class Exchange {
     meters.record(404, System.nanoTime() - start);
   }
 
-  private void admit() {
+  private void admit(long bodyTimeoutMillis) {
     if (!gate.admission().tryAcquire()) {
       res.putHeader(HttpHeaders.RETRY_AFTER, "1");
       answer(503, "Service '" + gate.config().name() + "' is at its limit of "
@@ -73,10 +73,10 @@ final class Exchange {
     // Released exactly once, whether the response ends or the connection goes away first.
     res.endHandler(v -> release());
     res.closeHandler(v -> release());
-    readBody();
+    readBody(bodyTimeoutMillis);
   }
 
-  private void readBody() {
+  private void readBody(long bodyTimeoutMillis) {
     long limit = gate.config().limits().maxBodyBytes();
     String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (declared != null) {
@@ -96,18 +96,27 @@ final class Exchange {
       return;
     }
     Buffer body = Buffer.buffer();
+    long timer = vertx.setTimer(bodyTimeoutMillis, id -> {
+      res.putHeader(HttpHeaders.CONNECTION, "close");
+      answer(408, "Request body not received within " + bodyTimeoutMillis + " ms\n");
+    });
     req.handler(chunk -> {
       if (done) {
         return;
       }
       if (body.length() + chunk.length() > limit) {
+        vertx.cancelTimer(timer);
         tooLarge(limit);
         return;
       }
       body.appendBuffer(chunk);
     });
-    req.exceptionHandler(err -> release());
+    req.exceptionHandler(err -> {
+      vertx.cancelTimer(timer);
+      release();
+    });
     req.endHandler(v -> {
+      vertx.cancelTimer(timer);
       if (!done) {
         dispatch(body);
       }

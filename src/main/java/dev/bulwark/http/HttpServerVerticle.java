@@ -138,7 +138,7 @@ public final class HttpServerVerticle extends VerticleBase {
     List<RouteConfig> routes = socket.routes();
     if (routes.size() == 1 && routes.get(0).host() == null && routes.get(0).pathPrefix().equals("/")) {
       ServiceGate gate = services.get(routes.get(0).service());
-      return req -> Exchange.run(vertx, req, gate);
+      return req -> Exchange.run(vertx, req, gate, http.bodyTimeout().toMillis());
     }
     Router router = Router.router(vertx);
     List<RouteConfig> sorted = new ArrayList<>(routes);
@@ -153,7 +153,7 @@ public final class HttpServerVerticle extends VerticleBase {
       if (r.host() != null) {
         route.virtualHost(r.host());
       }
-      route.handler(ctx -> Exchange.run(vertx, ctx.request(), gate));
+      route.handler(ctx -> Exchange.run(vertx, ctx.request(), gate, http.bodyTimeout().toMillis()));
     }
     ServiceMeters unrouted = metrics.service(Metrics.NO_SERVICE);
     router.route().handler(ctx -> Exchange.notFound(ctx.request(), unrouted));

@@ -55,6 +55,7 @@ class HttpRuntimeTest {
     routes.add(new JsonObject().put("host", "api.test").put("service", "named"));
     routes.add(new JsonObject().put("service", "hello"));
     config.getJsonArray("sockets").getJsonObject(0).put("routes", routes);
+    config.getJsonObject("http").put("bodyTimeout", "1s");
     rt = TestRuntime.start(config);
   }
 
@@ -98,6 +99,20 @@ class HttpRuntimeTest {
         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(new byte[64 * 1024]))).build());
     assertEquals(413, chunked.statusCode());
     assertEquals(200, rt.get("/").statusCode());
+  }
+
+  @Test
+  void aBodyThatNeverArrivesGets408AndFreesItsSlot() throws Exception {
+    long t0 = System.nanoTime();
+    String answer = rt.raw("127.0.0.1", "POST /gate HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+    assertTrue(ms < 5000, "answered at the body timeout: " + ms + " ms");
+    // /gate allows 2 in flight: if the slot had leaked, two more stalled bodies would make the next request 503.
+    rt.raw("127.0.0.1", "POST /gate HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+    rt.raw("127.0.0.1", "POST /gate HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
+    Gate.open.countDown();
+    assertEquals(200, rt.get("/gate").statusCode());
   }
 
   @Test
