@@ -62,7 +62,7 @@ public final class Bulwark {
     Metrics metrics = new Metrics();
     GuardedTransport transport = GuardedTransport.create(metrics.registry());
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metricsOptions(config.vertxMetrics())))
+        .with(vertxOptions(config))
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .withTransport(transport)
         .build();
@@ -77,6 +77,18 @@ public final class Bulwark {
       }
     });
     return result.future();
+  }
+
+  /**
+   * Blocked threads are checked every 5 s rather than every second: a handler stuck past its deadline is reported
+   * (see {@link #deployWorkers}), not repeated every second. No user code runs on event loops, so the coarser check
+   * loses no event-loop diagnostics that matter.
+   */
+  private static VertxOptions vertxOptions(RuntimeConfig config) {
+    return new VertxOptions()
+        .setMetricsOptions(metricsOptions(config.vertxMetrics()))
+        .setBlockedThreadCheckInterval(5000)
+        .setBlockedThreadCheckIntervalUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   private static MicrometerMetricsOptions metricsOptions(RuntimeConfig.VertxMetrics level) {
@@ -145,7 +157,11 @@ public final class Bulwark {
           .setInstances(service.instances())
           // A pool per service: a service whose handlers block or loop exhausts only its own threads.
           .setWorkerPoolName("bulwark-" + service.name())
-          .setWorkerPoolSize(service.instances());
+          .setWorkerPoolSize(service.instances())
+          // A handler still running a second after its deadline (the client has had its 504) is logged by Vert.x
+          // with the thread's stack trace: where it is stuck.
+          .setMaxWorkerExecuteTime(service.limits().timeout().toMillis() + 1000)
+          .setMaxWorkerExecuteTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
       deployments.add(vertx.deployVerticle(() -> new WorkerVerticle(service, factory, env), options)
           .recover(err -> Future.failedFuture(new IllegalStateException(
               "service '" + service.name() + "' did not start: " + err.getMessage(), err))));
