@@ -5,6 +5,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.unix.Errors;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -58,8 +60,12 @@ final class AcceptGuard extends ChannelInboundHandlerAdapter {
 
   /**
    * Why an accepted socket must be dropped, or null to pass it on. Checks, in order: no peer address, an empty one
-   * (0.0.0.0:0 or [::]:0, what an addrlen of 0 becomes), a channel no longer open, and on epoll a TCP state of CLOSE
-   * (reset by the peer between the handshake and accept).
+   * (0.0.0.0:0 or [::]:0, what an addrlen of 0 becomes when the buffer was zeroed), a channel no longer open, a peer
+   * the kernel no longer knows (getpeername fails: the native transports, epoll and kqueue alike), and on epoll a TCP
+   * state of CLOSE (reset by the peer between the handshake and accept).
+   *
+   * <p>The getpeername check matters on macOS: there accept() reports addrlen 0 for a reset connection but leaves the
+   * address buffer as it was, so the address Netty reads from it can look valid (typically the previous peer's).
    */
   static String abortReason(Channel child) {
     SocketAddress remote = child.remoteAddress();
@@ -72,6 +78,9 @@ final class AcceptGuard extends ChannelInboundHandlerAdapter {
     }
     if (!child.isOpen() || !child.isActive()) {
       return AcceptStats.CLOSED;
+    }
+    if (child instanceof UnixChannel unix && unix.fd() instanceof Socket socket && socket.remoteAddress() == null) {
+      return AcceptStats.PEER_GONE;
     }
     if (child instanceof EpollSocketChannel epoll && epoll.tcpInfo().state() == TCP_CLOSE) {
       return AcceptStats.RESET;

@@ -18,6 +18,7 @@ public final class AcceptStats {
   /** Reasons a socket is closed at accept time. */
   public static final String NO_PEER = "no_peer_address";
   public static final String EMPTY_PEER = "empty_peer_address";
+  public static final String PEER_GONE = "peer_gone";
   public static final String RESET = "reset";
   public static final String CLOSED = "closed";
   public static final String FD_LIMIT = "fd_limit";
@@ -35,7 +36,7 @@ public final class AcceptStats {
         .register(registry);
     // Register every reason up front: all counters show on /metrics from the start, and nothing is created
     // lazily on the accept path at a time when memory or file descriptors may be short.
-    for (String r : new String[] {NO_PEER, EMPTY_PEER, RESET, CLOSED, FD_LIMIT, GUARD_ERROR}) {
+    for (String r : new String[] {NO_PEER, EMPTY_PEER, PEER_GONE, RESET, CLOSED, FD_LIMIT, GUARD_ERROR}) {
       abortedCounter(r);
     }
     for (String e : new String[] {"EMFILE", "ENFILE", "ECONNABORTED", "ENOBUFS", "ENOMEM", "EPERM", "OTHER"}) {
