@@ -41,7 +41,6 @@ public final class Overrides {
         .forEach(e -> set(tree, e.getKey(), e.getKey().substring(8).split("_"), e.getValue(), problems));
     sysProps.entrySet().stream()
         .filter(e -> e.getKey().startsWith("bulwark.") && e.getKey().length() > 8)
-        .filter(e -> !e.getKey().equals("bulwark.fatJar") && !e.getKey().equals("bulwark.projectDir"))
         .sorted(Map.Entry.comparingByKey())
         .forEach(e -> set(tree, "-D" + e.getKey(), e.getKey().substring(8).split("[._]"), e.getValue(), problems));
     if (!problems.isEmpty()) {
