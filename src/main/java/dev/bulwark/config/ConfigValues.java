@@ -24,8 +24,8 @@ final class ConfigValues {
       return fallback;
     }
     long n;
-    if (v instanceof Number num && num.doubleValue() == num.longValue()) {
-      n = num.longValue();
+    if (isWhole(v)) {
+      n = ((Number) v).longValue();
     } else if (v instanceof String str && str.trim().matches("-?\\d{1,18}")) {
       n = Long.parseLong(str.trim());
     } else {
@@ -45,8 +45,8 @@ final class ConfigValues {
       return fallback;
     }
     long n;
-    if (v instanceof Number num && num.doubleValue() == num.longValue()) {
-      n = num.longValue();
+    if (isWhole(v)) {
+      n = ((Number) v).longValue();
     } else {
       Matcher m = v instanceof String str ? SIZE.matcher(str.trim().toLowerCase(Locale.ROOT)) : null;
       if (m == null || !m.matches() || m.group(1).length() > 15) {
@@ -76,8 +76,8 @@ final class ConfigValues {
     if (v == null) {
       return fallback;
     }
-    if (v instanceof Number num && num.longValue() >= 0 && num.doubleValue() == num.longValue()) {
-      return Duration.ofMillis(num.longValue());
+    if (isWhole(v) && ((Number) v).longValue() >= 0) {
+      return Duration.ofMillis(((Number) v).longValue());
     }
     Matcher m = v instanceof String str ? DURATION.matcher(str.trim()) : null;
     if (m == null || !m.matches() || m.group(1).length() > 12) {
@@ -117,5 +117,10 @@ final class ConfigValues {
       cur = t;
     }
     return prev[y.length()] <= 2;
+  }
+
+  /** A number with no fractional part, as YAML gives for {@code 4} or {@code 4.0}. */
+  private static boolean isWhole(Object v) {
+    return v instanceof Number num && num.doubleValue() == num.longValue();
   }
 }

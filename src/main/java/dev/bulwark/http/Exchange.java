@@ -14,8 +14,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.SocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -143,7 +141,7 @@ final class Exchange {
 
   private void dispatch(Buffer body) {
     long timeout = gate.config().limits().timeout().toMillis();
-    Request request = Request.of(req.method().name(), req.uri(), headersOf(req.headers()),
+    Request request = Request.of(req.method().name(), req.uri(), Headers.of(req.headers().entries()),
         body.length() == 0 ? null : body.getBytes(), addressOf(req.remoteAddress()), id);
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeout)
         .addHeader(WorkerVerticle.DEADLINE_HEADER, Long.toString(System.currentTimeMillis() + timeout));
@@ -222,14 +220,6 @@ final class Exchange {
       admitted = false;
       gate.admission().release();
     }
-  }
-
-  private static Headers headersOf(MultiMap headers) {
-    List<Map.Entry<String, String>> fields = new ArrayList<>(headers.size());
-    for (Map.Entry<String, String> e : headers) {
-      fields.add(e);
-    }
-    return Headers.of(fields);
   }
 
   private static String addressOf(SocketAddress address) {
