@@ -136,14 +136,16 @@ public final class Bulwark {
       List<String> problems = new ArrayList<>();
       for (ServiceConfig s : config.services()) {
         try {
-          factories.put(s, HandlerFactory.load(s.handler()));
+          factories.put(s, HandlerFactory.load(s));
         } catch (HandlerLoadException e) {
           problems.addAll(e.problems());
         }
       }
       if (!problems.isEmpty()) {
+        factories.values().forEach(HandlerFactory::close);
         throw new HandlerLoadException(problems);
       }
+      loaded.addAll(factories.values());
       return factories;
     }, false);
   }
@@ -208,10 +210,14 @@ public final class Bulwark {
    * Shuts down: readiness goes down first, the HTTP servers stop accepting and give requests in flight up to
    * {@code http.shutdownGrace} to finish, then everything else closes.
    */
+  /** Closed after Vert.x, once no worker verticle uses them. */
+  private final List<HandlerFactory> loaded = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   public Future<Void> close() {
     admin.ready(false);
     List<Future<Void>> undeploying = httpDeployments.stream().map(vertx::undeploy).toList();
-    return Future.join(undeploying).transform(ar -> vertx.close());
+    return Future.join(undeploying).transform(ar -> vertx.close())
+        .andThen(ar -> loaded.forEach(HandlerFactory::close));
   }
 
   public Vertx vertx() {

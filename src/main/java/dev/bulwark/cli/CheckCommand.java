@@ -36,7 +36,11 @@ final class CheckCommand implements Callable<Integer> {
     List<String> problems = new ArrayList<>();
     for (ServiceConfig s : config.services()) {
       try {
-        HandlerFactory.load(s.handler()).newInvoker();
+        try (HandlerFactory factory = HandlerFactory.load(s)) {
+          if (!(s.handler() instanceof dev.bulwark.config.HandlerSource.Script)) {
+            factory.newInvoker(null, dev.bulwark.api.Env.of(s.bindings()));
+          }
+        }
       } catch (HandlerLoadException e) {
         problems.addAll(e.problems());
       }

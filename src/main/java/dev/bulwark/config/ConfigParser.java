@@ -23,7 +23,8 @@ public final class ConfigParser {
   static final Set<String> SOCKET_KEYS = Set.of("name", "address", "service", "routes", "backlog");
   static final Set<String> ROUTE_KEYS = Set.of("host", "path", "service");
   static final Set<String> SERVICE_KEYS =
-      Set.of("name", "source", "class", "instances", "bindings", "maxBodyBytes", "maxInFlight", "timeout");
+      Set.of("name", "source", "class", "instances", "bindings", "maxBodyBytes", "maxInFlight", "timeout", "cpuBudget",
+          "wallBudget");
   static final Set<String> HTTP_KEYS =
       Set.of("maxHeaderBytes", "maxInitialLineBytes", "idleTimeout", "eventLoops", "shutdownGrace", "bodyTimeout");
   static final Set<String> ADMIN_KEYS = Set.of("address", "vertxMetrics");
@@ -101,12 +102,15 @@ public final class ConfigParser {
     Object className = s.getValue("class");
     HandlerSource handler = null;
     if (source != null && className != null) {
-      problem(path, "give either 'source' (a .java file) or 'class' (a class name), not both");
+      problem(path, "give either 'source' (a .java, .js or .mjs file) or 'class' (a class name), not both");
     } else if (source instanceof String file && !file.isBlank()) {
-      if (!file.endsWith(".java")) {
-        problem(path + ".source", "'" + file + "' is not a .java source file");
+      if (file.endsWith(".java")) {
+        handler = new HandlerSource.SourceFile(Path.of(file));
+      } else if (file.endsWith(".js") || file.endsWith(".mjs") || file.endsWith(".cjs")) {
+        handler = new HandlerSource.Script(Path.of(file));
+      } else {
+        problem(path + ".source", "'" + file + "' is neither a Java source file (.java) nor a JavaScript worker (.js, .mjs)");
       }
-      handler = new HandlerSource.SourceFile(Path.of(file));
     } else if (className instanceof String cls && !cls.isBlank()) {
       if (!cls.matches("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.$]*")) {
         problem(path + ".class", "'" + cls + "' is not a Java class name");
@@ -115,7 +119,7 @@ public final class ConfigParser {
     } else if (source != null || className != null) {
       problem(path + "." + (source != null ? "source" : "class"), "must be a non-empty string");
     } else {
-      problem(path, "needs 'source: verticles/Name.java' or 'class: com.example.Name'");
+      problem(path, "needs 'source: verticles/Name.java', 'source: verticles/worker.js' or 'class: com.example.Name'");
     }
     int defaultInstances = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
     int instances = values.integer(s, "instances", path, 1, 1024, defaultInstances);
@@ -125,12 +129,25 @@ public final class ConfigParser {
     if (timeout.isZero()) {
       problem(path + ".timeout", "must be more than 0");
     }
+    Duration cpuBudget = values.duration(s, "cpuBudget", path, Limits.DEFAULT.cpuBudget());
+    Duration wallBudget = values.duration(s, "wallBudget", path, Limits.DEFAULT.wallBudget());
+    for (String key : List.of("cpuBudget", "wallBudget")) {
+      if (s.containsKey(key) && handler != null && !(handler instanceof HandlerSource.Script)) {
+        problem(path + "." + key, "applies to JavaScript workers only (a Java handler may block; use 'timeout')");
+      }
+    }
+    if (cpuBudget.isZero()) {
+      problem(path + ".cpuBudget", "must be more than 0");
+    }
+    if (wallBudget.isZero()) {
+      problem(path + ".wallBudget", "must be more than 0");
+    }
     Map<String, Object> bindings = bindings(s.getValue("bindings"), path + ".bindings");
     if (name == null || handler == null) {
       return Optional.empty();
     }
     return Optional.of(new ServiceConfig(name, handler, instances, bindings,
-        new Limits(maxBody, maxInFlight, timeout)));
+        new Limits(maxBody, maxInFlight, timeout, cpuBudget, wallBudget)));
   }
 
   private Map<String, Object> bindings(Object value, String path) {

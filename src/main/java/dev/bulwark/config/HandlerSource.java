@@ -21,5 +21,16 @@ public sealed interface HandlerSource {
     }
   }
 
+  /**
+   * A JavaScript worker in workerd's formats: an ES module ({@code .mjs}, or {@code .js} with import/export) with
+   * {@code export default { fetch }}, or a service-worker script calling {@code addEventListener("fetch", ...)}.
+   */
+  record Script(Path path) implements HandlerSource {
+    @Override
+    public String describe() {
+      return path.toString();
+    }
+  }
+
   String describe();
 }

@@ -169,6 +169,11 @@ final class Exchange {
           return;
         }
         default -> {
+          if (re.failureCode() == dev.bulwark.worker.WorkerVerticle.OVER_BUDGET) {
+            answer(503, "Service '" + name + "' exceeded its resource budget for this request\nrequest id: " + id
+                + "\n");
+            return;
+          }
           // RECIPIENT_FAILURE: the worker has logged the stack trace with this request id.
         }
       }

@@ -6,27 +6,41 @@ import dev.bulwark.api.Handler;
 import dev.bulwark.api.Request;
 import dev.bulwark.api.Response;
 import dev.bulwark.config.HandlerSource;
+import dev.bulwark.config.ServiceConfig;
+import dev.bulwark.js.JsService;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.util.List;
 
 /**
- * Finds the handler class of a service (on the class path, or compiled from a source file) and makes instances of
- * it. Loading happens once per service; each worker-verticle instance then creates its own handler instance.
+ * Finds the handler of a service (a class on the class path, a Java source file compiled at start-up, or a
+ * JavaScript worker) and makes instances of it. Loading happens once per service; each worker-verticle instance
+ * then creates its own handler instance (for JavaScript, its own isolate).
  */
-public final class HandlerFactory {
+public final class HandlerFactory implements AutoCloseable {
   private final HandlerSource source;
   private final Constructor<?> constructor;
+  private final JsService js;
 
-  private HandlerFactory(HandlerSource source, Constructor<?> constructor) {
+  private HandlerFactory(HandlerSource source, Constructor<?> constructor, JsService js) {
     this.source = source;
     this.constructor = constructor;
+    this.js = js;
   }
 
-  /** Loads (and, for a source file, compiles) the handler; blocking, so call it off the event loop. */
-  public static HandlerFactory load(HandlerSource source) throws HandlerLoadException {
+  /**
+   * Loads (compiles, or for JavaScript parses and runs the global scope once) the service's handler; blocking, so
+   * call it off the event loop.
+   */
+  public static HandlerFactory load(ServiceConfig service) throws HandlerLoadException {
+    HandlerSource source = service.handler();
+    if (source instanceof HandlerSource.Script script) {
+      return new HandlerFactory(source, null, JsService.load(service.name(), script.path(),
+          service.limits().cpuBudget(), service.limits().wallBudget(), Env.of(service.bindings())));
+    }
     Class<?> type;
     if (source instanceof HandlerSource.ClassName c) {
       try {
@@ -39,7 +53,7 @@ public final class HandlerFactory {
       HandlerSource.SourceFile f = (HandlerSource.SourceFile) source;
       type = pick(f, SourceCompiler.compile(f.path()));
     }
-    return new HandlerFactory(source, constructorOf(source, type));
+    return new HandlerFactory(source, constructorOf(source, type), null);
   }
 
   /** The class of a compiled source file that implements a handler interface; the one named after the file wins. */
@@ -82,8 +96,14 @@ public final class HandlerFactory {
     }
   }
 
-  /** A new handler instance, adapted to one asynchronous shape. */
-  public Invoker newInvoker() throws HandlerLoadException {
+  /**
+   * A new handler instance, adapted to one asynchronous shape. Call it on the worker context that will invoke it:
+   * a JavaScript isolate schedules its timers there.
+   */
+  public Invoker newInvoker(Vertx vertx, Env env) throws HandlerLoadException {
+    if (js != null) {
+      return js.newInvoker(vertx, env);
+    }
     Object instance;
     try {
       instance = constructor.newInstance();
@@ -98,16 +118,28 @@ public final class HandlerFactory {
       return async::handle;
     }
     Handler handler = (Handler) instance;
-    return (request, env) -> Future.succeededFuture(handler.handle(request, env));
+    return (request, e) -> Future.succeededFuture(handler.handle(request, e));
   }
 
   public String describe() {
     return source.describe();
   }
 
-  /** A handler of either shape, seen as asynchronous. */
+  /** Releases what the handlers of this service share (a JavaScript engine). */
+  @Override
+  public void close() {
+    if (js != null) {
+      js.close();
+    }
+  }
+
+  /** A handler of any shape, seen as asynchronous. */
   @FunctionalInterface
   public interface Invoker {
     Future<Response> invoke(Request request, Env env) throws Exception;
+
+    /** Called on the invoking context when the worker verticle stops. */
+    default void close() {
+    }
   }
 }

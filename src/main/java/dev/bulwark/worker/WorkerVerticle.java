@@ -22,6 +22,8 @@ public final class WorkerVerticle extends VerticleBase {
   public static final String DEADLINE_HEADER = "bulwark-deadline";
   /** Failure code of a reply whose handler threw or answered nothing. */
   public static final int HANDLER_FAILED = 500;
+  /** Failure code of a reply whose handler went over its CPU or wall budget. */
+  public static final int OVER_BUDGET = 503;
 
   private static final Logger LOG = Logger.getLogger(WorkerVerticle.class.getName());
 
@@ -40,7 +42,7 @@ public final class WorkerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     try {
-      invoker = factory.newInvoker();
+      invoker = factory.newInvoker(vertx, env);
     } catch (HandlerLoadException e) {
       return Future.failedFuture(e);
     }
@@ -70,6 +72,10 @@ public final class WorkerVerticle extends VerticleBase {
     result.onComplete(ar -> {
       if (ar.succeeded() && ar.result() != null) {
         message.reply(ar.result());
+      } else if (ar.cause() instanceof BudgetExceededException over) {
+        LOG.warning(() -> "request " + request.requestId() + " to service '" + service.name() + "' ("
+            + request.method() + " " + request.url() + ") " + over.getMessage());
+        message.fail(OVER_BUDGET, request.requestId());
       } else {
         Throwable cause = ar.succeeded() ? new IllegalStateException("handler returned no response (null)") : ar.cause();
         LOG.log(Level.WARNING, "request " + request.requestId() + " to service '" + service.name() + "' ("
@@ -81,6 +87,9 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (invoker != null) {
+      invoker.close();
+    }
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 }

@@ -37,9 +37,9 @@ class HandlerFactoryTest {
           static String shout(String s) { return s.toUpperCase(); }
         }
         """);
-    HandlerFactory factory = HandlerFactory.load(src);
-    HandlerFactory.Invoker a = factory.newInvoker();
-    HandlerFactory.Invoker b = factory.newInvoker();
+    HandlerFactory factory = load(src);
+    HandlerFactory.Invoker a = factory.newInvoker(null, Env.empty());
+    HandlerFactory.Invoker b = factory.newInvoker(null, Env.empty());
     Env env = Env.of(java.util.Map.of("WHO", "you"));
     assertEquals("you 1 HI", a.invoke(Request.get("/"), env).result().text());
     assertEquals("you 2 HI", a.invoke(Request.get("/"), env).result().text());
@@ -56,7 +56,7 @@ class HandlerFactoryTest {
           }
         }
         """);
-    HandlerLoadException e = assertThrows(HandlerLoadException.class, () -> HandlerFactory.load(src));
+    HandlerLoadException e = assertThrows(HandlerLoadException.class, () -> load(src));
     List<String> p = e.problems();
     assertEquals(1, p.size(), p.toString());
     assertTrue(p.get(0).startsWith(dir.resolve("Broken.java") + ":4: error: ';' expected"), p.get(0));
@@ -65,20 +65,20 @@ class HandlerFactoryTest {
   @Test
   void aSourceWithoutAHandlerIsRefused() throws Exception {
     HandlerSource src = source("Plain.java", "public class Plain { }\n");
-    assertTrue(assertThrows(HandlerLoadException.class, () -> HandlerFactory.load(src)).getMessage()
+    assertTrue(assertThrows(HandlerLoadException.class, () -> load(src)).getMessage()
         .contains("no top-level class implements dev.bulwark.api.Handler"));
   }
 
   @Test
   void missingFileAndMissingClass() {
     assertTrue(assertThrows(HandlerLoadException.class,
-        () -> HandlerFactory.load(new HandlerSource.SourceFile(dir.resolve("Nope.java")))).getMessage()
+        () -> load(new HandlerSource.SourceFile(dir.resolve("Nope.java")))).getMessage()
         .contains("no such file"));
     assertTrue(assertThrows(HandlerLoadException.class,
-        () -> HandlerFactory.load(new HandlerSource.ClassName("com.example.Nope"))).getMessage()
+        () -> load(new HandlerSource.ClassName("com.example.Nope"))).getMessage()
         .contains("class com.example.Nope: not found on the class path"));
     assertTrue(assertThrows(HandlerLoadException.class,
-        () -> HandlerFactory.load(new HandlerSource.ClassName("java.lang.String"))).getMessage()
+        () -> load(new HandlerSource.ClassName("java.lang.String"))).getMessage()
         .contains("implements neither"));
   }
 
@@ -91,7 +91,12 @@ class HandlerFactoryTest {
           public Response handle(Request request, Env env) { return null; }
         }
         """);
-    HandlerFactory f = HandlerFactory.load(src);
-    assertTrue(assertThrows(HandlerLoadException.class, f::newInvoker).getMessage().contains("no database"));
+    HandlerFactory f = load(src);
+    assertTrue(assertThrows(HandlerLoadException.class, () -> f.newInvoker(null, Env.empty())).getMessage().contains("no database"));
+  }
+
+  private static HandlerFactory load(HandlerSource source) throws HandlerLoadException {
+    return HandlerFactory.load(new dev.bulwark.config.ServiceConfig("test", source, 1, java.util.Map.of(),
+        dev.bulwark.config.Limits.DEFAULT));
   }
 }

@@ -36,7 +36,7 @@ class WorkerVerticleTest {
 
   private static void deploy(Vertx vertx, ServiceConfig s, VertxTestContext ctx, Runnable then) throws Exception {
     Codecs.register(vertx.eventBus());
-    HandlerFactory f = HandlerFactory.load(s.handler());
+    HandlerFactory f = HandlerFactory.load(s);
     vertx.deployVerticle(() -> new WorkerVerticle(s, f, Env.empty()), new DeploymentOptions()
             .setThreadingModel(ThreadingModel.WORKER).setInstances(s.instances())
             .setWorkerPoolName("test-" + s.name()).setWorkerPoolSize(s.instances()))

@@ -1,0 +1,260 @@
+package dev.bulwark.js;
+
+import dev.bulwark.api.Env;
+import dev.bulwark.api.Headers;
+import dev.bulwark.api.Request;
+import dev.bulwark.api.Response;
+import dev.bulwark.worker.BudgetExceededException;
+import dev.bulwark.worker.HandlerLoadException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyArray;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+import org.graalvm.polyglot.proxy.ProxyObject;
+
+/**
+ * One JavaScript isolate: a polyglot {@link Context} owned by one worker-verticle instance. Every entry into it runs
+ * on that verticle's (ordered) worker context, so the context is never used by two threads at once. Requests are
+ * interleaved as in workerd: while one awaits a timer or a fetch, the next one runs.
+ *
+ * <p>Each entry is charged to the request it runs for (the one that started it, or that scheduled the timer or
+ * fetch it continues); {@link CpuWatchdog} interrupts an entry that uses more CPU than its request has left, and
+ * that request alone gets 503. If the context cannot be interrupted it is cancelled and rebuilt for the next
+ * request.
+ */
+final class JsIsolate {
+  private static final Logger LOG = Logger.getLogger(JsIsolate.class.getName());
+  private static final ExecutorService INTERRUPTER = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "bulwark-js-interrupt");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final JsService service;
+  private final Vertx vertx;
+  private final Env env;
+  private Context context;
+  private Value dispatch;
+  private Value internal;
+  private TimersHost timers;
+  /** The request whose code runs now; null while the script's global scope runs. */
+  private RequestState current;
+  private volatile boolean cancelled;
+  /** Counts entries, so that a late interrupt never hits the entry after the one that overran. */
+  private volatile long entries;
+
+  JsIsolate(JsService service, Vertx vertx, Env env) {
+    this.service = service;
+    this.vertx = vertx;
+    this.env = env;
+  }
+
+  /** Builds the context: prelude, bindings, then the worker script's global scope. */
+  void load() throws HandlerLoadException {
+    Context c = service.newContext();
+    try {
+      timers = vertx == null ? null : new TimersHost(vertx, this);
+      Map<String, Object> hostModules = new java.util.LinkedHashMap<>();
+      hostModules.put("text", new TextHost());
+      hostModules.put("console", new ConsoleHost(service.name(), () -> current == null ? null : current.id));
+      hostModules.put("bindings", env.asMap().isEmpty() ? "{}" : io.vertx.core.json.Json.encode(env.asMap()));
+      hostModules.put("serviceName", service.name());
+      if (timers != null) {
+        hostModules.put("timers", timers);
+      }
+      Value internal = Prelude.install(c, ProxyObject.fromMap(hostModules));
+      Value loader = internal.getMember("loadWorker");
+      if (service.isModule()) {
+        Value exports = c.eval(service.source());
+        loader.execute("module", exports);
+      } else {
+        loader.execute("service-worker", null);
+        c.eval(service.source());
+      }
+      dispatch = internal.getMember("dispatch");
+      internal.getMember("checkWorker").execute();
+      this.internal = internal;
+      this.context = c;
+    } catch (PolyglotException e) {
+      c.close(true);
+      throw new HandlerLoadException(service.describeError(e));
+    } catch (RuntimeException e) {
+      c.close(true);
+      throw new HandlerLoadException(service.script() + ": " + e.getMessage());
+    }
+  }
+
+  /** Exercises the prelude's request path {@code rounds} times (see 90-worker.js). */
+  void warmUp(int rounds) {
+    internal.getMember("warmUp").execute(rounds);
+  }
+
+  /** Called on this isolate's worker context. */
+  Future<Response> invoke(Request request) {
+    if (context == null || cancelled) {
+      try {
+        discard();
+        cancelled = false;
+        load();
+      } catch (HandlerLoadException e) {
+        return Future.failedFuture(e);
+      }
+    }
+    RequestState st = new RequestState(request.requestId(), service.cpuBudget().toNanos(),
+        System.nanoTime() + service.wallBudget().toNanos());
+    List<String> flat = new ArrayList<>(request.headers().size() * 2);
+    request.headers().forEach((n, v) -> {
+      flat.add(n);
+      flat.add(v);
+    });
+    String host = request.header("host").orElse("localhost");
+    String url = "http://" + host + request.url();
+    Object body = request.bodyLength() == 0 ? null : ByteBuffer.wrap(request.bodyBytes());
+    ProxyExecutable done = args -> {
+      st.promise.tryComplete(toResponse(args[0], args[1], args[2]));
+      return null;
+    };
+    ProxyExecutable fail = args -> {
+      st.promise.tryFail(new JsError(args[0].isString() ? args[0].asString() : String.valueOf(args[0])));
+      return null;
+    };
+    enter(st, () -> dispatch.executeVoid(request.method(), url, ProxyArray.fromList(new ArrayList<>(flat)), body,
+        request.clientAddress(), request.requestId(), done, fail));
+    return st.promise.future();
+  }
+
+  private static Response toResponse(Value status, Value headers, Value body) {
+    List<Map.Entry<String, String>> fields = new ArrayList<>();
+    for (long i = 0; i + 1 < headers.getArraySize(); i += 2) {
+      fields.add(Map.entry(headers.getArrayElement(i).asString(), headers.getArrayElement(i + 1).asString()));
+    }
+    return Response.of(status.asInt(), Headers.of(fields), Bytes.of(body));
+  }
+
+  /** The request on whose behalf code runs now (timers and fetches started now are charged to it). */
+  Object currentTag() {
+    if (current == null) {
+      throw new IllegalStateException("this is not allowed in the global scope of a worker (as in workerd): "
+          + "call it while handling a request");
+    }
+    return current;
+  }
+
+  /** Runs {@code js} later, on this isolate's context, charged to the request {@code tag}. */
+  void enterLater(Object tag, Runnable js) {
+    RequestState st = (RequestState) tag;
+    if (context == null || cancelled) {
+      return;
+    }
+    enter(st, js);
+  }
+
+  private void enter(RequestState st, Runnable js) {
+    if (System.nanoTime() > st.wallDeadline) {
+      LOG.fine(() -> "request " + st.id + ": work after the wall budget was dropped");
+      st.promise.tryFail(new BudgetExceededException("exceeded its wall-time budget of "
+          + service.wallBudget().toMillis() + " ms"));
+      return;
+    }
+    long left = st.cpuLeft;
+    if (left <= 0) {
+      st.promise.tryFail(overCpu());
+      return;
+    }
+    RequestState previous = current;
+    current = st;
+    entries++;
+    CpuWatchdog watchdog = CpuWatchdog.get();
+    watchdog.begin(this, left);
+    try {
+      js.run();
+    } catch (PolyglotException e) {
+      if (e.isInterrupted() || e.isCancelled()) {
+        st.cpuLeft = 0;
+        st.promise.tryFail(overCpu());
+        LOG.warning(() -> "request " + st.id + " to service '" + service.name() + "' exceeded its CPU budget of "
+            + service.cpuBudget().toMillis() + " ms and was stopped"
+            + (e.isCancelled() ? "; the isolate is replaced" : ""));
+      } else if (e.isHostException()) {
+        st.promise.tryFail(e.asHostException());
+      } else {
+        st.promise.tryFail(new JsError(service.describeError(e)));
+      }
+    } finally {
+      st.cpuLeft -= watchdog.end(this);
+      current = previous;
+    }
+  }
+
+  private BudgetExceededException overCpu() {
+    return new BudgetExceededException("exceeded its CPU budget of " + service.cpuBudget().toMillis() + " ms");
+  }
+
+  /** Called by the watchdog thread: stop the running entry, or cancel the whole context if it does not stop. */
+  void overBudget() {
+    Context c = context;
+    long entry = entries;
+    if (c == null) {
+      return;
+    }
+    INTERRUPTER.execute(() -> {
+      if (entry != entries) {
+        return;
+      }
+      try {
+        c.interrupt(Duration.ofMillis(500));
+      } catch (TimeoutException e) {
+        cancelled = true;
+        c.close(true);
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "interrupting an isolate of service '" + service.name() + "'", e);
+      }
+    });
+  }
+
+  private void discard() {
+    if (timers != null) {
+      timers.clearAll();
+    }
+    if (context != null) {
+      try {
+        context.close(true);
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "closing an isolate", e);
+      }
+      context = null;
+    }
+  }
+
+  /** Closes the context; called on the isolate's worker context when the verticle stops. */
+  void close() {
+    discard();
+  }
+
+  private static final class RequestState {
+    final String id;
+    final long wallDeadline;
+    final Promise<Response> promise = Promise.promise();
+    long cpuLeft;
+
+    RequestState(String id, long cpuBudget, long wallDeadline) {
+      this.id = id;
+      this.cpuLeft = cpuBudget;
+      this.wallDeadline = wallDeadline;
+    }
+  }
+}

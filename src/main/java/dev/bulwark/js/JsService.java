@@ -1,0 +1,210 @@
+package dev.bulwark.js;
+
+import dev.bulwark.api.Env;
+import dev.bulwark.api.Request;
+import dev.bulwark.api.Response;
+import dev.bulwark.worker.HandlerFactory;
+import dev.bulwark.worker.HandlerLoadException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.EnvironmentAccess;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.PolyglotAccess;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.SourceSection;
+import org.graalvm.polyglot.io.IOAccess;
+
+/**
+ * One JavaScript worker service: its script, parsed once into a shared {@link Engine}, from which each
+ * worker-verticle instance gets its own isolate. Scripts get no host access at all: no Java classes, no files
+ * (except reading the modules next to the script, for {@code import}), no processes, threads, native code or
+ * environment.
+ */
+public final class JsService implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(JsService.class.getName());
+  private static final AtomicBoolean ENGINE_LOGGED = new AtomicBoolean();
+  /** Rounds of the prelude's request path run once per service at load; see {@link JsIsolate#warmUp}. */
+  private static final int WARM_UP_ROUNDS = 300;
+  /** An ES module: an import or export statement at the start of a line. */
+  private static final Pattern MODULE_SYNTAX =
+      Pattern.compile("(?m)^\\s*(export\\s+(default|const|let|var|function|async|class|\\{|\\*)|import\\s*[\\w{*'\"])");
+
+  /** Only the prelude's own host objects are reachable, through their exported members and buffers. */
+  private static final HostAccess HOST_ACCESS = HostAccess.newBuilder()
+      .allowAccessAnnotatedBy(HostAccess.Export.class)
+      .allowBufferAccess(true)
+      .build();
+
+  private final String name;
+  private final Path script;
+  private final boolean module;
+  private final Source source;
+  private final Engine engine;
+  private final Duration cpuBudget;
+  private final Duration wallBudget;
+
+  private JsService(String name, Path script, boolean module, Source source, Engine engine, Duration cpuBudget,
+                    Duration wallBudget) {
+    this.name = name;
+    this.script = script;
+    this.module = module;
+    this.source = source;
+    this.engine = engine;
+    this.cpuBudget = cpuBudget;
+    this.wallBudget = wallBudget;
+  }
+
+  /**
+   * Reads the script and runs its global scope once in a trial isolate, so that syntax errors, failed imports and
+   * a missing fetch handler are reported (as file:line: message) before anything is bound.
+   */
+  public static JsService load(String name, Path script, Duration cpuBudget, Duration wallBudget, Env env)
+      throws HandlerLoadException {
+    String text;
+    try {
+      text = Files.readString(script);
+    } catch (IOException e) {
+      throw new HandlerLoadException(script + ": cannot read the script: " + e);
+    }
+    String file = script.getFileName().toString();
+    boolean module = file.endsWith(".mjs") || (!file.endsWith(".cjs") && MODULE_SYNTAX.matcher(text).find());
+    Source source;
+    try {
+      source = Source.newBuilder("js", script.toAbsolutePath().toFile())
+          .content(text)
+          .mimeType(module ? "application/javascript+module" : "application/javascript")
+          .build();
+    } catch (IOException e) {
+      throw new HandlerLoadException(script + ": cannot read the script: " + e);
+    }
+    Engine engine = Engine.newBuilder("js")
+        .option("engine.WarnInterpreterOnly", "false")
+        .build();
+    logEngine(engine);
+    JsService service = new JsService(name, script, module, source, engine, cpuBudget, wallBudget);
+    JsIsolate trial = new JsIsolate(service, null, env);
+    try {
+      trial.load();
+      long t0 = System.nanoTime();
+      trial.warmUp(WARM_UP_ROUNDS);
+      LOG.fine(() -> "service '" + name + "': prelude warmed up in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+    } catch (HandlerLoadException e) {
+      engine.close(true);
+      throw e;
+    } finally {
+      trial.close();
+    }
+    return service;
+  }
+
+  private static void logEngine(Engine engine) {
+    if (ENGINE_LOGGED.compareAndSet(false, true)) {
+      String impl = engine.getImplementationName();
+      if (impl.toLowerCase(java.util.Locale.ROOT).contains("interpret")) {
+        LOG.info(() -> "JavaScript: GraalJS " + engine.getLanguages().get("js").getVersion() + ", interpreter only (this JVM has no Graal "
+            + "JIT compiler; see README, \"Faster JavaScript\")");
+      } else {
+        LOG.info(() -> "JavaScript: GraalJS " + engine.getLanguages().get("js").getVersion() + " with the optimizing runtime (" + impl + ")");
+      }
+    }
+  }
+
+  /** A new isolate for a worker-verticle instance, loaded on the calling (worker) context. */
+  public HandlerFactory.Invoker newInvoker(Vertx vertx, Env env) throws HandlerLoadException {
+    JsIsolate isolate = new JsIsolate(this, vertx, env);
+    isolate.load();
+    return new HandlerFactory.Invoker() {
+      @Override
+      public Future<Response> invoke(Request request, Env ignored) {
+        return isolate.invoke(request);
+      }
+
+      @Override
+      public void close() {
+        isolate.close();
+      }
+    };
+  }
+
+  Context newContext() {
+    Path dir = script.toAbsolutePath().getParent();
+    return Context.newBuilder("js")
+        .engine(engine)
+        .allowAllAccess(false)
+        .allowHostAccess(HOST_ACCESS)
+        .allowHostClassLookup(className -> false)
+        .allowHostClassLoading(false)
+        .allowPolyglotAccess(PolyglotAccess.NONE)
+        .allowCreateThread(false)
+        .allowCreateProcess(false)
+        .allowNativeAccess(false)
+        .allowEnvironmentAccess(EnvironmentAccess.NONE)
+        .allowIO(IOAccess.newBuilder().fileSystem(new ScriptFileSystem(dir)).build())
+        .option("js.print", "false")
+        .option("js.load", "false")
+        .option("js.graal-builtin", "false")
+        .option("js.esm-eval-returns-exports", "true")
+        .option("js.unhandled-rejections", "none")
+        .build();
+  }
+
+  /** "file:line:column: message" and the script's stack, for a load error or an uncaught exception. */
+  String describeError(PolyglotException e) {
+    StringBuilder b = new StringBuilder();
+    SourceSection at = e.getSourceLocation();
+    if (at != null && at.getSource() != null) {
+      b.append(at.getSource().getPath() != null ? script.getParent() == null ? at.getSource().getName()
+          : script.getParent().resolve(at.getSource().getName()) : at.getSource().getName());
+      b.append(':').append(at.getStartLine()).append(':').append(at.getStartColumn()).append(": ");
+    } else {
+      b.append(script).append(": ");
+    }
+    b.append(e.getMessage());
+    for (PolyglotException.StackFrame f : e.getPolyglotStackTrace()) {
+      if (f.isGuestFrame() && f.getSourceLocation() != null
+          && !f.getSourceLocation().getSource().getName().startsWith("bulwark:")) {
+        b.append("\n    at ").append(f);
+      }
+    }
+    return b.toString();
+  }
+
+  String name() {
+    return name;
+  }
+
+  Path script() {
+    return script;
+  }
+
+  boolean isModule() {
+    return module;
+  }
+
+  Source source() {
+    return source;
+  }
+
+  Duration cpuBudget() {
+    return cpuBudget;
+  }
+
+  Duration wallBudget() {
+    return wallBudget;
+  }
+
+  @Override
+  public void close() {
+    engine.close(true);
+  }
+}

@@ -1,0 +1,138 @@
+(function (host, internal, global) {
+  'use strict';
+  // TextEncoder / TextDecoder (WHATWG Encoding, UTF-8 only, as in workerd); the codec work is Java's.
+  const text = host.text;
+
+  /** A Uint8Array over UTF-8 bytes of a string. */
+  function utf8(s) {
+    return copy(text.encode(String(s)));
+  }
+  /** Copies a host ByteBuffer into a Uint8Array owned by the script. */
+  function copy(byteBuffer) {
+    const view = new Uint8Array(byteBuffer);
+    const out = new Uint8Array(view.length);
+    out.set(view);
+    return out;
+  }
+  /** The bytes of any BufferSource as [ArrayBuffer, offset, length]. */
+  function bufferOf(input) {
+    if (input instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && input instanceof SharedArrayBuffer)) {
+      return [input, 0, input.byteLength];
+    }
+    if (ArrayBuffer.isView(input)) {
+      return [input.buffer, input.byteOffset, input.byteLength];
+    }
+    throw new TypeError('The "input" argument must be an ArrayBuffer, a TypedArray or a DataView');
+  }
+  function decodeBytes(bytes, fatal) {
+    try {
+      return text.decode(bytes.buffer, bytes.byteOffset, bytes.byteLength, fatal);
+    } catch (e) {
+      throw new TypeError('The encoded data was not valid for encoding utf-8');
+    }
+  }
+  internal.utf8Encode = utf8;
+  internal.utf8Decode = (bytes) => decodeBytes(bytes, false);
+  internal.bufferOf = bufferOf;
+
+  class TextEncoder {
+    get encoding() { return 'utf-8'; }
+    encode(input = '') {
+      return utf8(String(input));
+    }
+    encodeInto(source, destination) {
+      if (!(destination instanceof Uint8Array)) {
+        throw new TypeError('The "destination" argument must be a Uint8Array');
+      }
+      const s = String(source);
+      let read = 0;
+      let written = 0;
+      // Whole code points only, as many as fit.
+      for (const ch of s) {
+        const cp = ch.codePointAt(0);
+        const isLoneSurrogate = cp >= 0xd800 && cp <= 0xdfff;
+        const n = isLoneSurrogate ? 3 : cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+        if (written + n > destination.length) break;
+        const bytes = isLoneSurrogate ? [0xef, 0xbf, 0xbd] : n === 1 ? [cp]
+          : n === 2 ? [0xc0 | (cp >> 6), 0x80 | (cp & 63)]
+          : n === 3 ? [0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)]
+          : [0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 63), 0x80 | ((cp >> 6) & 63), 0x80 | (cp & 63)];
+        destination.set(bytes, written);
+        written += n;
+        read += ch.length;
+      }
+      return { read, written };
+    }
+    get [Symbol.toStringTag]() { return 'TextEncoder'; }
+  }
+
+  const LABELS = new Set(['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8']);
+
+  /** Length of an incomplete UTF-8 sequence at the end of bytes (0 if none), to carry over when streaming. */
+  function incompleteTail(bytes) {
+    const n = bytes.length;
+    for (let back = 1; back <= Math.min(3, n); back++) {
+      const b = bytes[n - back];
+      if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back
+      const need = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 && b < 0xe0 ? 2 : 1;
+      return need > back ? back : 0;
+    }
+    return 0;
+  }
+
+  class TextDecoder {
+    #fatal;
+    #ignoreBOM;
+    #pending = new Uint8Array(0);
+    #bomSeen = false;
+    constructor(label = 'utf-8', options = {}) {
+      const l = String(label).trim().toLowerCase();
+      if (!LABELS.has(l)) {
+        throw new RangeError('The "' + label + '" encoding is not supported');
+      }
+      this.#fatal = Boolean(options && options.fatal);
+      this.#ignoreBOM = Boolean(options && options.ignoreBOM);
+    }
+    get encoding() { return 'utf-8'; }
+    get fatal() { return this.#fatal; }
+    get ignoreBOM() { return this.#ignoreBOM; }
+    decode(input, options = {}) {
+      const stream = Boolean(options && options.stream);
+      let bytes;
+      if (input === undefined || input === null) {
+        bytes = new Uint8Array(0);
+      } else {
+        const [buf, off, len] = bufferOf(input);
+        bytes = new Uint8Array(buf, off, len);
+      }
+      if (this.#pending.length) {
+        const joined = new Uint8Array(this.#pending.length + bytes.length);
+        joined.set(this.#pending);
+        joined.set(bytes, this.#pending.length);
+        bytes = joined;
+        this.#pending = new Uint8Array(0);
+      }
+      if (stream) {
+        const tail = incompleteTail(bytes);
+        if (tail) {
+          this.#pending = bytes.slice(bytes.length - tail);
+          bytes = bytes.subarray(0, bytes.length - tail);
+        }
+      }
+      let out = bytes.length ? decodeBytes(bytes, this.#fatal) : '';
+      if (!this.#ignoreBOM && !this.#bomSeen && out.length) {
+        if (out.charCodeAt(0) === 0xfeff) out = out.slice(1);
+        this.#bomSeen = true;
+      }
+      if (!stream) {
+        this.#bomSeen = false;
+      }
+      return out;
+    }
+    get [Symbol.toStringTag]() { return 'TextDecoder'; }
+  }
+
+  for (const [name, value] of Object.entries({ TextEncoder, TextDecoder })) {
+    Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+});

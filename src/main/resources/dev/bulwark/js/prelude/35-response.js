@@ -1,0 +1,113 @@
+(function (host, internal, global) {
+  'use strict';
+  // Response (Fetch standard).
+  const { Headers, BODY } = internal;
+  const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+  const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+  const REASON = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+  const STATUS = Symbol('status');
+  const STATUS_TEXT = Symbol('statusText');
+  const HEADERS = Symbol('headers');
+  const TYPE = Symbol('type');
+  const URL_LIST = Symbol('url');
+
+  function init(r, status, statusText, headers, body, type) {
+    r[STATUS] = status;
+    r[STATUS_TEXT] = statusText;
+    r[HEADERS] = headers;
+    r[BODY] = body;
+    r[TYPE] = type;
+    r[URL_LIST] = '';
+    return r;
+  }
+
+  class Response {
+    constructor(body = null, options = {}) {
+      if (options === null || options === undefined) options = {};
+      if (typeof options !== 'object') throw new TypeError("Failed to construct 'Response': The provided value is not of type 'ResponseInit'.");
+      const status = options.status === undefined ? 200 : Number(options.status);
+      if (!Number.isInteger(status) || status < 200 || status > 599) {
+        throw new RangeError("Failed to construct 'Response': The status provided (" + options.status + ') is outside the range [200, 599].');
+      }
+      const statusText = options.statusText === undefined ? '' : String(options.statusText);
+      if (!REASON.test(statusText)) throw new TypeError("Failed to construct 'Response': Invalid statusText.");
+      const headers = new Headers(options.headers);
+      let state = internal.bodyState(null, null);
+      if (body !== null && body !== undefined) {
+        if (NULL_BODY.has(status)) {
+          throw new TypeError("Failed to construct 'Response': Response with null body status cannot have body");
+        }
+        const extracted = internal.extractBody(body);
+        if (extracted.type && !headers.has('content-type')) headers.append('content-type', extracted.type);
+        state = internal.bodyState(extracted.bytes, extracted.stream);
+      }
+      init(this, status, statusText, headers, state, 'default');
+    }
+    static error() {
+      return init(Object.create(Response.prototype), 0, '', internal.setGuard(new Headers(), 'immutable'),
+        internal.bodyState(null, null), 'error');
+    }
+    static redirect(url, status = 302) {
+      const href = internal.parseUrl(url).href;
+      const s = Number(status);
+      if (!REDIRECTS.has(s)) throw new RangeError("Failed to execute 'redirect' on 'Response': Invalid status code");
+      const headers = new Headers([['location', href]]);
+      return init(Object.create(Response.prototype), s, '', internal.setGuard(headers, 'immutable'),
+        internal.bodyState(null, null), 'default');
+    }
+    static json(data, options = {}) {
+      const text = JSON.stringify(data);
+      if (text === undefined) throw new TypeError("Failed to execute 'json' on 'Response': The data is not JSON serializable");
+      const o = options === null || options === undefined ? {} : options;
+      const headers = new Headers(o.headers);
+      if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+      return new Response(text, { status: o.status, statusText: o.statusText, headers });
+    }
+    get type() { return this[TYPE]; }
+    get url() { return this[URL_LIST]; }
+    get redirected() { return false; }
+    get status() { return this[STATUS]; }
+    get ok() { return this[STATUS] >= 200 && this[STATUS] <= 299; }
+    get statusText() { return this[STATUS_TEXT]; }
+    get headers() { return this[HEADERS]; }
+    get webSocket() { return null; }
+    clone() {
+      if (this.bodyUsed) throw new TypeError("Failed to execute 'clone' on 'Response': Response body is already used");
+      const headers = internal.setGuard(new Headers(this[HEADERS]), internal.guardOf(this[HEADERS]));
+      const r = init(Object.create(Response.prototype), this[STATUS], this[STATUS_TEXT], headers,
+        internal.cloneBody(this), this[TYPE]);
+      r[URL_LIST] = this[URL_LIST];
+      return r;
+    }
+    get [Symbol.toStringTag]() { return 'Response'; }
+  }
+  internal.installBody(Response.prototype);
+
+  /** A response as received by fetch(): immutable headers, the final URL. */
+  internal.fetchedResponse = function (status, statusText, headersFlat, bytes, url) {
+    const r = init(Object.create(Response.prototype), status, statusText,
+      internal.headersFromFlat(headersFlat, 'immutable'), internal.bodyState(bytes, null), 'basic');
+    r[URL_LIST] = url;
+    return r;
+  };
+
+  /** What the host writes: [status, flat headers, body bytes or null]; reads a stream body to its end first. */
+  internal.serializeResponse = async function (r) {
+    if (!(r instanceof Response)) {
+      throw new TypeError('The handler must return a Response (or a promise of one), not ' + internal.inspect(r));
+    }
+    if (r[TYPE] === 'error') {
+      throw new TypeError('Return value from the fetch handler must not be an error response (Response.error())');
+    }
+    const st = r[BODY];
+    let bytes = null;
+    if (st.stream || st.bytes) {
+      if (r.bodyUsed) throw new TypeError('The returned Response body has already been used');
+      bytes = await internal.consumeBody(r);
+    }
+    return [r[STATUS], internal.headersToFlat(r[HEADERS]), bytes ? bytes.buffer.byteLength === bytes.byteLength ? bytes.buffer : bytes.slice().buffer : null];
+  };
+  internal.Response = Response;
+  Object.defineProperty(global, 'Response', { value: Response, writable: true, configurable: true, enumerable: false });
+});

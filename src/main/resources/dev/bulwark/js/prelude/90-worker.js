@@ -1,0 +1,142 @@
+(function (host, internal, global) {
+  'use strict';
+  // The two worker formats of workerd, and the dispatch of one request into the user's fetch handler.
+  const bindings = JSON.parse(host.bindings);
+  let handler = null; // (request, env, ctx) => Response | Promise<Response>
+  let format = null;
+  const listeners = [];
+
+  function env() {
+    const e = {};
+    for (const [k, v] of Object.entries(bindings)) e[k] = v;
+    if (internal.serviceBindings) Object.assign(e, internal.serviceBindings());
+    return e;
+  }
+
+  class ExtendableEvent {
+    #type;
+    constructor(type) { this.#type = String(type); }
+    get type() { return this.#type; }
+  }
+  class FetchEvent extends ExtendableEvent {
+    constructor(type, request, ctx) {
+      super(type);
+      this.request = request;
+      this[CTX] = ctx;
+      this[RESPONSE] = undefined;
+    }
+    respondWith(response) {
+      if (this[RESPONSE] !== undefined) throw new DOMExceptionLike('respondWith() was already called.', 'InvalidStateError');
+      this[RESPONSE] = Promise.resolve(response);
+    }
+    waitUntil(promise) { this[CTX].waitUntil(promise); }
+    passThroughOnException() { this[CTX].passThroughOnException(); }
+  }
+  const CTX = Symbol('ctx');
+  const RESPONSE = Symbol('response');
+  function DOMExceptionLike(message, name) {
+    if (typeof DOMException === 'function') return new DOMException(message, name);
+    const e = new Error(message);
+    e.name = name;
+    return e;
+  }
+
+  internal.loadWorker = function (kind, exports) {
+    format = kind;
+    if (kind === 'module') {
+      const def = exports ? exports.default : undefined;
+      if (def === undefined || def === null) {
+        throw new Error('the module has no default export; a module worker needs `export default { async fetch(request, env, ctx) { ... } }`');
+      }
+      if (typeof def.fetch !== 'function') {
+        throw new Error('the default export has no fetch() method; it needs `export default { async fetch(request, env, ctx) { ... } }`');
+      }
+      const boundEnv = env();
+      handler = (request, ctx) => def.fetch(request, boundEnv, ctx);
+    } else {
+      // Service-worker syntax: bindings are globals, handlers register with addEventListener("fetch", ...).
+      for (const [k, v] of Object.entries(env())) {
+        Object.defineProperty(global, k, { value: v, writable: true, configurable: true, enumerable: true });
+      }
+      Object.defineProperty(global, 'addEventListener', {
+        value(type, listener) {
+          if (typeof listener !== 'function' && !(listener && typeof listener.handleEvent === 'function')) {
+            throw new TypeError('addEventListener: the listener must be a function');
+          }
+          if (String(type) === 'fetch' && !listeners.includes(listener)) listeners.push(listener);
+        },
+        writable: true, configurable: true, enumerable: true,
+      });
+      Object.defineProperty(global, 'removeEventListener', {
+        value(type, listener) {
+          const i = listeners.indexOf(listener);
+          if (String(type) === 'fetch' && i >= 0) listeners.splice(i, 1);
+        },
+        writable: true, configurable: true, enumerable: true,
+      });
+      handler = (request, ctx) => {
+        const event = new FetchEvent('fetch', request, ctx);
+        for (const l of listeners) {
+          if (typeof l === 'function') l.call(global, event); else l.handleEvent(event);
+          if (event[RESPONSE] !== undefined) break;
+        }
+        if (event[RESPONSE] === undefined) {
+          throw new Error('no fetch event listener called event.respondWith()');
+        }
+        return event[RESPONSE];
+      };
+    }
+  };
+
+  internal.checkWorker = function () {
+    if (format === 'service-worker' && listeners.length === 0) {
+      throw new Error('the script registers no fetch handler: use `addEventListener("fetch", (event) => event.respondWith(...))`'
+        + ' or an ES module with `export default { async fetch(request, env, ctx) { ... } }`');
+    }
+  };
+
+  function describe(e) {
+    if (e instanceof Error) return e.stack && e.stack.includes(e.message) ? String(e.stack) : e.name + ': ' + e.message + (e.stack ? '\n' + e.stack : '');
+    return 'Uncaught (in promise) ' + internal.inspect(e);
+  }
+  internal.describeError = describe;
+
+  /** Called by the host for each request; answers through done(status, headers, body) or fail(message). */
+  internal.dispatch = function (method, url, headersFlat, body, clientAddress, requestId, done, fail) {
+    const bytes = body === null || body === undefined ? null : new Uint8Array(body).slice();
+    const request = internal.incomingRequest(method, url, headersFlat, bytes, undefined);
+    const ctx = {
+      waitUntil(promise) {
+        Promise.resolve(promise).catch((e) => console.error('waitUntil() promise rejected: ' + describe(e)));
+      },
+      passThroughOnException() {},
+    };
+    let result;
+    try {
+      result = handler(request, ctx);
+    } catch (e) {
+      fail(describe(e));
+      return;
+    }
+    Promise.resolve(result)
+      .then(internal.serializeResponse)
+      .then((parts) => done(parts[0], parts[1], parts[2]), (e) => fail(describe(e)));
+  };
+
+  /**
+   * Runs the prelude's own request path (no user code) a number of times, so that the first real requests do not
+   * pay for cold code against their CPU budget. The engine shares what this warms with every isolate.
+   */
+  internal.warmUp = function (rounds) {
+    for (let i = 0; i < rounds; i++) {
+      const req = internal.incomingRequest('GET', 'http://localhost/warm-up?i=' + i,
+        ['host', 'localhost', 'accept', '*/*', 'user-agent', 'bulwark'], null, undefined);
+      req.headers.get('accept');
+      new URL(req.url).searchParams.get('i');
+      const res = i % 2 ? new Response('warm ' + i, { headers: { 'x-warm': String(i) } }) : Response.json({ i });
+      internal.serializeResponse(res).then((parts) => parts.length);
+      new TextEncoder().encode('warm');
+      new TextDecoder().decode(new Uint8Array([104, 105]));
+    }
+  };
+});
