@@ -28,7 +28,7 @@ public final class ConfigParser {
   static final Set<String> HTTP_KEYS =
       Set.of("maxHeaderBytes", "maxInitialLineBytes", "idleTimeout", "eventLoops", "shutdownGrace", "bodyTimeout");
   static final Set<String> ADMIN_KEYS = Set.of("address", "vertxMetrics");
-  static final Set<String> BINDING_KINDS = Set.of("text", "json", "secret");
+  static final Set<String> BINDING_KINDS = Set.of("text", "json", "secret", "service");
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
   private static final Pattern BINDING_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
@@ -37,6 +37,8 @@ public final class ConfigParser {
   private final Map<String, String> environment;
   private final List<String> problems = new ArrayList<>();
   private final ConfigValues values = new ConfigValues(this::problem);
+  /** Service bindings seen so far (key path, target service), checked once every service is known. */
+  private final List<Map.Entry<String, String>> serviceBindings = new ArrayList<>();
 
   private ConfigParser(String origin, Map<String, String> environment) {
     this.origin = origin;
@@ -76,6 +78,18 @@ public final class ConfigParser {
     for (ServiceConfig s : services) {
       if (!serviceNames.add(s.name())) {
         problem("services", "two services are named '" + s.name() + "'");
+      }
+    }
+    for (Map.Entry<String, String> b : serviceBindings) {
+      if (!serviceNames.contains(b.getValue())) {
+        problem(b.getKey(), "no service is named '" + b.getValue() + "'; services are " + serviceNames);
+      }
+    }
+    for (ServiceConfig s : services) {
+      if (!(s.handler() instanceof HandlerSource.Script)
+          && s.bindings().values().stream().anyMatch(ServiceBinding.class::isInstance)) {
+        problem("services", "service '" + s.name() + "': service bindings are for JavaScript workers; a Java handler "
+            + "can call another service with vertx.eventBus().request(\"bulwark.worker.<name>\", request)");
       }
     }
     List<SocketConfig> sockets = new ArrayList<>();
@@ -167,7 +181,7 @@ public final class ConfigParser {
       }
       Object b = obj.getValue(name);
       if (!(b instanceof JsonObject kind) || kind.size() != 1) {
-        problem(p, "must have exactly one of text, json or secret, e.g. {text: \"hello\"}");
+        problem(p, "must have exactly one of text, json, secret or service, e.g. {text: \"hello\"}");
         continue;
       }
       String k = kind.fieldNames().iterator().next();
@@ -188,6 +202,14 @@ public final class ConfigParser {
             problem(p + ".secret", "environment variable '" + var + "' is not set");
           } else {
             bindings.put(name, environment.get(var));
+          }
+        }
+        case "service" -> {
+          if (!(v instanceof String target) || target.isBlank()) {
+            problem(p + ".service", "must name another service of this config");
+          } else {
+            bindings.put(name, new ServiceBinding(target));
+            serviceBindings.add(Map.entry(p + ".service", target));
           }
         }
         default -> problem(p, "unknown binding kind '" + k + "'; expected one of " + BINDING_KINDS);

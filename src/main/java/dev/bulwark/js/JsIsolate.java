@@ -4,6 +4,7 @@ import dev.bulwark.api.Env;
 import dev.bulwark.api.Headers;
 import dev.bulwark.api.Request;
 import dev.bulwark.api.Response;
+import dev.bulwark.config.ServiceBinding;
 import dev.bulwark.worker.BudgetExceededException;
 import dev.bulwark.worker.HandlerLoadException;
 import io.vertx.core.Future;
@@ -71,7 +72,17 @@ final class JsIsolate {
       Map<String, Object> hostModules = new java.util.LinkedHashMap<>();
       hostModules.put("text", new TextHost());
       hostModules.put("console", new ConsoleHost(service.name(), () -> current == null ? null : current.id));
-      hostModules.put("bindings", env.asMap().isEmpty() ? "{}" : io.vertx.core.json.Json.encode(env.asMap()));
+      Map<String, Object> values = new java.util.LinkedHashMap<>();
+      Map<String, Object> services = new java.util.LinkedHashMap<>();
+      env.asMap().forEach((name, value) -> {
+        if (value instanceof ServiceBinding b) {
+          services.put(name, new ServiceBindingHost(vertx, this, b, service.wallBudget()));
+        } else {
+          values.put(name, value);
+        }
+      });
+      hostModules.put("bindings", io.vertx.core.json.Json.encode(values));
+      hostModules.put("services", ProxyObject.fromMap(services));
       hostModules.put("serviceName", service.name());
       if (timers != null) {
         hostModules.put("timers", timers);
@@ -152,6 +163,11 @@ final class JsIsolate {
           + "call it while handling a request");
     }
     return current;
+  }
+
+  /** The id of the request a {@link #currentTag()} stands for. */
+  String requestIdOf(Object tag) {
+    return ((RequestState) tag).id;
   }
 
   /** Runs {@code js} later, on this isolate's context, charged to the request {@code tag}. */

@@ -22,6 +22,8 @@ import org.graalvm.polyglot.Value;
 public final class Prelude {
   private static final String DIR = "/dev/bulwark/js/prelude/";
   private static final List<Source> SOURCES = load();
+  private static final Source REMOVE =
+      Source.newBuilder("js", "delete globalThis.Java;", "bulwark:sandbox.js").cached(true).buildLiteral();
 
   private Prelude() {
   }
@@ -67,6 +69,8 @@ public final class Prelude {
     for (Source s : SOURCES) {
       context.eval(s).execute(host, internal, globalThis);
     }
+    // Host class lookup is off anyway; the Java object would only give scripts a name to probe.
+    context.eval(REMOVE);
     return internal;
   }
 }

@@ -9,8 +9,30 @@
   function env() {
     const e = {};
     for (const [k, v] of Object.entries(bindings)) e[k] = v;
-    if (internal.serviceBindings) Object.assign(e, internal.serviceBindings());
+    for (const name of Object.keys(host.services)) e[name] = serviceBinding(name, host.services[name]);
     return e;
+  }
+
+  /** env.NAME of a service binding: a Fetcher whose fetch() goes over the event bus to the other service. */
+  function serviceBinding(name, target) {
+    return Object.freeze({
+      async fetch(input, init = undefined) {
+        const request = new Request(input, init);
+        const parts = internal.requestParts(request);
+        const url = new URL(parts.url);
+        const headers = internal.headersToFlat(parts.headers);
+        if (!parts.headers.has('host')) headers.push('host', url.host);
+        const body = await internal.consumeBody(request);
+        const buffer = body.length === 0 ? null : body.buffer.byteLength === body.byteLength ? body.buffer : body.slice().buffer;
+        return new Promise((resolve, reject) => {
+          target.fetch(parts.method, url.pathname + url.search, headers, buffer,
+            (status, flat, bytes) => resolve(internal.fetchedResponse(status, '', flat,
+              bytes === null || bytes === undefined ? null : new Uint8Array(bytes).slice(), url.href)),
+            (message) => reject(new Error(message)));
+        });
+      },
+      toString() { return '[object Fetcher ' + name + ']'; },
+    });
   }
 
   class ExtendableEvent {
@@ -95,9 +117,11 @@
     }
   };
 
+  /** An error as the log shows it: the user's stack frames only, not the prelude's. */
   function describe(e) {
-    if (e instanceof Error) return e.stack && e.stack.includes(e.message) ? String(e.stack) : e.name + ': ' + e.message + (e.stack ? '\n' + e.stack : '');
-    return 'Uncaught (in promise) ' + internal.inspect(e);
+    if (!(e instanceof Error)) return 'Uncaught (in promise) ' + internal.inspect(e);
+    const stack = e.stack ? String(e.stack).split('\n').filter((l) => !l.includes('(bulwark:')).join('\n') : '';
+    return stack.includes(e.message) ? stack : e.name + ': ' + e.message + (stack ? '\n' + stack : '');
   }
   internal.describeError = describe;
 

@@ -1,0 +1,194 @@
+package dev.bulwark.js;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.TestRuntime;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * JavaScript workers inside the real runtime, over HTTP on loopback: both workerd formats, relative imports,
+ * bindings, service bindings, and what happens to a handler that throws, never answers or loops.
+ */
+class JsWorkerRuntimeTest {
+  @TempDir
+  static Path dir;
+  static TestRuntime rt;
+
+  static JsonObject script(String name, String file, String source) throws Exception {
+    Files.writeString(dir.resolve(file), source);
+    return new JsonObject().put("name", name).put("source", dir.resolve(file).toString()).put("instances", 2);
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    Files.writeString(dir.resolve("greet.mjs"), "export function greet(who) { return `hello ${who}`; }\n");
+    JsonObject module = script("module", "module.mjs", """
+        import { greet } from './greet.mjs';
+        export default {
+          async fetch(request, env, ctx) {
+            const url = new URL(request.url);
+            if (url.pathname === '/module/throw') throw new RangeError('boom from the handler');
+            if (url.pathname === '/module/never') return new Promise(() => {});
+            if (url.pathname === '/module/loop') { for (;;) {} }
+            if (url.pathname === '/module/null') return null;
+            if (url.pathname === '/module/escape') {
+              try { await import('../../../../etc/passwd'); return new Response('escaped'); }
+              catch (e) { return new Response('denied: ' + e.message); }
+            }
+            if (url.pathname === '/module/sandbox') {
+              return Response.json([typeof Java, typeof Polyglot, typeof Graal, typeof load, typeof print,
+                typeof require, typeof process]);
+            }
+            if (url.pathname === '/module/echo') {
+              return Response.json({ method: request.method, body: await request.text(),
+                type: request.headers.get('Content-Type'), q: url.searchParams.getAll('q') });
+            }
+            if (url.pathname === '/module/other') {
+              const r = await env.OTHER.fetch('http://other.internal/from-module?x=1', { method: 'POST', body: 'ping' });
+              return new Response(`other said ${r.status} ${await r.text()}`, { headers: { 'x-other': r.headers.get('x-seen') } });
+            }
+            if (url.pathname === '/module/later') {
+              await new Promise((resolve) => setTimeout(resolve, 20));
+              return new Response('after a timer', { status: 201, headers: { 'X-Mixed-Case': 'yes' } });
+            }
+            return new Response(`${greet(env.NAME)} ${env.CONFIG.answer}`);
+          },
+        };
+        """).put("bindings", new JsonObject()
+            .put("NAME", new JsonObject().put("text", "module"))
+            .put("CONFIG", new JsonObject().put("json", new JsonObject().put("answer", 42)))
+            .put("OTHER", new JsonObject().put("service", "sw")))
+        .put("timeout", "1500ms").put("cpuBudget", "100ms");
+    JsonObject sw = script("sw", "sw.js", """
+        let waited = 0;
+        addEventListener('fetch', (event) => {
+          const url = new URL(event.request.url);
+          event.waitUntil(new Promise((resolve) => setTimeout(() => { waited++; resolve(); }, 5)));
+          if (url.pathname === '/sw/waited') {
+            event.respondWith(new Response(String(waited)));
+            return;
+          }
+          event.respondWith((async () => {
+            const body = await event.request.text();
+            return new Response(`${GREETING} ${event.request.method} ${url.pathname}${url.search} ${body}`,
+              { headers: { 'x-seen': event.request.headers.get('host') } });
+          })());
+        });
+        """).put("bindings", new JsonObject().put("GREETING", new JsonObject().put("text", "sw says")));
+    JsonObject config = TestRuntime.config(module, sw);
+    config.getJsonArray("sockets").getJsonObject(0).put("routes", new JsonArray()
+        .add(new JsonObject().put("path", "/sw").put("service", "sw"))
+        .add(new JsonObject().put("path", "/").put("service", "module")));
+    rt = TestRuntime.start(config);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (rt != null) {
+      rt.close();
+    }
+  }
+
+  @Test
+  void moduleWorkerWithRelativeImportAndBindings() throws Exception {
+    HttpResponse<String> r = rt.get("/module");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("hello module 42", r.body());
+    assertEquals("text/plain;charset=UTF-8", r.headers().firstValue("content-type").orElseThrow());
+  }
+
+  @Test
+  void requestBodyHeadersAndRepeatedQueryKeys() throws Exception {
+    HttpResponse<String> r = rt.send(HttpRequest.newBuilder(rt.uri("/module/echo?q=1&q=2"))
+        .header("content-type", "text/x-test").POST(HttpRequest.BodyPublishers.ofString("héllo")).build());
+    JsonObject json = new JsonObject(r.body());
+    assertEquals("POST", json.getString("method"));
+    assertEquals("héllo", json.getString("body"));
+    assertEquals("text/x-test", json.getString("type"));
+    assertEquals(new JsonArray().add("1").add("2"), json.getJsonArray("q"));
+  }
+
+  @Test
+  void timersAndResponseHeaders() throws Exception {
+    HttpResponse<String> r = rt.get("/module/later");
+    assertEquals(201, r.statusCode());
+    assertEquals("after a timer", r.body());
+    assertEquals("yes", r.headers().firstValue("x-mixed-case").orElseThrow());
+  }
+
+  @Test
+  void serviceWorkerSyntaxWithGlobalsAndWaitUntil() throws Exception {
+    HttpResponse<String> r = rt.send(HttpRequest.newBuilder(rt.uri("/sw/path?a=b"))
+        .POST(HttpRequest.BodyPublishers.ofString("data")).build());
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("sw says POST /sw/path?a=b data", r.body());
+    int waited = 0;
+    for (int i = 0; i < 50 && waited == 0; i++) {
+      Thread.sleep(20);
+      waited = Integer.parseInt(rt.get("/sw/waited").body());
+    }
+    assertTrue(waited > 0, "waitUntil work ran after the response");
+  }
+
+  @Test
+  void serviceBindingCallsTheOtherWorkerOverTheEventBus() throws Exception {
+    HttpResponse<String> r = rt.get("/module/other");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("other said 200 sw says POST /from-module?x=1 ping", r.body());
+    assertEquals("other.internal", r.headers().firstValue("x-other").orElseThrow());
+  }
+
+  @Test
+  void handlerThatThrowsGets500WithRequestId() throws Exception {
+    HttpResponse<String> r = rt.get("/module/throw");
+    assertEquals(500, r.statusCode());
+    String id = r.headers().firstValue("x-request-id").orElseThrow();
+    assertTrue(r.body().contains(id), r.body());
+    assertTrue(!r.body().contains("boom"), "the error stays in the log: " + r.body());
+    assertEquals(500, rt.get("/module/null").statusCode());
+  }
+
+  @Test
+  void handlerThatNeverResolvesGets504() throws Exception {
+    assertEquals(504, rt.get("/module/never").statusCode());
+  }
+
+  @Test
+  void loopingHandlerIsInterruptedAndOthersAreServed() throws Exception {
+    CompletableFuture<HttpResponse<String>> loop = rt.client.sendAsync(
+        HttpRequest.newBuilder(rt.uri("/module/loop")).build(), HttpResponse.BodyHandlers.ofString());
+    List<HttpResponse<String>> others = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      others.add(rt.get("/module"));
+    }
+    HttpResponse<String> looped = loop.get();
+    assertEquals(503, looped.statusCode(), looped.body());
+    for (HttpResponse<String> o : others) {
+      assertEquals(200, o.statusCode());
+    }
+    for (int i = 0; i < 4; i++) {
+      assertEquals("hello module 42", rt.get("/module").body(), "isolates still serve after the interrupt");
+    }
+  }
+
+  @Test
+  void scriptsHaveNoHostAccess() throws Exception {
+    assertEquals("[\"undefined\",\"undefined\",\"undefined\",\"undefined\",\"undefined\",\"undefined\",\"undefined\"]",
+        rt.get("/module/sandbox").body());
+    String denied = rt.get("/module/escape").body();
+    assertTrue(denied.startsWith("denied: "), denied);
+  }
+}
