@@ -112,7 +112,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public String[] getVersion() {
       return new String[] {"Bulwark " + Bulwark.version(), "Java " + Runtime.version() + " (" + System.getProperty(
-          "java.vendor") + ")"};
+          "java.vendor") + ")", "GraalJS " + dev.bulwark.js.JsService.graalJsVersion()};
     }
   }
 }

@@ -107,14 +107,27 @@ public final class JsService implements AutoCloseable {
     return service;
   }
 
+  /** The GraalJS release on the class path (the engine itself reports "Development Build"). */
+  public static String graalJsVersion() {
+    try (java.io.InputStream in = JsService.class.getResourceAsStream("/dev/bulwark/js/graaljs.properties")) {
+      java.util.Properties p = new java.util.Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
   private static void logEngine(Engine engine) {
     if (ENGINE_LOGGED.compareAndSet(false, true)) {
       String impl = engine.getImplementationName();
       if (impl.toLowerCase(java.util.Locale.ROOT).contains("interpret")) {
-        LOG.info(() -> "JavaScript: GraalJS " + engine.getLanguages().get("js").getVersion() + ", interpreter only (this JVM has no Graal "
+        LOG.info(() -> "JavaScript: GraalJS " + graalJsVersion() + ", interpreter only (this JVM has no Graal "
             + "JIT compiler; see README, \"Faster JavaScript\")");
       } else {
-        LOG.info(() -> "JavaScript: GraalJS " + engine.getLanguages().get("js").getVersion() + " with the optimizing runtime (" + impl + ")");
+        LOG.info(() -> "JavaScript: GraalJS " + graalJsVersion() + " with the optimizing runtime (" + impl + ")");
       }
     }
   }
