@@ -104,6 +104,34 @@ class FatJarIT {
     }
   }
 
+  // 2b. workerd's own hello example, unchanged, from the shaded jar (GraalJS's language registration survives
+  //     shading), answered to curl-like clients on both families and to Node's fetch; a broken script is refused.
+  @Test
+  void workerdHelloJsRunsFromTheFatJar() throws Exception {
+    Path project = RuntimeProcess.projectDir();
+    try (RuntimeProcess bulwark = RuntimeProcess.start(project,
+        "--listen", LISTEN, "--admin", "off", "verticles/hello.js").awaitReady()) {
+      assertTrue(bulwark.stdout().contains("JavaScript: GraalJS"), "one start-up line about the engine" + bulwark.describe());
+      assertFalse(bulwark.stdout().contains("[engine] WARNING") || bulwark.stderr().contains("[engine] WARNING"),
+          "no interpreter-only warning from the engine" + bulwark.describe());
+      for (String base : List.of("http://127.0.0.1:" + bulwark.port("127.0.0.1"), "http://[::1]:" + bulwark.port("[::1]"))) {
+        HttpResponse<String> r = get(base + "/");
+        assertEquals(200, r.statusCode(), base + bulwark.describe());
+        assertEquals("Hello World\n", r.body(), base);
+        assertRequestIdPresent(r, base);
+      }
+      NodeResult node = node("(async () => { const r = await fetch('http://localhost:" + bulwark.port("127.0.0.1")
+          + "/'); console.log(r.status + ' ' + JSON.stringify(await r.text())); })()"
+          + ".catch(e => { console.error(e); process.exit(3); });");
+      assertEquals("200 \"Hello World\\n\"\n", node.stdout.replace("\r\n", "\n"), "node fetch" + node);
+    }
+    Files.writeString(tmp.resolve("broken.mjs"), "export default {\n  fetch() { return new Response('x' }\n};\n");
+    try (RuntimeProcess check = RuntimeProcess.run(tmp, "check", "broken.mjs")) {
+      assertEquals(2, check.exitValue(), "check of a script with a syntax error" + check.describe());
+      assertTrue(check.stderr().contains("broken.mjs:2"), "check names broken.mjs:2" + check.describe());
+    }
+  }
+
   // 3. conf/runtime.yaml from the working directory, with --var overriding the GREETING binding.
   @Test
   void runtimeYamlRoutesEchoWithVarBindingAndKeepsTheClientsRequestId() throws Exception {
