@@ -23,7 +23,6 @@ import java.util.logging.Logger;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
-import org.graalvm.polyglot.proxy.ProxyArray;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 import org.graalvm.polyglot.proxy.ProxyObject;
 
@@ -127,10 +126,12 @@ final class JsIsolate {
     }
     RequestState st = new RequestState(request.requestId(), service.cpuBudget().toNanos(),
         System.nanoTime() + service.wallBudget().toNanos());
-    List<String> flat = new ArrayList<>(request.headers().size() * 2);
+    StringBuilder joined = new StringBuilder(256);
     request.headers().forEach((n, v) -> {
-      flat.add(n);
-      flat.add(v);
+      if (joined.length() > 0) {
+        joined.append('\0');
+      }
+      joined.append(n.toLowerCase(java.util.Locale.ROOT)).append('\0').append(v);
     });
     String host = request.header("host").orElse("localhost");
     String url = "http://" + host + request.url();
@@ -143,15 +144,24 @@ final class JsIsolate {
       st.promise.tryFail(new JsError(args[0].isString() ? args[0].asString() : String.valueOf(args[0])));
       return null;
     };
-    enter(st, () -> dispatch.executeVoid(request.method(), url, ProxyArray.fromList(new ArrayList<>(flat)), body,
+    enter(st, () -> dispatch.executeVoid(request.method(), url, joined.toString(), body,
         request.clientAddress(), request.requestId(), done, fail));
     return st.promise.future();
   }
 
+  /** The handler's answer: status, headers as "name\0value\0...", body as a string, an ArrayBuffer or null. */
   private static Response toResponse(Value status, Value headers, Value body) {
+    String joined = headers.asString();
     List<Map.Entry<String, String>> fields = new ArrayList<>();
-    for (long i = 0; i + 1 < headers.getArraySize(); i += 2) {
-      fields.add(Map.entry(headers.getArrayElement(i).asString(), headers.getArrayElement(i + 1).asString()));
+    int at = 0;
+    while (at < joined.length()) {
+      int nameEnd = joined.indexOf('\0', at);
+      int valueEnd = joined.indexOf('\0', nameEnd + 1);
+      if (valueEnd < 0) {
+        valueEnd = joined.length();
+      }
+      fields.add(Map.entry(joined.substring(at, nameEnd), joined.substring(nameEnd + 1, valueEnd)));
+      at = valueEnd + 1;
     }
     return Response.of(status.asInt(), Headers.of(fields), Bytes.of(body));
   }

@@ -144,6 +144,28 @@
     h[GUARD] = guard;
     return h;
   };
+  /**
+   * Headers from the host's "name\0value\0name\0value" string (one string crosses into the isolate faster than a
+   * list); names are already lower-case and everything is valid, it came off the wire.
+   */
+  internal.headersFromJoined = (joined, guard) => {
+    const h = new Headers();
+    const list = h[LIST];
+    if (joined) {
+      const parts = joined.split('\0');
+      for (let i = 0; i + 1 < parts.length; i += 2) list.push([parts[i], parts[i + 1]]);
+    }
+    h[GUARD] = guard;
+    return h;
+  };
+  /** The "name\0value\0..." string for the host (insertion order). */
+  internal.headersToJoined = (h) => {
+    const list = h[LIST];
+    if (list.length === 1) return list[0][0] + '\0' + list[0][1];
+    const out = [];
+    for (const [n, v] of list) out.push(n, v);
+    return out.join('\0');
+  };
   /** The flat [name, value, ...] list for the host, in insertion order. */
   internal.headersToFlat = (h) => {
     const out = [];

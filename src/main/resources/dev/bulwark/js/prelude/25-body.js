@@ -186,14 +186,18 @@
     }
     if (init instanceof Blob) return { bytes: init[BYTES], type: init.type || null };
     if (typeof ReadableStream === 'function' && init instanceof ReadableStream) return { stream: init, type: null };
-    return { bytes: utf8(String(init)), type: 'text/plain;charset=UTF-8' };
+    // Kept as a string: most bodies are written out unchanged, and the host encodes UTF-8 faster than a copy here.
+    return { text: String(init), type: 'text/plain;charset=UTF-8' };
   };
 
   const STATE = Symbol('body');
   internal.BODY = STATE;
 
-  /** The body state of a Request or Response: {bytes, stream, used}. */
-  internal.bodyState = (bytes, stream) => ({ bytes: bytes || null, stream: stream || null, used: false });
+  /** The body state of a Request or Response: {bytes, stream, text, used}; at most one of the three is set. */
+  internal.bodyState = (bytes, stream, text) =>
+    ({ bytes: bytes || null, stream: stream || null, text: text === undefined ? null : text, used: false });
+  /** Whether a body state holds a body at all. */
+  internal.hasBody = (st) => st.bytes !== null || st.stream !== null || st.text !== null;
 
   async function consume(self) {
     const st = self[STATE];
@@ -202,6 +206,7 @@
     }
     st.used = true;
     if (st.stream) return internal.readAll(st.stream);
+    if (st.text !== null) return utf8(st.text);
     return st.bytes || new Uint8Array(0);
   }
   internal.consumeBody = consume;
@@ -220,10 +225,11 @@
         get() {
           const st = this[STATE];
           if (st.stream) return st.stream;
-          if (st.bytes === null) return null;
+          if (st.bytes === null && st.text === null) return null;
           if (typeof ReadableStream !== 'function') return null;
-          st.stream = internal.streamOf(st.bytes);
+          st.stream = internal.streamOf(st.text !== null ? utf8(st.text) : st.bytes);
           st.bytes = null;
+          st.text = null;
           return st.stream;
         },
         enumerable: true, configurable: true,
@@ -232,7 +238,14 @@
     const methods = {
       async arrayBuffer() { const b = await consume(this); return b.buffer.byteLength === b.byteLength ? b.buffer : b.slice().buffer; },
       async bytes() { return (await consume(this)).slice(); },
-      async text() { return decode(await consume(this)); },
+      async text() {
+        const st = this[STATE];
+        if (st.text !== null && !st.used) {
+          st.used = true;
+          return st.text;
+        }
+        return decode(await consume(this));
+      },
       async json() { return JSON.parse(decode(await consume(this))); },
       async blob() { const b = await consume(this); return new Blob([b], { type: this.headers.get('content-type') || '' }); },
       async formData() {
@@ -261,7 +274,7 @@
       st.stream = a;
       return internal.bodyState(null, b);
     }
-    return internal.bodyState(st.bytes, null);
+    return internal.bodyState(st.bytes, null, st.text === null ? undefined : st.text);
   };
 
   for (const [name, value] of Object.entries({ Blob, File, FormData })) {

@@ -21,6 +21,7 @@
   const HEADERS = Symbol('headers');
   const REDIRECT_MODE = Symbol('redirect');
   const SIGNAL = Symbol('signal');
+  const RAW_HEADERS = Symbol('rawHeaders');
 
   class Request {
     constructor(input, init = {}) {
@@ -37,7 +38,7 @@
         source = input;
         url = input[URL_];
         method = input[METHOD];
-        headers = new Headers(input[HEADERS]);
+        headers = new Headers(input.headers);
         redirect = input[REDIRECT_MODE];
         signal = input[SIGNAL];
       } else {
@@ -63,15 +64,16 @@
         }
         const extracted = internal.extractBody(init.body);
         if (extracted.type && !headers.has('content-type')) headers.append('content-type', extracted.type);
-        body = internal.bodyState(extracted.bytes, extracted.stream);
-      } else if (source && init.body === undefined && (source[BODY].bytes || source[BODY].stream)) {
+        body = internal.bodyState(extracted.bytes, extracted.stream, extracted.text);
+      } else if (source && init.body === undefined && internal.hasBody(source[BODY])) {
         if (source.bodyUsed) throw new TypeError("Failed to construct 'Request': Cannot construct a Request with a Request object that has already been used.");
         if ((method === 'GET' || method === 'HEAD')) {
           throw new TypeError("Failed to construct 'Request': Request with GET/HEAD method cannot have body.");
         }
         // The body moves to the new request; the input counts as used (the standard's "disturbed").
-        body = internal.bodyState(source[BODY].bytes, source[BODY].stream);
-        source[BODY].used = true;
+        const from = source[BODY];
+        body = internal.bodyState(from.bytes, from.stream, from.text === null ? undefined : from.text);
+        from.used = true;
       } else {
         body = internal.bodyState(null, null);
       }
@@ -84,7 +86,15 @@
     }
     get method() { return this[METHOD]; }
     get url() { return this[URL_]; }
-    get headers() { return this[HEADERS]; }
+    get headers() {
+      // An incoming request's headers are parsed from the host's list on first use: many handlers never look.
+      let h = this[HEADERS];
+      if (h === null) {
+        h = this[HEADERS] = internal.headersFromJoined(this[RAW_HEADERS], 'immutable');
+        this[RAW_HEADERS] = null;
+      }
+      return h;
+    }
     get redirect() { return this[REDIRECT_MODE]; }
     get signal() { return this[SIGNAL]; }
     get cf() { return this.__cf; }
@@ -95,7 +105,7 @@
       const r = Object.create(Request.prototype);
       r[URL_] = this[URL_];
       r[METHOD] = this[METHOD];
-      r[HEADERS] = internal.setGuard(new Headers(this[HEADERS]), internal.guardOf(this[HEADERS]));
+      r[HEADERS] = internal.setGuard(new Headers(this.headers), internal.guardOf(this.headers));
       r[REDIRECT_MODE] = this[REDIRECT_MODE];
       r[SIGNAL] = this[SIGNAL];
       r[BODY] = internal.cloneBody(this);
@@ -106,18 +116,19 @@
   internal.installBody(Request.prototype);
 
   /** The request a handler receives: built from host values without re-validating them; headers are immutable. */
-  internal.incomingRequest = function (method, url, headersFlat, bodyBytes, cf) {
+  internal.incomingRequest = function (method, url, headersJoined, bodyBytes, cf) {
     const r = Object.create(Request.prototype);
     r[URL_] = url;
     r[METHOD] = method;
-    r[HEADERS] = internal.headersFromFlat(headersFlat, 'immutable');
+    r[HEADERS] = null;
+    r[RAW_HEADERS] = headersJoined;
     r[REDIRECT_MODE] = 'manual';
     r[SIGNAL] = null;
     r[BODY] = internal.bodyState(bodyBytes, null);
     if (cf) Object.defineProperty(r, '__cf', { value: cf });
     return r;
   };
-  internal.requestParts = (r) => ({ url: r[URL_], method: r[METHOD], headers: r[HEADERS], redirect: r[REDIRECT_MODE], signal: r[SIGNAL] });
+  internal.requestParts = (r) => ({ url: r[URL_], method: r[METHOD], headers: r.headers, redirect: r[REDIRECT_MODE], signal: r[SIGNAL] });
   internal.Request = Request;
   Object.defineProperty(global, 'Request', { value: Request, writable: true, configurable: true, enumerable: false });
 });

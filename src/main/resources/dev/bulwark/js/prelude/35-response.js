@@ -11,11 +11,13 @@
   const HEADERS = Symbol('headers');
   const TYPE = Symbol('type');
   const URL_LIST = Symbol('url');
+  const BODY_TYPE = Symbol('bodyType');
 
   function init(r, status, statusText, headers, body, type) {
     r[STATUS] = status;
     r[STATUS_TEXT] = statusText;
-    r[HEADERS] = headers;
+    r[HEADERS] = headers; // null: only the content type of the body, see the headers getter
+    r[BODY_TYPE] = null;
     r[BODY] = body;
     r[TYPE] = type;
     r[URL_LIST] = '';
@@ -32,17 +34,23 @@
       }
       const statusText = options.statusText === undefined ? '' : String(options.statusText);
       if (!REASON.test(statusText)) throw new TypeError("Failed to construct 'Response': Invalid statusText.");
-      const headers = new Headers(options.headers);
+      // Without init headers the Headers object is made on first use (most handlers never touch it).
+      const headers = options.headers === undefined ? null : new Headers(options.headers);
       let state = internal.bodyState(null, null);
+      let type = null;
       if (body !== null && body !== undefined) {
         if (NULL_BODY.has(status)) {
           throw new TypeError("Failed to construct 'Response': Response with null body status cannot have body");
         }
         const extracted = internal.extractBody(body);
-        if (extracted.type && !headers.has('content-type')) headers.append('content-type', extracted.type);
-        state = internal.bodyState(extracted.bytes, extracted.stream);
+        if (extracted.type) {
+          if (headers === null) type = extracted.type;
+          else if (!headers.has('content-type')) headers.append('content-type', extracted.type);
+        }
+        state = internal.bodyState(extracted.bytes, extracted.stream, extracted.text);
       }
       init(this, status, statusText, headers, state, 'default');
+      this[BODY_TYPE] = type;
     }
     static error() {
       return init(Object.create(Response.prototype), 0, '', internal.setGuard(new Headers(), 'immutable'),
@@ -70,11 +78,17 @@
     get status() { return this[STATUS]; }
     get ok() { return this[STATUS] >= 200 && this[STATUS] <= 299; }
     get statusText() { return this[STATUS_TEXT]; }
-    get headers() { return this[HEADERS]; }
+    get headers() {
+      let h = this[HEADERS];
+      if (h === null) {
+        h = this[HEADERS] = new Headers(this[BODY_TYPE] === null ? undefined : [['content-type', this[BODY_TYPE]]]);
+      }
+      return h;
+    }
     get webSocket() { return null; }
     clone() {
       if (this.bodyUsed) throw new TypeError("Failed to execute 'clone' on 'Response': Response body is already used");
-      const headers = internal.setGuard(new Headers(this[HEADERS]), internal.guardOf(this[HEADERS]));
+      const headers = internal.setGuard(new Headers(this.headers), internal.guardOf(this.headers));
       const r = init(Object.create(Response.prototype), this[STATUS], this[STATUS_TEXT], headers,
         internal.cloneBody(this), this[TYPE]);
       r[URL_LIST] = this[URL_LIST];
@@ -92,8 +106,11 @@
     return r;
   };
 
-  /** What the host writes: [status, flat headers, body bytes or null]; reads a stream body to its end first. */
-  internal.serializeResponse = async function (r) {
+  /**
+   * What the host writes: [status, flat headers, body] with the body as a string, an ArrayBuffer or null; a stream
+   * body is read to its end first (then the result is a promise).
+   */
+  internal.serializeResponse = function (r) {
     if (!(r instanceof Response)) {
       throw new TypeError('The handler must return a Response (or a promise of one), not ' + internal.inspect(r));
     }
@@ -101,13 +118,24 @@
       throw new TypeError('Return value from the fetch handler must not be an error response (Response.error())');
     }
     const st = r[BODY];
-    let bytes = null;
-    if (st.stream || st.bytes) {
-      if (r.bodyUsed) throw new TypeError('The returned Response body has already been used');
-      bytes = await internal.consumeBody(r);
+    const headers = r[HEADERS] === null ? (r[BODY_TYPE] === null ? '' : 'content-type\0' + r[BODY_TYPE])
+      : internal.headersToJoined(r[HEADERS]);
+    if (!internal.hasBody(st)) return [r[STATUS], headers, null];
+    if (r.bodyUsed) throw new TypeError('The returned Response body has already been used');
+    if (st.text !== null) {
+      st.used = true;
+      return [r[STATUS], headers, st.text];
     }
-    return [r[STATUS], internal.headersToFlat(r[HEADERS]), bytes ? bytes.buffer.byteLength === bytes.byteLength ? bytes.buffer : bytes.slice().buffer : null];
+    if (st.bytes !== null && !st.stream) {
+      st.used = true;
+      return [r[STATUS], headers, exact(st.bytes)];
+    }
+    return internal.consumeBody(r).then((bytes) => [r[STATUS], headers, exact(bytes)]);
   };
+  /** An ArrayBuffer holding exactly these bytes (the view's own buffer when it covers all of it). */
+  function exact(bytes) {
+    return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? bytes.buffer : bytes.slice().buffer;
+  }
   internal.Response = Response;
   Object.defineProperty(global, 'Response', { value: Response, writable: true, configurable: true, enumerable: false });
 });

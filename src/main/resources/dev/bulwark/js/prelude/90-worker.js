@@ -126,9 +126,9 @@
   internal.describeError = describe;
 
   /** Called by the host for each request; answers through done(status, headers, body) or fail(message). */
-  internal.dispatch = function (method, url, headersFlat, body, clientAddress, requestId, done, fail) {
+  internal.dispatch = function (method, url, headersJoined, body, clientAddress, requestId, done, fail) {
     const bytes = body === null || body === undefined ? null : new Uint8Array(body).slice();
-    const request = internal.incomingRequest(method, url, headersFlat, bytes, undefined);
+    const request = internal.incomingRequest(method, url, headersJoined, bytes, undefined);
     const ctx = {
       waitUntil(promise) {
         Promise.resolve(promise).catch((e) => console.error('waitUntil() promise rejected: ' + describe(e)));
@@ -142,9 +142,19 @@
       fail(describe(e));
       return;
     }
-    Promise.resolve(result)
-      .then(internal.serializeResponse)
-      .then((parts) => done(parts[0], parts[1], parts[2]), (e) => fail(describe(e)));
+    const answer = (response) => {
+      const parts = internal.serializeResponse(response);
+      if (Array.isArray(parts)) done(parts[0], parts[1], parts[2]);
+      else parts.then((p) => done(p[0], p[1], p[2]), (e) => fail(describe(e)));
+    };
+    const failed = (e) => fail(describe(e));
+    if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
+      (result instanceof Promise ? result : Promise.resolve(result)).then((response) => {
+        try { answer(response); } catch (e) { failed(e); }
+      }, failed);
+    } else {
+      try { answer(result); } catch (e) { failed(e); }
+    }
   };
 
   /**
@@ -154,11 +164,11 @@
   internal.warmUp = function (rounds) {
     for (let i = 0; i < rounds; i++) {
       const req = internal.incomingRequest('GET', 'http://localhost/warm-up?i=' + i,
-        ['host', 'localhost', 'accept', '*/*', 'user-agent', 'bulwark'], null, undefined);
+        'host\0localhost\0accept\0*/*\0user-agent\0bulwark', null, undefined);
       req.headers.get('accept');
       new URL(req.url).searchParams.get('i');
       const res = i % 2 ? new Response('warm ' + i, { headers: { 'x-warm': String(i) } }) : Response.json({ i });
-      internal.serializeResponse(res).then((parts) => parts.length);
+      Promise.resolve(internal.serializeResponse(res)).then((parts) => parts.length);
       new TextEncoder().encode('warm');
       new TextDecoder().decode(new Uint8Array([104, 105]));
     }
