@@ -2,7 +2,6 @@
   'use strict';
   // Response (Fetch standard).
   const { Headers, BODY } = internal;
-  const NULL_BODY = new Set([101, 103, 204, 205, 304]);
   const REDIRECTS = new Set([301, 302, 303, 307, 308]);
   const REASON = /^[\t\x20-\x7e\x80-\xff]*$/;
 
@@ -25,32 +24,47 @@
   }
 
   class Response {
-    constructor(body = null, options = {}) {
-      if (options === null || options === undefined) options = {};
-      if (typeof options !== 'object') throw new TypeError("Failed to construct 'Response': The provided value is not of type 'ResponseInit'.");
-      const status = options.status === undefined ? 200 : Number(options.status);
-      if (!Number.isInteger(status) || status < 200 || status > 599) {
-        throw new RangeError("Failed to construct 'Response': The status provided (" + options.status + ') is outside the range [200, 599].');
+    constructor(body = null, options = undefined) {
+      let status = 200;
+      let statusText = '';
+      let headers = null; // without init headers, the Headers object is made on first use
+      if (options !== undefined && options !== null) {
+        if (typeof options !== 'object') throw new TypeError("Failed to construct 'Response': The provided value is not of type 'ResponseInit'.");
+        if (options.status !== undefined) {
+          status = Number(options.status);
+          if (!Number.isInteger(status) || status < 200 || status > 599) {
+            throw new RangeError("Failed to construct 'Response': The status provided (" + options.status + ') is outside the range [200, 599].');
+          }
+        }
+        if (options.statusText !== undefined) {
+          statusText = String(options.statusText);
+          if (!REASON.test(statusText)) throw new TypeError("Failed to construct 'Response': Invalid statusText.");
+        }
+        if (options.headers !== undefined) headers = new Headers(options.headers);
       }
-      const statusText = options.statusText === undefined ? '' : String(options.statusText);
-      if (!REASON.test(statusText)) throw new TypeError("Failed to construct 'Response': Invalid statusText.");
-      // Without init headers the Headers object is made on first use (most handlers never touch it).
-      const headers = options.headers === undefined ? null : new Headers(options.headers);
-      let state = internal.bodyState(null, null);
+      let state;
       let type = null;
-      if (body !== null && body !== undefined) {
-        if (NULL_BODY.has(status)) {
+      if (body === null || body === undefined) {
+        state = internal.bodyState(null, null);
+      } else {
+        if (status === 204 || status === 205 || status === 304 || status === 101 || status === 103) {
           throw new TypeError("Failed to construct 'Response': Response with null body status cannot have body");
         }
-        const extracted = internal.extractBody(body);
+        // The common case first: a string body stays a string until someone needs bytes.
+        const extracted = typeof body === 'string' ? { text: body, type: 'text/plain;charset=UTF-8' } : internal.extractBody(body);
         if (extracted.type) {
           if (headers === null) type = extracted.type;
           else if (!headers.has('content-type')) headers.append('content-type', extracted.type);
         }
         state = internal.bodyState(extracted.bytes, extracted.stream, extracted.text);
       }
-      init(this, status, statusText, headers, state, 'default');
+      this[STATUS] = status;
+      this[STATUS_TEXT] = statusText;
+      this[HEADERS] = headers;
       this[BODY_TYPE] = type;
+      this[BODY] = state;
+      this[TYPE] = 'default';
+      this[URL_LIST] = '';
     }
     static error() {
       return init(Object.create(Response.prototype), 0, '', internal.setGuard(new Headers(), 'immutable'),
@@ -120,15 +134,16 @@
     const st = r[BODY];
     const headers = r[HEADERS] === null ? (r[BODY_TYPE] === null ? '' : 'content-type\0' + r[BODY_TYPE])
       : internal.headersToJoined(r[HEADERS]);
-    if (!internal.hasBody(st)) return [r[STATUS], headers, null];
-    if (r.bodyUsed) throw new TypeError('The returned Response body has already been used');
+    if (st.used || (st.stream !== null && st.stream[internal.DISTURBED])) {
+      throw new TypeError('The returned Response body has already been used');
+    }
     if (st.text !== null) {
       st.used = true;
       return [r[STATUS], headers, st.text];
     }
-    if (st.bytes !== null && !st.stream) {
-      st.used = true;
-      return [r[STATUS], headers, exact(st.bytes)];
+    if (st.stream === null) {
+      st.used = st.bytes !== null;
+      return [r[STATUS], headers, st.bytes === null ? null : exact(st.bytes)];
     }
     return internal.consumeBody(r).then((bytes) => [r[STATUS], headers, exact(bytes)]);
   };
