@@ -60,6 +60,11 @@ class JsWorkerRuntimeTest {
               const r = await env.OTHER.fetch('http://other.internal/from-module?x=1', { method: 'POST', body: 'ping' });
               return new Response(`other said ${r.status} ${await r.text()}`, { headers: { 'x-other': r.headers.get('x-seen') } });
             }
+            if (url.pathname === '/module/log') {
+              console.log('logged %s with', 'text', { n: 1, list: [1, 'a'] });
+              console.error(new TypeError('shown with its stack'));
+              return new Response('logged');
+            }
             if (url.pathname === '/module/later') {
               await new Promise((resolve) => setTimeout(resolve, 20));
               return new Response('after a timer', { status: 201, headers: { 'X-Mixed-Case': 'yes' } });
@@ -181,6 +186,39 @@ class JsWorkerRuntimeTest {
     }
     for (int i = 0; i < 4; i++) {
       assertEquals("hello module 42", rt.get("/module").body(), "isolates still serve after the interrupt");
+    }
+  }
+
+  @Test
+  void consoleWritesToTheLogWithTheRequestId() throws Exception {
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger("bulwark.js.module");
+    List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        records.add(record);
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    log.addHandler(capture);
+    try {
+      HttpResponse<String> r = rt.get("/module/log");
+      String id = r.headers().firstValue("x-request-id").orElseThrow();
+      assertEquals(2, records.size(), records.toString());
+      assertEquals("[" + id + "] logged text with { n: 1, list: [ 1, \"a\" ] }", records.get(0).getMessage());
+      assertEquals(java.util.logging.Level.SEVERE, records.get(1).getLevel());
+      assertTrue(records.get(1).getMessage().startsWith("[" + id + "] TypeError: shown with its stack"),
+          records.get(1).getMessage());
+      assertTrue(records.get(1).getMessage().contains("module.mjs:"), records.get(1).getMessage());
+    } finally {
+      log.removeHandler(capture);
     }
   }
 
