@@ -38,13 +38,13 @@
   class TextEncoder {
     get encoding() { return 'utf-8'; }
     encode(input = '') {
-      return utf8(String(input));
+      return utf8(`${input}`);
     }
     encodeInto(source, destination) {
       if (!(destination instanceof Uint8Array)) {
         throw new TypeError('The "destination" argument must be a Uint8Array');
       }
-      const s = String(source);
+      const s = `${source}`;
       let read = 0;
       let written = 0;
       // Whole code points only, as many as fit.
@@ -66,16 +66,38 @@
     get [Symbol.toStringTag]() { return 'TextEncoder'; }
   }
 
+  // The labels of UTF-8 in the Encoding standard's table. The standard's other encodings are not offered (as in
+  // workerd's default build): their labels get the RangeError of an unknown label.
   const LABELS = new Set(['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8']);
 
-  /** Length of an incomplete UTF-8 sequence at the end of bytes (0 if none), to carry over when streaming. */
+  /** A WebIDL dictionary argument: undefined and null are empty, other non-objects are a TypeError. */
+  function dictionary(value, what) {
+    if (value === undefined || value === null) return {};
+    if (typeof value !== 'object' && typeof value !== 'function') {
+      throw new TypeError('The "' + what + '" argument must be an object');
+    }
+    return value;
+  }
+
+  /**
+   * Length of the incomplete UTF-8 sequence at the end of bytes that the standard's decoder would still be waiting
+   * on (0 if none): a lead byte and continuation bytes each within the bounds the decoder accepts. Anything else is
+   * an error the decoder reports at once, so it is decoded (to U+FFFD, or a TypeError when fatal) in this call.
+   */
   function incompleteTail(bytes) {
     const n = bytes.length;
     for (let back = 1; back <= Math.min(3, n); back++) {
-      const b = bytes[n - back];
-      if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back
-      const need = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 && b < 0xe0 ? 2 : 1;
-      return need > back ? back : 0;
+      const lead = bytes[n - back];
+      if (lead >= 0x80 && lead <= 0xbf) continue;
+      const need = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 1;
+      if (need <= back) return 0;
+      if (back >= 2) {
+        const second = bytes[n - back + 1];
+        const lower = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+        const upper = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+        if (second < lower || second > upper) return 0;
+      }
+      return back;
     }
     return 0;
   }
@@ -85,26 +107,34 @@
     #ignoreBOM;
     #pending = new Uint8Array(0);
     #bomSeen = false;
-    constructor(label = 'utf-8', options = {}) {
-      const l = String(label).trim().toLowerCase();
+    #doNotFlush = false;
+    constructor(label = 'utf-8', options = undefined) {
+      const l = `${label}`.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '').toLowerCase();
       if (!LABELS.has(l)) {
         throw new RangeError('The "' + label + '" encoding is not supported');
       }
-      this.#fatal = Boolean(options && options.fatal);
-      this.#ignoreBOM = Boolean(options && options.ignoreBOM);
+      const o = dictionary(options, 'options');
+      this.#fatal = Boolean(o.fatal);
+      this.#ignoreBOM = Boolean(o.ignoreBOM);
     }
     get encoding() { return 'utf-8'; }
     get fatal() { return this.#fatal; }
     get ignoreBOM() { return this.#ignoreBOM; }
-    decode(input, options = {}) {
-      const stream = Boolean(options && options.stream);
+    decode(input = undefined, options = undefined) {
       let bytes;
-      if (input === undefined || input === null) {
+      if (input === undefined) {
         bytes = new Uint8Array(0);
       } else {
         const [buf, off, len] = bufferOf(input);
         bytes = new Uint8Array(buf, off, len);
       }
+      const stream = Boolean(dictionary(options, 'options').stream);
+      // A call after a flushing one starts a new stream (the standard's "do not flush" flag).
+      if (!this.#doNotFlush) {
+        this.#pending = new Uint8Array(0);
+        this.#bomSeen = false;
+      }
+      this.#doNotFlush = stream;
       if (this.#pending.length) {
         const joined = new Uint8Array(this.#pending.length + bytes.length);
         joined.set(this.#pending);
@@ -120,12 +150,10 @@
         }
       }
       let out = bytes.length ? decodeBytes(bytes, this.#fatal) : '';
+      // Only the first code point of a stream can be a BOM to strip.
       if (!this.#ignoreBOM && !this.#bomSeen && out.length) {
         if (out.charCodeAt(0) === 0xfeff) out = out.slice(1);
         this.#bomSeen = true;
-      }
-      if (!stream) {
-        this.#bomSeen = false;
       }
       return out;
     }
