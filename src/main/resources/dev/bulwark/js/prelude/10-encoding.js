@@ -34,6 +34,7 @@
   internal.utf8Encode = utf8;
   internal.utf8Decode = (bytes) => decodeBytes(bytes, false);
   internal.bufferOf = bufferOf;
+  internal.dictionary = (value, what) => dictionary(value, what);
 
   class TextEncoder {
     get encoding() { return 'utf-8'; }
