@@ -123,9 +123,50 @@ public final class TextHost {
     return out.toString();
   }
 
+  /** Decodes UTF-16LE or UTF-16BE bytes of an ArrayBuffer; see {@link #decodeUtf16Bytes}. */
+  @HostAccess.Export
+  public String decodeUtf16(Value arrayBuffer, int offset, int length, boolean bigEndian, boolean fatal) {
+    return decodeUtf16Bytes(Bytes.read(arrayBuffer, offset, length), bigEndian, fatal);
+  }
+
+  /**
+   * The Encoding standard's shared UTF-16 decoder over a whole input: an unpaired surrogate is an error (the unit
+   * after a lone lead surrogate is read again on its own), and so is an odd byte or a lead surrogate at the end.
+   */
+  static String decodeUtf16Bytes(byte[] bytes, boolean bigEndian, boolean fatal) {
+    StringBuilder out = new StringBuilder(bytes.length / 2 + 1);
+    int lead = -1;
+    int i = 0;
+    for (; i + 1 < bytes.length; i += 2) {
+      int a = bytes[i] & 0xff;
+      int b = bytes[i + 1] & 0xff;
+      char unit = (char) (bigEndian ? (a << 8) | b : (b << 8) | a);
+      if (lead >= 0) {
+        if (Character.isLowSurrogate(unit)) {
+          out.append((char) lead).append(unit);
+          lead = -1;
+          continue;
+        }
+        lead = -1;
+        error(out, fatal);
+      }
+      if (Character.isHighSurrogate(unit)) {
+        lead = unit;
+      } else if (Character.isLowSurrogate(unit)) {
+        error(out, fatal);
+      } else {
+        out.append(unit);
+      }
+    }
+    if (lead >= 0 || i < bytes.length) {
+      error(out, fatal);
+    }
+    return out.toString();
+  }
+
   private static void error(StringBuilder out, boolean fatal) {
     if (fatal) {
-      throw new IllegalArgumentException("The encoded data was not valid UTF-8");
+      throw new IllegalArgumentException("The encoded data was not valid");
     }
     out.append('\ufffd');
   }

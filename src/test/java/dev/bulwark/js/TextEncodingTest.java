@@ -199,4 +199,51 @@ class TextEncodingTest {
     assertEquals("TypeError", o.getString("nullInput"));
     assertEquals("TypeError", o.getString("badOptions"));
   }
+
+  @Test
+  void utf16DecodesBothByteOrdersWithSurrogatesSplitAnywhere() throws Exception {
+    Object v = JsHarness.eval(HEX + """
+        const le = (units) => { const b = new Uint8Array(units.length * 2); units.forEach((u, i) => { b[2 * i] = u & 255; b[2 * i + 1] = u >> 8; }); return b; };
+        const be = (units) => { const b = new Uint8Array(units.length * 2); units.forEach((u, i) => { b[2 * i] = u >> 8; b[2 * i + 1] = u & 255; }); return b; };
+        const text = 'a\\u00e9\\u{1F600}\\u20ac';
+        const units = [...text].flatMap((c) => c.length === 2 ? [c.charCodeAt(0), c.charCodeAt(1)] : [c.charCodeAt(0)]);
+        const bad = [];
+        for (const [label, enc] of [['utf-16le', le], ['utf-16be', be]]) {
+          const bytes = enc(units);
+          for (let i = 0; i <= bytes.length; i++) {
+            for (let j = i; j <= bytes.length; j++) {
+              const d = new TextDecoder(label, { fatal: true });
+              const out = d.decode(bytes.subarray(0, i), { stream: true }) + d.decode(bytes.subarray(i, j), { stream: true }) + d.decode(bytes.subarray(j));
+              if (out !== text) bad.push([label, i, j, hex(out)]);
+            }
+          }
+        }
+        const attempt = (f) => { try { return hex(f()); } catch (e) { return e.name; } };
+        return {
+          bad,
+          names: ['utf-16', 'UTF-16LE', 'ucs-2', 'unicodefffe', 'utf-16be'].map((l) => new TextDecoder(l).encoding),
+          bom: hex(new TextDecoder('utf-16le').decode(le([0xfeff, 0xfeff, 0x41]))),
+          loneLead: hex(new TextDecoder('utf-16le').decode(le([0xd800, 0x41]))),
+          loneTrail: hex(new TextDecoder('utf-16be').decode(be([0xdc00, 0x41]))),
+          twoLeads: hex(new TextDecoder('utf-16le').decode(le([0xd800, 0xd83d, 0xde00]))),
+          oddByte: hex(new TextDecoder('utf-16le').decode(Uint8Array.of(0x41, 0, 0x42))),
+          leadThenOdd: hex(new TextDecoder('utf-16le').decode(Uint8Array.of(0, 0xd8, 0x42))),
+          fatalLone: attempt(() => new TextDecoder('utf-16le', { fatal: true }).decode(le([0xdc00]))),
+          legacy: attempt(() => new TextDecoder('latin1')),
+        };
+        """);
+    JsonObject o = (JsonObject) v;
+    assertEquals(new JsonArray(), o.getJsonArray("bad"));
+    assertEquals(new JsonArray("[\"utf-16le\",\"utf-16le\",\"utf-16le\",\"utf-16be\",\"utf-16be\"]"), o.getJsonArray("names"));
+    assertEquals("feff 41", o.getString("bom"));
+    assertEquals("fffd 41", o.getString("loneLead"));
+    assertEquals("fffd 41", o.getString("loneTrail"));
+    assertEquals("fffd 1f600", o.getString("twoLeads"));
+    assertEquals("41 fffd", o.getString("oddByte"));
+    // A lead surrogate and then an odd byte at the end are one error, not two.
+    assertEquals("fffd", o.getString("leadThenOdd"));
+    assertEquals("TypeError", o.getString("fatalLone"));
+    // windows-1252 and the other legacy encodings are not offered.
+    assertEquals("RangeError", o.getString("legacy"));
+  }
 }

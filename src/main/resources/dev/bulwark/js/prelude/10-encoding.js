@@ -1,6 +1,6 @@
 (function (host, internal, global) {
   'use strict';
-  // TextEncoder / TextDecoder (WHATWG Encoding, UTF-8 only, as in workerd); the codec work is Java's.
+  // TextEncoder / TextDecoder (WHATWG Encoding: UTF-8, and UTF-16LE/BE for decoding); the codec work is Java's.
   const text = host.text;
 
   /** A Uint8Array over UTF-8 bytes of a string. */
@@ -24,11 +24,12 @@
     }
     throw new TypeError('The "input" argument must be an ArrayBuffer, a TypedArray or a DataView');
   }
-  function decodeBytes(bytes, fatal) {
+  function decodeBytes(bytes, fatal, encoding = 'utf-8') {
     try {
-      return text.decode(bytes.buffer, bytes.byteOffset, bytes.byteLength, fatal);
+      if (encoding === 'utf-8') return text.decode(bytes.buffer, bytes.byteOffset, bytes.byteLength, fatal);
+      return text.decodeUtf16(bytes.buffer, bytes.byteOffset, bytes.byteLength, encoding === 'utf-16be', fatal);
     } catch (e) {
-      throw new TypeError('The encoded data was not valid for encoding utf-8');
+      throw new TypeError('The encoded data was not valid for encoding ' + encoding);
     }
   }
   internal.utf8Encode = utf8;
@@ -67,9 +68,13 @@
     get [Symbol.toStringTag]() { return 'TextEncoder'; }
   }
 
-  // The labels of UTF-8 in the Encoding standard's table. The standard's other encodings are not offered (as in
-  // workerd's default build): their labels get the RangeError of an unknown label.
-  const LABELS = new Set(['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8']);
+  // The labels of UTF-8 and UTF-16 in the Encoding standard's table. Its legacy single- and multi-byte encodings
+  // are not offered: their labels get the RangeError of an unknown label.
+  const ENCODINGS = new Map([
+    ...['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8'].map((l) => [l, 'utf-8']),
+    ...['unicodefffe', 'utf-16be'].map((l) => [l, 'utf-16be']),
+    ...['csunicode', 'iso-10646-ucs-2', 'ucs-2', 'unicode', 'unicodefeff', 'utf-16', 'utf-16le'].map((l) => [l, 'utf-16le']),
+  ]);
 
   /** A WebIDL dictionary argument: undefined and null are empty, other non-objects are a TypeError. */
   function dictionary(value, what) {
@@ -103,7 +108,20 @@
     return 0;
   }
 
+  /**
+   * Length of the end of bytes that the standard's UTF-16 decoder would still hold: an odd byte, and a lead
+   * surrogate just before it (a lead surrogate is always pending: if it follows another one, that one is the error).
+   */
+  function incompleteUtf16Tail(bytes, bigEndian) {
+    const odd = bytes.length % 2;
+    const end = bytes.length - odd;
+    if (end < 2) return odd;
+    const unit = bigEndian ? (bytes[end - 2] << 8) | bytes[end - 1] : (bytes[end - 1] << 8) | bytes[end - 2];
+    return unit >= 0xd800 && unit <= 0xdbff ? odd + 2 : odd;
+  }
+
   class TextDecoder {
+    #encoding;
     #fatal;
     #ignoreBOM;
     #pending = new Uint8Array(0);
@@ -111,14 +129,15 @@
     #doNotFlush = false;
     constructor(label = 'utf-8', options = undefined) {
       const l = `${label}`.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '').toLowerCase();
-      if (!LABELS.has(l)) {
+      this.#encoding = ENCODINGS.get(l);
+      if (this.#encoding === undefined) {
         throw new RangeError('The "' + label + '" encoding is not supported');
       }
       const o = dictionary(options, 'options');
       this.#fatal = Boolean(o.fatal);
       this.#ignoreBOM = Boolean(o.ignoreBOM);
     }
-    get encoding() { return 'utf-8'; }
+    get encoding() { return this.#encoding; }
     get fatal() { return this.#fatal; }
     get ignoreBOM() { return this.#ignoreBOM; }
     decode(input = undefined, options = undefined) {
@@ -144,13 +163,13 @@
         this.#pending = new Uint8Array(0);
       }
       if (stream) {
-        const tail = incompleteTail(bytes);
+        const tail = this.#encoding === 'utf-8' ? incompleteTail(bytes) : incompleteUtf16Tail(bytes, this.#encoding === 'utf-16be');
         if (tail) {
           this.#pending = bytes.slice(bytes.length - tail);
           bytes = bytes.subarray(0, bytes.length - tail);
         }
       }
-      let out = bytes.length ? decodeBytes(bytes, this.#fatal) : '';
+      let out = bytes.length ? decodeBytes(bytes, this.#fatal, this.#encoding) : '';
       // Only the first code point of a stream can be a BOM to strip.
       if (!this.#ignoreBOM && !this.#bomSeen && out.length) {
         if (out.charCodeAt(0) === 0xfeff) out = out.slice(1);
