@@ -153,4 +153,27 @@ class AbortTest {
     assertEquals(new JsonArray("[false,\"abort\",\"TimeoutError\",23,true]"), o.getJsonArray("timeout"));
     assertEquals(new JsonArray("[\"TypeError\",\"TypeError\"]"), o.getJsonArray("badTimeout"));
   }
+
+  @Test
+  void requestSignalFollowsTheSignalItWasGiven() throws Exception {
+    Object v = JsHarness.eval(ATTEMPT + """
+        const c = new AbortController();
+        const r = new Request('http://x/', { signal: c.signal });
+        const copy = new Request(r);
+        const before = [r.signal === c.signal, r.signal.aborted, copy.signal.aborted];
+        c.abort('stop');
+        return {
+          before, after: [r.signal.aborted, r.signal.reason, copy.signal.aborted, copy.signal.reason],
+          nullSignal: new Request(r, { signal: null }).signal.aborted,
+          notSignal: attempt(() => new Request('http://x/', { signal: {} })),
+          alreadyAborted: new Request('http://x/', { signal: AbortSignal.abort('early') }).signal.reason,
+        };
+        """);
+    JsonObject o = (JsonObject) v;
+    assertEquals(new JsonArray("[false,false,false]"), o.getJsonArray("before"));
+    assertEquals(new JsonArray("[true,\"stop\",true,\"stop\"]"), o.getJsonArray("after"));
+    assertEquals(false, o.getBoolean("nullSignal"));
+    assertEquals("TypeError", o.getString("notSignal"));
+    assertEquals("early", o.getString("alreadyAborted"));
+  }
 }

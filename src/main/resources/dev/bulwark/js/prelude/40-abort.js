@@ -128,8 +128,15 @@
     get [Symbol.toStringTag]() { return 'AbortController'; }
   }
 
-  /** A fresh signal that is not aborted (Request.signal). */
-  internal.newAbortSignal = () => new AbortSignal(CONSTRUCT);
+  /**
+   * A Request's signal (Fetch, the Request constructor): a fresh signal, dependent on {@code follow} when that is
+   * given (init.signal or the input request's signal), so that aborting it aborts the request too.
+   */
+  internal.newAbortSignal = (follow = null) => {
+    if (follow === null || follow === undefined) return new AbortSignal(CONSTRUCT);
+    if (!internal.isAbortSignal(follow)) throw new TypeError("Failed to construct 'Request': member signal is not of type AbortSignal.");
+    return AbortSignal.any([follow]);
+  };
   /** For the prelude's own operations (fetch, streams): abort a signal, and run steps when one aborts. */
   internal.signalAbort = signalAbort;
   internal.addAbortAlgorithm = (signal, algorithm) => {
