@@ -149,6 +149,10 @@ class TextEncodingTest {
           notUint8: (() => { try { e.encodeInto('a', new Uint16Array(2)); return 'ok'; } catch (x) { return x.constructor.name; } })(),
           // A body from a string with a lone surrogate gets the same bytes.
           body: [...new Uint8Array(await new Response('\\ud800').arrayBuffer())],
+          // Body's text() and json() are "UTF-8 decode": one leading BOM is dropped.
+          bodyText: await new Response(Uint8Array.of(0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, 0x41)).text(),
+          bodyJson: await new Response(Uint8Array.of(0xef, 0xbb, 0xbf, 0x5b, 0x31, 0x5d)).json(),
+          blobText: await new Blob([Uint8Array.of(0xef, 0xbb, 0xbf, 0x42)]).text(),
         };
         """);
     JsonObject o = (JsonObject) v;
@@ -165,6 +169,9 @@ class TextEncodingTest {
     assertEquals("TypeError", o.getString("symbol"));
     assertEquals("TypeError", o.getString("notUint8"));
     assertEquals(new JsonArray("[239,191,189]"), o.getJsonArray("body"));
+    assertEquals("\ufeffA", o.getString("bodyText"));
+    assertEquals(new JsonArray("[1]"), o.getJsonArray("bodyJson"));
+    assertEquals("B", o.getString("blobText"));
   }
 
   @Test

@@ -33,7 +33,15 @@
     }
   }
   internal.utf8Encode = utf8;
-  internal.utf8Decode = (bytes) => decodeBytes(bytes, false);
+  /**
+   * The Encoding standard's "UTF-8 decode", which Body's text() and json() and Blob's text() use: a leading BOM is
+   * dropped. "UTF-8 decode without BOM" (form field names and values) keeps it.
+   */
+  internal.utf8Decode = (bytes) => {
+    const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    return decodeBytes(bom ? bytes.subarray(3) : bytes, false);
+  };
+  internal.utf8DecodeWithoutBOM = (bytes) => decodeBytes(bytes, false);
   internal.bufferOf = bufferOf;
   internal.dictionary = (value, what) => dictionary(value, what);
 

@@ -2,6 +2,7 @@
   'use strict';
   // atob and btoa (HTML, "Base64 utility methods"): strings whose code units are bytes, the standard alphabet with
   // padding out, and the Infra standard's "forgiving-base64 decode" in.
+  const DOMException = global.DOMException; // the prelude's, whatever a script later assigns to the global
   const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   const VALUE = new Int8Array(128).fill(-1);
   for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;

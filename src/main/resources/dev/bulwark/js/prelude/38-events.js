@@ -2,6 +2,7 @@
   'use strict';
   // Event, CustomEvent and EventTarget (DOM standard, "Events"). Workers have no node tree, so an event's path is
   // its target alone: capturing listeners run first, then the others, both with eventPhase AT_TARGET.
+  const DOMException = global.DOMException; // the prelude's, whatever a script later assigns to the global
   const consoleRef = global.console;
   const NONE = 0;
   const CAPTURING_PHASE = 1;

@@ -1,6 +1,7 @@
 (function (host, internal, global) {
   'use strict';
   // AbortController and AbortSignal (DOM standard, "Aborting ongoing activities"), on 38-events.js's EventTarget.
+  const DOMException = global.DOMException; // the prelude's, whatever a script later assigns to the global
   const setTimer = global.setTimeout;
   const CONSTRUCT = Symbol('construct'); // only the prelude can make signals: `new AbortSignal()` is illegal
 
