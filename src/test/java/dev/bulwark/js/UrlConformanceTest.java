@@ -146,6 +146,8 @@ class UrlConformanceTest {
         out.fromRecord = new URLSearchParams({ x: '1', y: '*-._~' }).toString();
         out.fromPairs = new URLSearchParams([['k', 'v'], ['k', 'w']]).getAll('k');
         out.size = new URLSearchParams('?a&a&b').size;
+        // Lone surrogates: USVString conversion makes them U+FFFD before percent-encoding.
+        out.loneSurrogates = [new URL('http://h/\\ud800?\\udc00#\\ud800x').href, new URLSearchParams([['\\ud800', '\\udfff']]).toString()];
         return out;
         """);
     JsonObject o = (JsonObject) v;
@@ -162,5 +164,7 @@ class UrlConformanceTest {
     assertEquals("x=1&y=*-._%7E", o.getString("fromRecord"));
     assertEquals(new JsonArray().add("v").add("w"), o.getJsonArray("fromPairs"));
     assertEquals(3, o.getInteger("size"));
+    assertEquals(new JsonArray().add("http://h/%EF%BF%BD?%EF%BF%BD#%EF%BF%BDx").add("%EF%BF%BD=%EF%BF%BD"),
+        o.getJsonArray("loneSurrogates"));
   }
 }
