@@ -15,3 +15,22 @@ out=../resources/dev/bulwark/js/prelude
   --footer:js="})" \
   --outfile=$out/12-whatwg-url.js
 echo "wrote $out/12-whatwg-url.js ($(wc -c < $out/12-whatwg-url.js) bytes)"
+
+# The licences of everything bundled above, shipped next to the bundle (not a prelude file: index.txt does not list it).
+notices=$out/THIRD-PARTY-NOTICES.txt
+{
+  echo "Third-party software in the Bulwark JavaScript prelude"
+  echo "======================================================"
+  echo "12-whatwg-url.js is an esbuild bundle of the packages below (src/main/js/build.sh, versions pinned by"
+  echo "src/main/js/package-lock.json). Their licences follow, each as the package ships it."
+  for pkg in whatwg-url tr46 webidl-conversions punycode @exodus/bytes; do
+    dir=node_modules/$pkg
+    licence=$(ls "$dir" | grep -i -m1 '^licen[cs]e')
+    echo
+    echo "------------------------------------------------------------------------------"
+    node -p "const p = require('./$dir/package.json'); p.name + ' ' + p.version + ' (' + p.license + ')' + '\n' + (typeof p.repository === 'string' ? p.repository : p.repository.url).replace(/^git\+/, '')"
+    echo "------------------------------------------------------------------------------"
+    cat "$dir/$licence"
+  done
+} > "$notices"
+echo "wrote $notices"

@@ -24,7 +24,7 @@ final class Bytes {
       return new byte[0];
     }
     if (body.isString()) {
-      return body.asString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      return TextHost.utf8(body.asString());
     }
     return read(body, 0, (int) body.getBufferSize());
   }

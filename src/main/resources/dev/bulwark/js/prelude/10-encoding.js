@@ -1,6 +1,6 @@
 (function (host, internal, global) {
   'use strict';
-  // TextEncoder / TextDecoder (WHATWG Encoding, UTF-8 only, as in workerd); the codec work is Java's.
+  // TextEncoder / TextDecoder (WHATWG Encoding: UTF-8, and UTF-16LE/BE for decoding); the codec work is Java's.
   const text = host.text;
 
   /** A Uint8Array over UTF-8 bytes of a string. */
@@ -24,27 +24,37 @@
     }
     throw new TypeError('The "input" argument must be an ArrayBuffer, a TypedArray or a DataView');
   }
-  function decodeBytes(bytes, fatal) {
+  function decodeBytes(bytes, fatal, encoding = 'utf-8') {
     try {
-      return text.decode(bytes.buffer, bytes.byteOffset, bytes.byteLength, fatal);
+      if (encoding === 'utf-8') return text.decode(bytes.buffer, bytes.byteOffset, bytes.byteLength, fatal);
+      return text.decodeUtf16(bytes.buffer, bytes.byteOffset, bytes.byteLength, encoding === 'utf-16be', fatal);
     } catch (e) {
-      throw new TypeError('The encoded data was not valid for encoding utf-8');
+      throw new TypeError('The encoded data was not valid for encoding ' + encoding);
     }
   }
   internal.utf8Encode = utf8;
-  internal.utf8Decode = (bytes) => decodeBytes(bytes, false);
+  /**
+   * The Encoding standard's "UTF-8 decode", which Body's text() and json() and Blob's text() use: a leading BOM is
+   * dropped. "UTF-8 decode without BOM" (form field names and values) keeps it.
+   */
+  internal.utf8Decode = (bytes) => {
+    const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    return decodeBytes(bom ? bytes.subarray(3) : bytes, false);
+  };
+  internal.utf8DecodeWithoutBOM = (bytes) => decodeBytes(bytes, false);
   internal.bufferOf = bufferOf;
+  internal.dictionary = (value, what) => dictionary(value, what);
 
   class TextEncoder {
     get encoding() { return 'utf-8'; }
     encode(input = '') {
-      return utf8(String(input));
+      return utf8(`${input}`);
     }
     encodeInto(source, destination) {
       if (!(destination instanceof Uint8Array)) {
         throw new TypeError('The "destination" argument must be a Uint8Array');
       }
-      const s = String(source);
+      const s = `${source}`;
       let read = 0;
       let written = 0;
       // Whole code points only, as many as fit.
@@ -66,45 +76,93 @@
     get [Symbol.toStringTag]() { return 'TextEncoder'; }
   }
 
-  const LABELS = new Set(['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8']);
+  // The labels of UTF-8 and UTF-16 in the Encoding standard's table. Its legacy single- and multi-byte encodings
+  // are not offered: their labels get the RangeError of an unknown label.
+  const ENCODINGS = new Map([
+    ...['unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'utf-8', 'utf8', 'x-unicode20utf8'].map((l) => [l, 'utf-8']),
+    ...['unicodefffe', 'utf-16be'].map((l) => [l, 'utf-16be']),
+    ...['csunicode', 'iso-10646-ucs-2', 'ucs-2', 'unicode', 'unicodefeff', 'utf-16', 'utf-16le'].map((l) => [l, 'utf-16le']),
+  ]);
 
-  /** Length of an incomplete UTF-8 sequence at the end of bytes (0 if none), to carry over when streaming. */
+  /** A WebIDL dictionary argument: undefined and null are empty, other non-objects are a TypeError. */
+  function dictionary(value, what) {
+    if (value === undefined || value === null) return {};
+    if (typeof value !== 'object' && typeof value !== 'function') {
+      throw new TypeError('The "' + what + '" argument must be an object');
+    }
+    return value;
+  }
+
+  /**
+   * Length of the incomplete UTF-8 sequence at the end of bytes that the standard's decoder would still be waiting
+   * on (0 if none): a lead byte and continuation bytes each within the bounds the decoder accepts. Anything else is
+   * an error the decoder reports at once, so it is decoded (to U+FFFD, or a TypeError when fatal) in this call.
+   */
   function incompleteTail(bytes) {
     const n = bytes.length;
     for (let back = 1; back <= Math.min(3, n); back++) {
-      const b = bytes[n - back];
-      if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back
-      const need = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 && b < 0xe0 ? 2 : 1;
-      return need > back ? back : 0;
+      const lead = bytes[n - back];
+      if (lead >= 0x80 && lead <= 0xbf) continue;
+      const need = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 1;
+      if (need <= back) return 0;
+      if (back >= 2) {
+        const second = bytes[n - back + 1];
+        const lower = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+        const upper = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+        if (second < lower || second > upper) return 0;
+      }
+      return back;
     }
     return 0;
   }
 
+  /**
+   * Length of the end of bytes that the standard's UTF-16 decoder would still hold: an odd byte, and a lead
+   * surrogate just before it (a lead surrogate is always pending: if it follows another one, that one is the error).
+   */
+  function incompleteUtf16Tail(bytes, bigEndian) {
+    const odd = bytes.length % 2;
+    const end = bytes.length - odd;
+    if (end < 2) return odd;
+    const unit = bigEndian ? (bytes[end - 2] << 8) | bytes[end - 1] : (bytes[end - 1] << 8) | bytes[end - 2];
+    return unit >= 0xd800 && unit <= 0xdbff ? odd + 2 : odd;
+  }
+
   class TextDecoder {
+    #encoding;
     #fatal;
     #ignoreBOM;
     #pending = new Uint8Array(0);
     #bomSeen = false;
-    constructor(label = 'utf-8', options = {}) {
-      const l = String(label).trim().toLowerCase();
-      if (!LABELS.has(l)) {
+    #doNotFlush = false;
+    constructor(label = 'utf-8', options = undefined) {
+      const l = `${label}`.replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '').toLowerCase();
+      this.#encoding = ENCODINGS.get(l);
+      if (this.#encoding === undefined) {
         throw new RangeError('The "' + label + '" encoding is not supported');
       }
-      this.#fatal = Boolean(options && options.fatal);
-      this.#ignoreBOM = Boolean(options && options.ignoreBOM);
+      const o = dictionary(options, 'options');
+      this.#fatal = Boolean(o.fatal);
+      this.#ignoreBOM = Boolean(o.ignoreBOM);
     }
-    get encoding() { return 'utf-8'; }
+    get encoding() { return this.#encoding; }
     get fatal() { return this.#fatal; }
     get ignoreBOM() { return this.#ignoreBOM; }
-    decode(input, options = {}) {
-      const stream = Boolean(options && options.stream);
+    decode(input = undefined, options = undefined) {
       let bytes;
-      if (input === undefined || input === null) {
+      if (input === undefined) {
         bytes = new Uint8Array(0);
       } else {
         const [buf, off, len] = bufferOf(input);
         bytes = new Uint8Array(buf, off, len);
       }
+      const stream = Boolean(dictionary(options, 'options').stream);
+      // A call after a flushing one starts a new stream (the standard's "do not flush" flag).
+      if (!this.#doNotFlush) {
+        this.#pending = new Uint8Array(0);
+        this.#bomSeen = false;
+      }
+      this.#doNotFlush = stream;
       if (this.#pending.length) {
         const joined = new Uint8Array(this.#pending.length + bytes.length);
         joined.set(this.#pending);
@@ -113,19 +171,17 @@
         this.#pending = new Uint8Array(0);
       }
       if (stream) {
-        const tail = incompleteTail(bytes);
+        const tail = this.#encoding === 'utf-8' ? incompleteTail(bytes) : incompleteUtf16Tail(bytes, this.#encoding === 'utf-16be');
         if (tail) {
           this.#pending = bytes.slice(bytes.length - tail);
           bytes = bytes.subarray(0, bytes.length - tail);
         }
       }
-      let out = bytes.length ? decodeBytes(bytes, this.#fatal) : '';
+      let out = bytes.length ? decodeBytes(bytes, this.#fatal, this.#encoding) : '';
+      // Only the first code point of a stream can be a BOM to strip.
       if (!this.#ignoreBOM && !this.#bomSeen && out.length) {
         if (out.charCodeAt(0) === 0xfeff) out = out.slice(1);
         this.#bomSeen = true;
-      }
-      if (!stream) {
-        this.#bomSeen = false;
       }
       return out;
     }

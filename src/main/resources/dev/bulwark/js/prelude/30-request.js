@@ -81,7 +81,7 @@
       this[METHOD] = method;
       this[HEADERS] = headers;
       this[REDIRECT_MODE] = redirect;
-      this[SIGNAL] = signal || (internal.newAbortSignal ? internal.newAbortSignal() : null);
+      this[SIGNAL] = internal.newAbortSignal(signal);
       this[BODY] = body;
     }
     get method() { return this[METHOD]; }
