@@ -3,6 +3,8 @@
   // Blob, File, FormData and the Body mixin shared by Request and Response (Fetch standard, "body mixin").
   const utf8 = internal.utf8Encode;
   const decode = internal.utf8Decode;
+  // Form data is decoded without BOM handling (URL Standard and multipart parsing say "UTF-8 decode without BOM").
+  const decodeWithoutBOM = internal.utf8DecodeWithoutBOM;
 
   function toBytes(part) {
     if (part instanceof Blob) return part[BYTES];
@@ -138,7 +140,7 @@
       at += 2; // CRLF
       const headerEnd = indexOf(bytes, utf8('\r\n\r\n'), at);
       if (headerEnd < 0) throw new TypeError('Failed to parse the body as multipart/form-data');
-      const headers = decode(bytes.subarray(at, headerEnd)).split('\r\n');
+      const headers = decodeWithoutBOM(bytes.subarray(at, headerEnd)).split('\r\n');
       const next = indexOf(bytes, delimiter, headerEnd + 4);
       if (next < 0) throw new TypeError('Failed to parse the body as multipart/form-data');
       const content = bytes.slice(headerEnd + 4, next - 2);
@@ -163,7 +165,7 @@
         file[BYTES] = content;
         form.append(name, file);
       } else {
-        form.append(name, decode(content));
+        form.append(name, decodeWithoutBOM(content));
       }
       at = next;
     }
@@ -254,7 +256,7 @@
         if (/^multipart\/form-data/i.test(type)) return parseMultipart(b, type);
         if (/^application\/x-www-form-urlencoded/i.test(type)) {
           const form = new FormData();
-          for (const [k, v] of new URLSearchParams(decode(b))) form.append(k, v);
+          for (const [k, v] of new URLSearchParams(decodeWithoutBOM(b))) form.append(k, v);
           return form;
         }
         throw new TypeError('Unrecognized Content-Type header value. FormData can only parse the following MIME types: multipart/form-data, application/x-www-form-urlencoded');
