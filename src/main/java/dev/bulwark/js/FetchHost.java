@@ -14,7 +14,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -97,12 +96,14 @@ public final class FetchHost {
   }
 
   /**
-   * Starts one exchange. {@code headers} is a flat [name, value, ...] array, {@code body} an ArrayBuffer or null.
+   * Starts one exchange to {@code scheme://hostname:urlPort} (port -1: the scheme's) for {@code target} (path and
+   * query). {@code headers} is a flat [name, value, ...] array, {@code body} an ArrayBuffer or null.
    * Answers {@code done(status, statusText, flatHeaders, ArrayBuffer|null)} or {@code fail(kind, message)}, kind
    * being "TypeError" (network, policy) or "Error" (limits); returns an id for {@link #cancel}.
    */
   @HostAccess.Export
-  public int send(String method, String url, Value headers, Value body, Value done, Value fail) {
+  public int send(String method, String scheme, String hostname, int urlPort, String target, Value headers, Value body,
+                  Value done, Value fail) {
     Object tag = isolate.currentTag();
     int id = nextId++;
     Exchange ex = new Exchange(id, tag, done, fail);
@@ -112,35 +113,27 @@ public final class FetchHost {
       fail(ex, "Error", "Too many subrequests.");
       return id;
     }
-    URI uri;
-    try {
-      uri = new URI(url);
-    } catch (java.net.URISyntaxException e) {
-      fail(ex, "TypeError", "Fetch API cannot load: " + url);
-      return id;
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-      fail(ex, "TypeError", "Fetch API cannot load: " + url);
-      return id;
-    }
     boolean tls = scheme.equals("https");
-    String host = uri.getHost();
-    int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
-    String hostPort = (uri.getPort() > 0 ? host + ":" + port : host);
-    FetchPolicy.Verdict verdict = policy.check(host, port);
+    // The script side parsed the URL (WHATWG): hostname is lower-case, IPv6 in brackets; port is -1 for the default.
+    String host = hostname.startsWith("[") ? hostname.substring(1, hostname.length() - 1) : hostname;
+    int port = urlPort > 0 ? urlPort : tls ? 443 : 80;
+    String hostPort = urlPort > 0 ? hostname + ":" + port : hostname;
+    if (!tls && !scheme.equals("http") || host.isEmpty()) {
+      fail(ex, "TypeError", "Fetch API cannot load: " + scheme + "://" + hostPort + target);
+      return id;
+    }
+    FetchPolicy.Verdict verdict = policy.check(hostname, port);
     if (verdict == FetchPolicy.Verdict.REFUSED) {
       fail(ex, "TypeError", "fetch() to " + hostPort + " is not allowed: it matches no entry of this service's "
           + policy.describe());
       return id;
     }
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     RequestOptions request = new RequestOptions()
         .setMethod(HttpMethod.valueOf(method))
         .setHost(host)
         .setPort(port)
         .setSsl(tls)
-        .setURI(uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery());
+        .setURI(target.isEmpty() ? "/" : target);
     for (long i = 0; i + 1 < headers.getArraySize(); i += 2) {
       String name = headers.getArrayElement(i).asString();
       if (!SKIPPED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {

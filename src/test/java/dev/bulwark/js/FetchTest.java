@@ -107,12 +107,12 @@ class FetchTest {
   @Test
   void getsTextAndJson() throws Exception {
     Object v = run(allowLoopback(), """
-        const t = await fetch(BASE + '/text');
+        const t = await fetch(BASE + '/text?q=a|b^{c}#frag');
         const j = await fetch(new Request(BASE + '/json'));
         return [t.status, t.ok, t.statusText, t.headers.get('content-type'), await t.text(), t.url, t.redirected,
           await j.json()];
         """);
-    assertEquals("[200,true,\"OK\",\"text/plain\",\"hello from upstream\",\"" + base + "/text\",false,"
+    assertEquals("[200,true,\"OK\",\"text/plain\",\"hello from upstream\",\"" + base + "/text?q=a|b^{c}\",false,"
         + "{\"a\":1,\"b\":[true,null]}]", v.toString());
   }
 

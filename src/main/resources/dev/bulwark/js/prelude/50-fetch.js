@@ -19,6 +19,11 @@
     if (bytes === null || bytes.byteLength === 0) return null;
     return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? bytes.buffer : bytes.slice().buffer;
   }
+  function withoutFragment(url) {
+    const u = internal.parseUrl(url);
+    u.hash = '';
+    return u.href;
+  }
   function origin(url) {
     const u = internal.parseUrl(url);
     return u.protocol + '//' + u.host;
@@ -35,7 +40,9 @@
         if (onAbort && typeof signal.removeEventListener === 'function') signal.removeEventListener('abort', onAbort);
         fn(v);
       };
-      const id = net.send(method, url, headersFlat, body,
+      const u = internal.parseUrl(url);
+      const id = net.send(method, u.protocol.slice(0, -1), u.hostname, u.port === '' ? -1 : Number(u.port),
+        u.pathname + u.search, headersFlat, body,
         (status, statusText, flat, buf) => settle(resolve, [status, statusText, Array.from(flat),
           buf === null || buf === undefined ? null : new Uint8Array(buf)]),
         (kind, message) => settle(reject, kind === 'TypeError' ? new TypeError(message) : new Error(message)));
@@ -70,7 +77,7 @@
       }
       if (target === null || parts.redirect === 'manual') {
         const res = internal.fetchedResponse(status, statusText, flat,
-          NULL_BODY.has(status) || method === 'HEAD' ? null : bytes || new Uint8Array(0), url);
+          NULL_BODY.has(status) || method === 'HEAD' ? null : bytes || new Uint8Array(0), withoutFragment(url));
         if (hops > 0) Object.defineProperty(res, 'redirected', { value: true });
         return res;
       }
