@@ -166,7 +166,7 @@ public final class FetchHost {
       connect(host, port, tls, addresses).onComplete(c -> {
         if (c.failed()) {
           fail(ex, "TypeError", "Network connection lost. (fetch() to " + hostPort + " could not connect: "
-              + c.cause().getMessage() + ")");
+              + reason(c.cause()) + ")");
           return;
         }
         ex.connection = c.result();
@@ -256,7 +256,18 @@ public final class FetchHost {
   }
 
   private static String lost(String hostPort, Throwable e) {
-    return "Network connection lost. (fetch() to " + hostPort + ": " + e.getMessage() + ")";
+    return "Network connection lost. (fetch() to " + hostPort + ": " + reason(e) + ")";
+  }
+
+  /** The message of {@code e} and of its root cause (e.g. "Failed to create SSL connection: PKIX path ..."). */
+  private static String reason(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String top = String.valueOf(e.getMessage());
+    return root == e || root.getMessage() == null || top.contains(root.getMessage()) ? top
+        : top + ": " + root.getMessage();
   }
 
   private static String tooLarge(String hostPort, long max) {

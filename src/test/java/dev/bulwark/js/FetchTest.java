@@ -296,6 +296,24 @@ class FetchTest {
         e.encode());
   }
 
+  @Test
+  void httpsVerifiesTheCertificate() throws Exception {
+    io.vertx.core.net.SelfSignedCertificate cert = io.vertx.core.net.SelfSignedCertificate.create("localhost");
+    HttpServer tls = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true)
+            .setKeyCertOptions(cert.keyCertOptions()))
+        .requestHandler(r -> r.response().end("secret")).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    try {
+      JsonObject e = error(run(allowLoopback(), "return await fetch('https://127.0.0.1:" + tls.actualPort() + "/');"));
+      assertEquals("TypeError", e.getString("type"));
+      assertTrue(e.getString("message").startsWith("Network connection lost. (fetch() to 127.0.0.1:"
+          + tls.actualPort()), e.encode());
+      assertTrue(e.getString("message").contains("certification path"), e.encode());
+    } finally {
+      tls.close().await(10, TimeUnit.SECONDS);
+      cert.delete();
+    }
+  }
+
   /**
    * 40-abort.js (AbortController) is written on another branch; a duck-typed signal (aborted, reason,
    * addEventListener) is what fetch() relies on, so the test builds one.
