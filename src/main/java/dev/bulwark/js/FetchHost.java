@@ -144,7 +144,7 @@ public final class FetchHost {
         : Buffer.buffer(Bytes.read(body, 0, (int) body.getBufferSize()));
     ex.timer = vertx.setTimer(config.timeout().toMillis(), t -> fail(ex, "TypeError",
         "fetch() to " + hostPort + " timed out after " + config.timeout().toMillis() + " ms"));
-    resolve(host).onComplete(ar -> {
+    resolve(host).onComplete(ar -> onContext(() -> {
       if (ex.finished) {
         return;
       }
@@ -163,7 +163,8 @@ public final class FetchHost {
           }
         }
       }
-      connect(host, port, tls, addresses).onComplete(c -> {
+      // Exchange state changes only on the isolate's context, so a connection never slips past a finish().
+      connect(host, port, tls, addresses).onComplete(c -> onContext(() -> {
         if (c.failed()) {
           fail(ex, "TypeError", "Network connection lost. (fetch() to " + hostPort + " could not connect: "
               + reason(c.cause()) + ")");
@@ -175,8 +176,8 @@ public final class FetchHost {
           return;
         }
         exchange(ex, hostPort, c.result(), request, payload);
-      });
-    });
+      }));
+    }));
     return id;
   }
 
