@@ -81,7 +81,7 @@ class ConfigParserTest {
     assertTrue(problems(t).get(0).contains("give either 'source'"));
     t.getJsonArray("services").getJsonObject(0).remove("class");
     t.getJsonArray("services").getJsonObject(0).remove("source");
-    assertTrue(problems(t).get(0).contains("needs 'source: verticles/Name.java' or 'class: com.example.Name'"));
+    assertTrue(problems(t).get(0).contains("needs 'source: verticles/Name.java', 'source: verticles/worker.js' or 'class: com.example.Name'"));
   }
 
   @Test
