@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientConnection;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpMethod;
@@ -216,6 +217,7 @@ public final class FetchHost {
   private void exchange(Exchange ex, String hostPort, HttpClientConnection connection, RequestOptions options,
                         Buffer payload) {
     connection.request(options).compose(req -> {
+      ex.request = req;
       req.exceptionHandler(e -> fail(ex, "TypeError", lost(hostPort, e)));
       return payload == null ? req.send() : req.send(payload);
     }).onComplete(ar -> {
@@ -251,6 +253,7 @@ public final class FetchHost {
         int status = res.statusCode();
         String statusText = res.statusMessage();
         ByteBuffer bytes = ByteBuffer.wrap(received.getBytes());
+        ex.request = null;
         finish(ex, () -> ex.done.executeVoid(status, statusText, ProxyArray.fromList(new ArrayList<>(flat)), bytes));
       });
     });
@@ -291,14 +294,22 @@ public final class FetchHost {
       if (ex.timer >= 0) {
         vertx.cancelTimer(ex.timer);
       }
-      if (ex.connection != null) {
-        ex.connection.close();
-      }
+      release(ex);
       if (js != null) {
         // Never inline: send() may fail before it returns, while the script that called it is still running.
         context.runOnContext(v -> isolate.enterLater(ex.tag, js));
       }
     });
+  }
+
+  /** Closes an exchange's connection; one cut short (abort, timeout, too large) is reset, so it closes at once. */
+  private static void release(Exchange ex) {
+    if (ex.request != null) {
+      ex.request.reset();
+    }
+    if (ex.connection != null) {
+      ex.connection.close();
+    }
   }
 
   private void onContext(Runnable r) {
@@ -326,9 +337,7 @@ public final class FetchHost {
       if (ex.timer >= 0) {
         vertx.cancelTimer(ex.timer);
       }
-      if (ex.connection != null) {
-        ex.connection.close();
-      }
+      release(ex);
     }
     inFlight.clear();
     if (client != null) {
@@ -344,6 +353,8 @@ public final class FetchHost {
     final Value fail;
     long timer = -1;
     HttpClientConnection connection;
+    /** The request while its response is not complete. */
+    HttpClientRequest request;
     boolean finished;
 
     Exchange(int id, Object tag, Value done, Value fail) {
