@@ -124,9 +124,10 @@ class FetchTest {
         const r = await fetch(BASE + '/echo', { method: 'POST', body: 'ping \\u00e9', headers: { 'content-type': 'text/x-test' } });
         const bin = await fetch(BASE + '/echo', { method: 'PUT', body: new Uint8Array([1, 2, 255]) });
         return [r.headers.get('x-method'), r.headers.get('content-type'), await r.text(),
-          bin.headers.get('x-method'), Array.from(new Uint8Array(await bin.arrayBuffer()))];
+          bin.headers.get('x-method'), Array.from(new Uint8Array(await bin.clone().arrayBuffer())),
+          (await bin.arrayBuffer()) instanceof ArrayBuffer];
         """);
-    assertEquals("[\"POST\",\"text/x-test\",\"ping é\",\"PUT\",[1,2,255]]", v.toString());
+    assertEquals("[\"POST\",\"text/x-test\",\"ping é\",\"PUT\",[1,2,255],true]", v.toString());
   }
 
   @Test

@@ -44,7 +44,7 @@
       const id = net.send(method, u.protocol.slice(0, -1), u.hostname, u.port === '' ? -1 : Number(u.port),
         u.pathname + u.search, headersFlat, body,
         (status, statusText, flat, buf) => settle(resolve, [status, statusText, Array.from(flat),
-          buf === null || buf === undefined ? null : new Uint8Array(buf)]),
+          buf === null || buf === undefined ? null : new Uint8Array(buf).slice()]), // a JS-owned copy, as dispatch() makes
         (kind, message) => settle(reject, kind === 'TypeError' ? new TypeError(message) : new Error(message)));
       if (signal && typeof signal.addEventListener === 'function') {
         onAbort = () => {
