@@ -24,7 +24,8 @@ public final class ConfigParser {
   static final Set<String> ROUTE_KEYS = Set.of("host", "path", "service");
   static final Set<String> SERVICE_KEYS =
       Set.of("name", "source", "class", "instances", "bindings", "maxBodyBytes", "maxInFlight", "timeout", "cpuBudget",
-          "wallBudget");
+          "wallBudget", "fetch");
+  static final Set<String> FETCH_KEYS = Set.of("allow", "maxSubrequests", "maxResponseBytes", "connectTimeout", "timeout");
   static final Set<String> HTTP_KEYS =
       Set.of("maxHeaderBytes", "maxInitialLineBytes", "idleTimeout", "eventLoops", "shutdownGrace", "bodyTimeout");
   static final Set<String> ADMIN_KEYS = Set.of("address", "vertxMetrics");
@@ -157,11 +158,52 @@ public final class ConfigParser {
       problem(path + ".wallBudget", "must be more than 0");
     }
     Map<String, Object> bindings = bindings(s.getValue("bindings"), path + ".bindings");
+    FetchConfig fetch = FetchConfig.DEFAULT;
+    if (s.containsKey("fetch")) {
+      if (handler != null && !(handler instanceof HandlerSource.Script)) {
+        problem(path + ".fetch", "applies to JavaScript workers only (a Java handler makes its own HTTP calls)");
+      }
+      fetch = fetch(s.getValue("fetch"), path + ".fetch");
+    }
     if (name == null || handler == null) {
       return Optional.empty();
     }
     return Optional.of(new ServiceConfig(name, handler, instances, bindings,
-        new Limits(maxBody, maxInFlight, timeout, cpuBudget, wallBudget)));
+        new Limits(maxBody, maxInFlight, timeout, cpuBudget, wallBudget), fetch));
+  }
+
+  private FetchConfig fetch(Object value, String path) {
+    JsonObject f = object(value, path);
+    if (f == null) {
+      return FetchConfig.DEFAULT;
+    }
+    unknownKeys(f, FETCH_KEYS, path + ".");
+    FetchConfig d = FetchConfig.DEFAULT;
+    List<String> allow = null;
+    if (f.containsKey("allow")) {
+      JsonArray list = array(f, "allow", path + ".");
+      allow = new ArrayList<>();
+      for (int i = 0; list != null && i < list.size(); i++) {
+        Object entry = list.getValue(i);
+        String problem = entry instanceof String text ? FetchConfig.checkPattern(text) : "must be a string";
+        if (problem != null) {
+          problem(path + ".allow[" + i + "]", problem);
+        } else {
+          allow.add(((String) entry).trim().toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    int maxSubrequests = values.integer(f, "maxSubrequests", path, 0, 100_000, d.maxSubrequests());
+    long maxResponseBytes = values.size(f, "maxResponseBytes", path, 0, Integer.MAX_VALUE - 8, d.maxResponseBytes());
+    Duration connectTimeout = values.duration(f, "connectTimeout", path, d.connectTimeout());
+    Duration timeout = values.duration(f, "timeout", path, d.timeout());
+    if (connectTimeout.isZero()) {
+      problem(path + ".connectTimeout", "must be more than 0");
+    }
+    if (timeout.isZero()) {
+      problem(path + ".timeout", "must be more than 0");
+    }
+    return new FetchConfig(allow, maxSubrequests, maxResponseBytes, connectTimeout, timeout);
   }
 
   private Map<String, Object> bindings(Object value, String path) {

@@ -4,12 +4,18 @@ import java.util.Map;
 
 /**
  * One service: a handler, how many worker-verticle instances run it (each calls its own handler instance, one
- * request at a time), its bindings and its limits.
+ * request at a time), its bindings, its limits and (JavaScript) its outbound fetch settings.
  */
 public record ServiceConfig(String name, HandlerSource handler, int instances, Map<String, Object> bindings,
-                            Limits limits) {
+                            Limits limits, FetchConfig fetch) {
   public ServiceConfig {
     bindings = Map.copyOf(bindings);
+    fetch = fetch == null ? FetchConfig.DEFAULT : fetch;
+  }
+
+  /** A service with the default outbound fetch settings. */
+  public ServiceConfig(String name, HandlerSource handler, int instances, Map<String, Object> bindings, Limits limits) {
+    this(name, handler, instances, bindings, limits, FetchConfig.DEFAULT);
   }
 
   /** The event-bus address its worker verticles consume. */

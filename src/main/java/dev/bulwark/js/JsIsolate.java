@@ -51,6 +51,7 @@ final class JsIsolate {
   private Value dispatch;
   private Value internal;
   private TimersHost timers;
+  private FetchHost fetch;
   /** The request whose code runs now; null while the script's global scope runs. */
   private RequestState current;
   private volatile boolean cancelled;
@@ -85,6 +86,10 @@ final class JsIsolate {
       hostModules.put("serviceName", service.name());
       if (timers != null) {
         hostModules.put("timers", timers);
+      }
+      fetch = vertx == null ? null : new FetchHost(vertx, this, service.fetchConfig());
+      if (fetch != null) {
+        hostModules.put("fetch", fetch);
       }
       Value internal = Prelude.install(c, ProxyObject.fromMap(hostModules));
       Value loader = internal.getMember("loadWorker");
@@ -255,6 +260,9 @@ final class JsIsolate {
   private void discard() {
     if (timers != null) {
       timers.clearAll();
+    }
+    if (fetch != null) {
+      fetch.close();
     }
     if (context != null) {
       try {

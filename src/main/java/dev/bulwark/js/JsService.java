@@ -1,6 +1,7 @@
 package dev.bulwark.js;
 
 import dev.bulwark.api.Env;
+import dev.bulwark.config.FetchConfig;
 import dev.bulwark.api.Request;
 import dev.bulwark.api.Response;
 import dev.bulwark.worker.HandlerFactory;
@@ -52,9 +53,10 @@ public final class JsService implements AutoCloseable {
   private final Engine engine;
   private final Duration cpuBudget;
   private final Duration wallBudget;
+  private final FetchConfig fetchConfig;
 
   private JsService(String name, Path script, boolean module, Source source, Engine engine, Duration cpuBudget,
-                    Duration wallBudget) {
+                    Duration wallBudget, FetchConfig fetchConfig) {
     this.name = name;
     this.script = script;
     this.module = module;
@@ -62,6 +64,7 @@ public final class JsService implements AutoCloseable {
     this.engine = engine;
     this.cpuBudget = cpuBudget;
     this.wallBudget = wallBudget;
+    this.fetchConfig = fetchConfig;
   }
 
   /**
@@ -70,6 +73,12 @@ public final class JsService implements AutoCloseable {
    */
   public static JsService load(String name, Path script, Duration cpuBudget, Duration wallBudget, Env env)
       throws HandlerLoadException {
+    return load(name, script, cpuBudget, wallBudget, env, FetchConfig.DEFAULT);
+  }
+
+  /** As {@link #load(String, Path, Duration, Duration, Env)}, with the service's outbound fetch settings. */
+  public static JsService load(String name, Path script, Duration cpuBudget, Duration wallBudget, Env env,
+                               FetchConfig fetchConfig) throws HandlerLoadException {
     String text;
     try {
       text = Files.readString(script);
@@ -91,7 +100,8 @@ public final class JsService implements AutoCloseable {
         .option("engine.WarnInterpreterOnly", "false")
         .build();
     logEngine(engine);
-    JsService service = new JsService(name, script, module, source, engine, cpuBudget, wallBudget);
+    JsService service = new JsService(name, script, module, source, engine, cpuBudget, wallBudget,
+        fetchConfig);
     JsIsolate trial = new JsIsolate(service, null, env);
     try {
       trial.load();
@@ -214,6 +224,10 @@ public final class JsService implements AutoCloseable {
 
   Duration wallBudget() {
     return wallBudget;
+  }
+
+  FetchConfig fetchConfig() {
+    return fetchConfig;
   }
 
   @Override

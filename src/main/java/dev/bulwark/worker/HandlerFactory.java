@@ -39,7 +39,7 @@ public final class HandlerFactory implements AutoCloseable {
     HandlerSource source = service.handler();
     if (source instanceof HandlerSource.Script script) {
       return new HandlerFactory(source, null, JsService.load(service.name(), script.path(),
-          service.limits().cpuBudget(), service.limits().wallBudget(), Env.of(service.bindings())));
+          service.limits().cpuBudget(), service.limits().wallBudget(), Env.of(service.bindings()), service.fetch()));
     }
     Class<?> type;
     if (source instanceof HandlerSource.ClassName c) {

@@ -3,6 +3,7 @@ package dev.bulwark.js;
 import dev.bulwark.api.Env;
 import dev.bulwark.api.Request;
 import dev.bulwark.api.Response;
+import dev.bulwark.config.FetchConfig;
 import dev.bulwark.worker.HandlerFactory;
 import dev.bulwark.worker.HandlerLoadException;
 import io.vertx.core.Future;
@@ -29,10 +30,11 @@ public final class JsHarness implements AutoCloseable {
   private final Holder holder = new Holder();
   private final Path dir;
 
-  private JsHarness(Path dir, Path script, Duration cpuBudget, Map<String, Object> bindings) throws Exception {
+  private JsHarness(Path dir, Path script, Duration cpuBudget, Map<String, Object> bindings, FetchConfig fetch)
+      throws Exception {
     this.dir = dir;
     Env env = Env.of(bindings);
-    this.service = JsService.load("test", script, cpuBudget, Duration.ofSeconds(30), env);
+    this.service = JsService.load("test", script, cpuBudget, Duration.ofSeconds(30), env, fetch);
     holder.env = env;
     holder.service = service;
     vertx.deployVerticle(holder, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
@@ -42,10 +44,21 @@ public final class JsHarness implements AutoCloseable {
   /** A worker from a script file's text; {@code fileName} decides the format (.mjs module, .js detected). */
   public static JsHarness worker(String fileName, String source, Duration cpuBudget, Map<String, Object> bindings)
       throws Exception {
+    return worker(fileName, source, cpuBudget, bindings, FetchConfig.DEFAULT);
+  }
+
+  /** As {@link #worker(String, String, Duration, Map)}, with the service's outbound fetch settings. */
+  public static JsHarness worker(String fileName, String source, Duration cpuBudget, Map<String, Object> bindings,
+                                 FetchConfig fetch) throws Exception {
     Path dir = Files.createTempDirectory("bulwark-js");
     Path script = dir.resolve(fileName);
     Files.writeString(script, source);
-    return new JsHarness(dir, script, cpuBudget, bindings);
+    return new JsHarness(dir, script, cpuBudget, bindings, fetch);
+  }
+
+  /** A module worker with the given outbound fetch settings. */
+  public static JsHarness module(String source, FetchConfig fetch) throws Exception {
+    return worker("worker.mjs", source, Duration.ofSeconds(10), Map.of(), fetch);
   }
 
   public static JsHarness module(String source) throws Exception {

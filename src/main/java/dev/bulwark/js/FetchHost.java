@@ -1,0 +1,367 @@
+package dev.bulwark.js;
+
+import dev.bulwark.config.FetchConfig;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientConnection;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnectOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyArray;
+
+/**
+ * The network side of one isolate's {@code fetch()} (50-fetch.js): one HTTP/1.1 exchange per call, redirects being
+ * followed by the script side. Each exchange resolves the host, checks it against the service's {@link FetchPolicy},
+ * races connections to its addresses ({@link HappyEyeballs}), sends the request on the winning connection and reads
+ * the response body up to {@code maxResponseBytes}; the connection is closed afterwards (no pooling yet).
+ *
+ * <p>Callbacks into the script run on the isolate's worker context through {@link JsIsolate#enterLater}, charged to
+ * the request that called fetch().
+ */
+public final class FetchHost {
+  /** Set by the client from the request options, or meaningless for a request whose body is known in full. */
+  private static final Set<String> SKIPPED_HEADERS = Set.of("host", "content-length", "transfer-encoding", "connection",
+      "keep-alive", "upgrade");
+
+  /** Resolves a host name to all its addresses (both families); injectable for tests. */
+  @FunctionalInterface
+  interface Resolver {
+    Future<List<InetAddress>> resolve(String host);
+  }
+
+  private final Vertx vertx;
+  private final Context context;
+  private final JsIsolate isolate;
+  private final FetchConfig config;
+  private final FetchPolicy policy;
+  private final Resolver resolver;
+  private final Duration attemptDelay;
+  /** Fetches started per incoming request (the isolate's tag of it); weak so finished requests drop out. */
+  private final Map<Object, int[]> subrequests = new WeakHashMap<>();
+  private final Map<Integer, Exchange> inFlight = new HashMap<>();
+  private HttpClientAgent client;
+  private int nextId = 1;
+
+  FetchHost(Vertx vertx, JsIsolate isolate, FetchConfig config) {
+    this(vertx, isolate, config, systemResolver(vertx), HappyEyeballs.DEFAULT_DELAY);
+  }
+
+  FetchHost(Vertx vertx, JsIsolate isolate, FetchConfig config, Resolver resolver, Duration attemptDelay) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.isolate = isolate;
+    this.config = config;
+    this.policy = new FetchPolicy(config.allow());
+    this.resolver = resolver;
+    this.attemptDelay = attemptDelay;
+  }
+
+  /**
+   * The JDK resolver (getaddrinfo: /etc/hosts, then DNS, A and AAAA), off the event loop. It returns both families
+   * wherever the system has both, which is all Happy Eyeballs needs.
+   */
+  static Resolver systemResolver(Vertx vertx) {
+    return host -> vertx.executeBlocking(() -> Arrays.asList(InetAddress.getAllByName(host)), false);
+  }
+
+  /** Null when fetch() may be called now, else why not (the global scope of a worker, as in workerd). */
+  @HostAccess.Export
+  public String refusal() {
+    try {
+      isolate.currentTag();
+      return null;
+    } catch (IllegalStateException e) {
+      return "fetch() " + e.getMessage();
+    }
+  }
+
+  /**
+   * Starts one exchange to {@code scheme://hostname:urlPort} (port -1: the scheme's) for {@code target} (path and
+   * query). {@code headers} is a flat [name, value, ...] array, {@code body} an ArrayBuffer or null.
+   * Answers {@code done(status, statusText, flatHeaders, ArrayBuffer|null)} or {@code fail(kind, message)}, kind
+   * being "TypeError" (network, policy) or "Error" (limits); returns an id for {@link #cancel}.
+   */
+  @HostAccess.Export
+  public int send(String method, String scheme, String hostname, int urlPort, String target, Value headers, Value body,
+                  Value done, Value fail) {
+    Object tag = isolate.currentTag();
+    int id = nextId++;
+    Exchange ex = new Exchange(id, tag, done, fail);
+    inFlight.put(id, ex);
+    int[] count = subrequests.computeIfAbsent(tag, t -> new int[1]);
+    if (++count[0] > config.maxSubrequests()) {
+      fail(ex, "Error", "Too many subrequests.");
+      return id;
+    }
+    boolean tls = scheme.equals("https");
+    // The script side parsed the URL (WHATWG): hostname is lower-case, IPv6 in brackets; port is -1 for the default.
+    String host = hostname.startsWith("[") ? hostname.substring(1, hostname.length() - 1) : hostname;
+    int port = urlPort > 0 ? urlPort : tls ? 443 : 80;
+    String hostPort = urlPort > 0 ? hostname + ":" + port : hostname;
+    if (!tls && !scheme.equals("http") || host.isEmpty()) {
+      fail(ex, "TypeError", "Fetch API cannot load: " + scheme + "://" + hostPort + target);
+      return id;
+    }
+    FetchPolicy.Verdict verdict = policy.check(hostname, port);
+    if (verdict == FetchPolicy.Verdict.REFUSED) {
+      fail(ex, "TypeError", "fetch() to " + hostPort + " is not allowed: it matches no entry of this service's "
+          + policy.describe());
+      return id;
+    }
+    RequestOptions request = new RequestOptions()
+        .setMethod(HttpMethod.valueOf(method))
+        .setHost(host)
+        .setPort(port)
+        .setSsl(tls)
+        .setURI(target.isEmpty() ? "/" : target);
+    for (long i = 0; i + 1 < headers.getArraySize(); i += 2) {
+      String name = headers.getArrayElement(i).asString();
+      if (!SKIPPED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+        request.addHeader(name, headers.getArrayElement(i + 1).asString());
+      }
+    }
+    Buffer payload = body == null || body.isNull() ? null
+        : Buffer.buffer(Bytes.read(body, 0, (int) body.getBufferSize()));
+    ex.timer = vertx.setTimer(config.timeout().toMillis(), t -> fail(ex, "TypeError",
+        "fetch() to " + hostPort + " timed out after " + config.timeout().toMillis() + " ms"));
+    resolve(host).onComplete(ar -> onContext(() -> {
+      if (ex.finished) {
+        return;
+      }
+      if (ar.failed()) {
+        fail(ex, "TypeError", "fetch() to " + hostPort + " failed: cannot resolve " + host
+            + (ar.cause() instanceof UnknownHostException ? "" : " (" + ar.cause().getMessage() + ")"));
+        return;
+      }
+      List<InetAddress> addresses = ar.result();
+      if (verdict == FetchPolicy.Verdict.PUBLIC_ONLY) {
+        for (InetAddress a : addresses) {
+          if (FetchPolicy.isNonPublic(a)) {
+            fail(ex, "TypeError", "fetch() to " + hostPort + " is not allowed: " + host + " resolves to the non-public "
+                + "address " + a.getHostAddress() + " (list it in this service's fetch.allow to reach it)");
+            return;
+          }
+        }
+      }
+      // Exchange state changes only on the isolate's context, so a connection never slips past a finish().
+      connect(host, port, tls, addresses).onComplete(c -> onContext(() -> {
+        if (c.failed()) {
+          fail(ex, "TypeError", "Network connection lost. (fetch() to " + hostPort + " could not connect: "
+              + reason(c.cause()) + ")");
+          return;
+        }
+        ex.connection = c.result();
+        if (ex.finished) {
+          ex.connection.close();
+          return;
+        }
+        exchange(ex, hostPort, c.result(), request, payload);
+      }));
+    }));
+    return id;
+  }
+
+  /** Stops an exchange whose script side gave up (an aborted signal): the connection is closed. */
+  @HostAccess.Export
+  public void cancel(int id) {
+    Exchange ex = inFlight.get(id);
+    if (ex != null) {
+      finish(ex, null);
+    }
+  }
+
+  private Future<List<InetAddress>> resolve(String host) {
+    String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    if (literal.indexOf(':') >= 0 || literal.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      try {
+        return Future.succeededFuture(List.of(InetAddress.getByName(literal)));
+      } catch (UnknownHostException e) {
+        return Future.failedFuture(e);
+      }
+    }
+    return resolver.resolve(host);
+  }
+
+  private Future<HttpClientConnection> connect(String host, int port, boolean tls, List<InetAddress> addresses) {
+    HttpClientAgent c = client();
+    return new HappyEyeballs<HttpClientConnection>(vertx, attemptDelay, a -> c.connect(new HttpConnectOptions()
+        .setServer(SocketAddress.inetSocketAddress(port, a.getHostAddress()))
+        .setHost(host)
+        .setPort(port)
+        .setSsl(tls)
+        .setConnectTimeout(config.connectTimeout().toMillis())), HttpClientConnection::close)
+        .connect(addresses);
+  }
+
+  private void exchange(Exchange ex, String hostPort, HttpClientConnection connection, RequestOptions options,
+                        Buffer payload) {
+    connection.request(options).compose(req -> {
+      ex.request = req;
+      req.exceptionHandler(e -> fail(ex, "TypeError", lost(hostPort, e)));
+      return payload == null ? req.send() : req.send(payload);
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        fail(ex, "TypeError", lost(hostPort, ar.cause()));
+        return;
+      }
+      HttpClientResponse res = ar.result();
+      long max = config.maxResponseBytes();
+      String length = res.getHeader("content-length");
+      if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > max) {
+        fail(ex, "Error", tooLarge(hostPort, max));
+        return;
+      }
+      Buffer received = Buffer.buffer();
+      res.exceptionHandler(e -> fail(ex, "TypeError", lost(hostPort, e)));
+      res.handler(chunk -> {
+        if (ex.finished) {
+          return;
+        }
+        if (received.length() + (long) chunk.length() > max) {
+          fail(ex, "Error", tooLarge(hostPort, max));
+          return;
+        }
+        received.appendBuffer(chunk);
+      });
+      res.endHandler(v -> {
+        List<String> flat = new ArrayList<>(res.headers().size() * 2);
+        res.headers().forEach(e -> {
+          flat.add(e.getKey().toLowerCase(Locale.ROOT));
+          flat.add(e.getValue());
+        });
+        int status = res.statusCode();
+        String statusText = res.statusMessage();
+        ByteBuffer bytes = ByteBuffer.wrap(received.getBytes());
+        ex.request = null;
+        finish(ex, () -> ex.done.executeVoid(status, statusText, ProxyArray.fromList(new ArrayList<>(flat)), bytes));
+      });
+    });
+  }
+
+  private static String lost(String hostPort, Throwable e) {
+    return "Network connection lost. (fetch() to " + hostPort + ": " + reason(e) + ")";
+  }
+
+  /** The message of {@code e} and of its root cause (e.g. "Failed to create SSL connection: PKIX path ..."). */
+  private static String reason(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String top = String.valueOf(e.getMessage());
+    return root == e || root.getMessage() == null || top.contains(root.getMessage()) ? top
+        : top + ": " + root.getMessage();
+  }
+
+  private static String tooLarge(String hostPort, long max) {
+    return "fetch() to " + hostPort + ": the response body is larger than this service's fetch.maxResponseBytes ("
+        + max + " bytes)";
+  }
+
+  private void fail(Exchange ex, String kind, String message) {
+    finish(ex, () -> ex.fail.executeVoid(kind, message));
+  }
+
+  /** Ends an exchange once: stops its timer, closes its connection, then (if any) runs {@code js} in the isolate. */
+  private void finish(Exchange ex, Runnable js) {
+    onContext(() -> {
+      if (ex.finished) {
+        return;
+      }
+      ex.finished = true;
+      inFlight.remove(ex.id);
+      if (ex.timer >= 0) {
+        vertx.cancelTimer(ex.timer);
+      }
+      release(ex);
+      if (js != null) {
+        // Never inline: send() may fail before it returns, while the script that called it is still running.
+        context.runOnContext(v -> isolate.enterLater(ex.tag, js));
+      }
+    });
+  }
+
+  /** Closes an exchange's connection; one cut short (abort, timeout, too large) is reset, so it closes at once. */
+  private static void release(Exchange ex) {
+    if (ex.request != null) {
+      ex.request.reset();
+    }
+    if (ex.connection != null) {
+      ex.connection.close();
+    }
+  }
+
+  private void onContext(Runnable r) {
+    if (Vertx.currentContext() == context) {
+      r.run();
+    } else {
+      context.runOnContext(v -> r.run());
+    }
+  }
+
+  private HttpClientAgent client() {
+    if (client == null) {
+      client = vertx.createHttpClient(new HttpClientOptions()
+          .setKeepAlive(false)
+          .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+          .setVerifyHost(true));
+    }
+    return client;
+  }
+
+  /** Closes every open exchange and the client, when the isolate is closed or replaced. */
+  void close() {
+    for (Exchange ex : new ArrayList<>(inFlight.values())) {
+      ex.finished = true;
+      if (ex.timer >= 0) {
+        vertx.cancelTimer(ex.timer);
+      }
+      release(ex);
+    }
+    inFlight.clear();
+    if (client != null) {
+      client.close();
+      client = null;
+    }
+  }
+
+  private static final class Exchange {
+    final int id;
+    final Object tag;
+    final Value done;
+    final Value fail;
+    long timer = -1;
+    HttpClientConnection connection;
+    /** The request while its response is not complete. */
+    HttpClientRequest request;
+    boolean finished;
+
+    Exchange(int id, Object tag, Value done, Value fail) {
+      this.id = id;
+      this.tag = tag;
+      this.done = done;
+      this.fail = fail;
+    }
+  }
+}

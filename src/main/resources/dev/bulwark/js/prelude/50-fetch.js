@@ -1,0 +1,118 @@
+(function (host, internal, global) {
+  'use strict';
+  // fetch() as in workerd: Fetch standard semantics for redirects (follow up to 20, manual, error), HTTP and HTTPS
+  // only, AbortSignal support; the network side is host.fetch (FetchHost.java), one exchange per call.
+  const net = host.fetch; // absent while the script is checked at start-up
+  const MAX_REDIRECTS = 20;
+  const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+  const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+  const CONTENT_HEADERS = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location'];
+
+  function abortReason(signal) {
+    if (signal.reason !== undefined) return signal.reason;
+    return new DOMException('The operation was aborted.', 'AbortError');
+  }
+  function isSignal(s) {
+    return s !== null && typeof s === 'object' && 'aborted' in s;
+  }
+  function bufferOf(bytes) {
+    if (bytes === null || bytes.byteLength === 0) return null;
+    return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? bytes.buffer : bytes.slice().buffer;
+  }
+  function withoutFragment(url) {
+    const u = internal.parseUrl(url);
+    u.hash = '';
+    return u.href;
+  }
+  function origin(url) {
+    const u = internal.parseUrl(url);
+    return u.protocol + '//' + u.host;
+  }
+
+  /** One exchange through the host; resolves [status, statusText, flatHeaders, Uint8Array|null]. */
+  function exchange(method, url, headersFlat, body, signal) {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      let onAbort = null;
+      const settle = (fn, v) => {
+        if (settled) return;
+        settled = true;
+        if (onAbort && typeof signal.removeEventListener === 'function') signal.removeEventListener('abort', onAbort);
+        fn(v);
+      };
+      const u = internal.parseUrl(url);
+      const id = net.send(method, u.protocol.slice(0, -1), u.hostname, u.port === '' ? -1 : Number(u.port),
+        u.pathname + u.search, headersFlat, body,
+        (status, statusText, flat, buf) => settle(resolve, [status, statusText, Array.from(flat),
+          buf === null || buf === undefined ? null : new Uint8Array(buf).slice()]), // a JS-owned copy, as dispatch() makes
+        (kind, message) => settle(reject, kind === 'TypeError' ? new TypeError(message) : new Error(message)));
+      if (signal && typeof signal.addEventListener === 'function') {
+        onAbort = () => {
+          net.cancel(id);
+          settle(reject, abortReason(signal));
+        };
+        signal.addEventListener('abort', onAbort);
+      }
+    });
+  }
+
+  async function run(request) {
+    const parts = internal.requestParts(request);
+    const signal = isSignal(parts.signal) ? parts.signal : null;
+    if (signal && signal.aborted) throw abortReason(signal);
+    let url = parts.url;
+    let method = parts.method;
+    const headers = new internal.Headers(parts.headers);
+    let body = bufferOf(await internal.consumeBody(request));
+    for (let hops = 0; ; hops++) {
+      const scheme = internal.parseUrl(url).protocol;
+      if (scheme !== 'http:' && scheme !== 'https:') {
+        throw new TypeError('Fetch API cannot load: ' + url + ' (only http: and https: URLs are supported)');
+      }
+      const [status, statusText, flat, bytes] = await exchange(method, url, internal.headersToFlat(headers), body, signal);
+      if (signal && signal.aborted) throw abortReason(signal);
+      let target = null;
+      for (let i = 0; REDIRECT_STATUS.has(status) && i + 1 < flat.length; i += 2) {
+        if (flat[i] === 'location') { target = flat[i + 1]; break; }
+      }
+      if (target === null || parts.redirect === 'manual') {
+        const res = internal.fetchedResponse(status, statusText, flat,
+          NULL_BODY.has(status) || method === 'HEAD' ? null : bytes || new Uint8Array(0), withoutFragment(url));
+        if (hops > 0) Object.defineProperty(res, 'redirected', { value: true });
+        return res;
+      }
+      if (parts.redirect === 'error') {
+        throw new TypeError('Fetch API cannot load: ' + parts.url + ' redirected (' + status + ') and the request\'s '
+          + 'redirect mode is "error"');
+      }
+      if (hops >= MAX_REDIRECTS) throw new TypeError('Too many redirects: ' + parts.url);
+      let next;
+      try {
+        next = internal.parseUrl(target, url).href;
+      } catch (e) {
+        throw new TypeError('Invalid redirect location from ' + url + ': ' + target);
+      }
+      // Fetch standard, "HTTP-redirect fetch": 303 (except HEAD) and POST after 301/302 become GET without a body.
+      if ((status === 303 && method !== 'HEAD') || ((status === 301 || status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = null;
+        for (const h of CONTENT_HEADERS) headers.delete(h);
+      }
+      if (origin(next) !== origin(url)) headers.delete('authorization');
+      url = next;
+    }
+  }
+
+  function fetch(input, init = undefined) {
+    // Outside a request (the worker's global scope) fetch throws at once, as in workerd; bad input rejects.
+    if (!net) throw new Error('fetch() is not allowed in the global scope of a worker (as in workerd): call it while handling a request');
+    const refusal = net.refusal();
+    if (refusal) throw new Error(refusal);
+    return new Promise((resolve, reject) => {
+      const request = new internal.Request(input, init);
+      run(request).then(resolve, reject);
+    });
+  }
+  internal.fetch = fetch;
+  Object.defineProperty(global, 'fetch', { value: fetch, writable: true, configurable: true, enumerable: true });
+});
