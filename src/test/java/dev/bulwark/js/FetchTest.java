@@ -317,19 +317,14 @@ class FetchTest {
     }
   }
 
-  /**
-   * 40-abort.js (AbortController) is written on another branch; a duck-typed signal (aborted, reason,
-   * addEventListener) is what fetch() relies on, so the test builds one.
-   */
   @Test
   void abortSignalRejectsAndClosesTheExchange() throws Exception {
     Object v = run(allowLoopback(), """
         function signal() {
-          const listeners = [];
-          return { aborted: false, reason: undefined,
-            addEventListener(t, l) { if (t === 'abort') listeners.push(l); },
-            removeEventListener(t, l) { const i = listeners.indexOf(l); if (i >= 0) listeners.splice(i, 1); },
-            abort(reason) { this.aborted = true; this.reason = reason; for (const l of [...listeners]) l(); } };
+          const controller = new AbortController();
+          const s = controller.signal;
+          s.abort = (reason) => controller.abort(reason);
+          return s;
         }
         const out = [];
         await (await fetch(BASE + '/text')).text(); // the first fetch loads the client's classes: not timed
