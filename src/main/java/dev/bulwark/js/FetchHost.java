@@ -19,7 +19,6 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -64,7 +63,7 @@ public final class FetchHost {
   private int nextId = 1;
 
   FetchHost(Vertx vertx, JsIsolate isolate, FetchConfig config) {
-    this(vertx, isolate, config, systemResolver(vertx), HappyEyeballs.DEFAULT_DELAY);
+    this(vertx, isolate, config, DnsResolver.SHARED, HappyEyeballs.DEFAULT_DELAY);
   }
 
   FetchHost(Vertx vertx, JsIsolate isolate, FetchConfig config, Resolver resolver, Duration attemptDelay) {
@@ -75,14 +74,6 @@ public final class FetchHost {
     this.policy = new FetchPolicy(config.allow());
     this.resolver = resolver;
     this.attemptDelay = attemptDelay;
-  }
-
-  /**
-   * The JDK resolver (getaddrinfo: /etc/hosts, then DNS, A and AAAA), off the event loop. It returns both families
-   * wherever the system has both, which is all Happy Eyeballs needs.
-   */
-  static Resolver systemResolver(Vertx vertx) {
-    return host -> vertx.executeBlocking(() -> Arrays.asList(InetAddress.getAllByName(host)), false);
   }
 
   /** Null when fetch() may be called now, else why not (the global scope of a worker, as in workerd). */
