@@ -65,6 +65,13 @@ class JsWorkerRuntimeTest {
               console.error(new TypeError('shown with its stack'));
               return new Response('logged');
             }
+            if (url.pathname === '/module/hmac') {
+              const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(env.HMAC_KEY),
+                { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+              const mac = await crypto.subtle.sign('HMAC', key, await request.arrayBuffer());
+              const hex = [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, '0')).join('');
+              return new Response(hex, { headers: { 'x-request-uuid': crypto.randomUUID() } });
+            }
             if (url.pathname === '/module/later') {
               await new Promise((resolve) => setTimeout(resolve, 20));
               return new Response('after a timer', { status: 201, headers: { 'X-Mixed-Case': 'yes' } });
@@ -74,6 +81,7 @@ class JsWorkerRuntimeTest {
         };
         """).put("bindings", new JsonObject()
             .put("NAME", new JsonObject().put("text", "module"))
+            .put("HMAC_KEY", new JsonObject().put("text", "Jefe"))
             .put("CONFIG", new JsonObject().put("json", new JsonObject().put("answer", 42)))
             .put("OTHER", new JsonObject().put("service", "sw")))
         .put("timeout", "1500ms").put("cpuBudget", "100ms");
@@ -132,6 +140,17 @@ class JsWorkerRuntimeTest {
     assertEquals(201, r.statusCode());
     assertEquals("after a timer", r.body());
     assertEquals("yes", r.headers().firstValue("x-mixed-case").orElseThrow());
+  }
+
+  @Test
+  void handlerSignsTheRequestBodyWithWebCrypto() throws Exception {
+    HttpResponse<String> r = rt.send(HttpRequest.newBuilder(rt.uri("/module/hmac"))
+        .POST(HttpRequest.BodyPublishers.ofString("what do ya want for nothing?")).build());
+    assertEquals(200, r.statusCode(), r.body());
+    // RFC 4231, test case 2 (HMAC-SHA-256).
+    assertEquals("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", r.body());
+    assertTrue(r.headers().firstValue("x-request-uuid").orElseThrow()
+        .matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
   }
 
   @Test

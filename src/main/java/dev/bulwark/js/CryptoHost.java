@@ -1,0 +1,98 @@
+package dev.bulwark.js;
+
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.Value;
+
+/**
+ * The primitives behind the prelude's Web Crypto (45-crypto.js): random bytes, digests and HMAC from the JDK's
+ * providers. Everything the standard says about arguments, algorithm names, keys and errors is done in JavaScript;
+ * the prelude passes only names it has already normalized and ArrayBuffers it owns, so a failure here is a bug.
+ */
+public final class CryptoHost {
+  private static final SecureRandom RANDOM = new SecureRandom();
+  /** The hashes the prelude registers, by their Web Crypto names, with the JDK's names for them. */
+  private static final Map<String, String> DIGESTS =
+      Map.of("SHA-1", "SHA-1", "SHA-256", "SHA-256", "SHA-384", "SHA-384", "SHA-512", "SHA-512");
+  private static final Map<String, String> MACS =
+      Map.of("SHA-1", "HmacSHA1", "SHA-256", "HmacSHA256", "SHA-384", "HmacSHA384", "SHA-512", "HmacSHA512");
+
+  static {
+    // Loading the JDK's providers costs tens of milliseconds of CPU once per JVM: pay it when the first isolate is
+    // built rather than in the first request that signs, where it would count against that request's CPU budget.
+    RANDOM.nextBytes(new byte[1]);
+    digest("SHA-256", new byte[0]);
+    mac("SHA-256", new byte[1], new byte[0]);
+  }
+
+  /** {@code length} bytes from a {@link SecureRandom}. */
+  @HostAccess.Export
+  public ByteBuffer randomBytes(int length) {
+    byte[] bytes = new byte[length];
+    RANDOM.nextBytes(bytes);
+    return ByteBuffer.wrap(bytes);
+  }
+
+  /** A version 4 UUID in its lowercase string form (the JDK draws it from a SecureRandom). */
+  @HostAccess.Export
+  public String randomUUID() {
+    return UUID.randomUUID().toString();
+  }
+
+  /** The digest of a whole ArrayBuffer with {@code hash}, one of SHA-1, SHA-256, SHA-384, SHA-512. */
+  @HostAccess.Export
+  public ByteBuffer digest(String hash, Value data) {
+    return ByteBuffer.wrap(digest(hash, all(data)));
+  }
+
+  /** HMAC of a whole ArrayBuffer with the key in another; {@code hash} as for {@link #digest}. */
+  @HostAccess.Export
+  public ByteBuffer hmac(String hash, Value key, Value data) {
+    return ByteBuffer.wrap(mac(hash, all(key), all(data)));
+  }
+
+  /** Whether {@code signature} is the HMAC of {@code data}, compared in time independent of where they differ. */
+  @HostAccess.Export
+  public boolean hmacVerify(String hash, Value key, Value data, Value signature) {
+    return MessageDigest.isEqual(mac(hash, all(key), all(data)), all(signature));
+  }
+
+  private static byte[] digest(String hash, byte[] data) {
+    try {
+      return MessageDigest.getInstance(lookup(DIGESTS, hash)).digest(data);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK has no " + hash, e);
+    }
+  }
+
+  private static byte[] mac(String hash, byte[] key, byte[] data) {
+    String algorithm = lookup(MACS, hash);
+    try {
+      Mac mac = Mac.getInstance(algorithm);
+      // SecretKeySpec refuses an empty key; the prelude never passes one (an empty HMAC key is a DataError).
+      mac.init(new SecretKeySpec(key, algorithm));
+      return mac.doFinal(data);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK has no " + algorithm, e);
+    }
+  }
+
+  private static String lookup(Map<String, String> names, String hash) {
+    String name = names.get(hash);
+    if (name == null) {
+      throw new IllegalArgumentException("unsupported hash " + hash);
+    }
+    return name;
+  }
+
+  private static byte[] all(Value arrayBuffer) {
+    return Bytes.read(arrayBuffer, 0, Math.toIntExact(arrayBuffer.getBufferSize()));
+  }
+}
