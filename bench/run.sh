@@ -1,15 +1,28 @@
 #!/usr/bin/env bash
-# Bulwark vs plain Vert.x: the Java hello handler (event loop -> event bus -> worker -> reply) against a plain
-# Vert.x 5 hello server on the same HTTP stack (bench/PlainVertx.java plain) and against the bare design cost, the
-# same server with an event-bus hop to worker verticles (bench/PlainVertx.java hop), under wrk, on 127.0.0.1; then a
-# flood round with aborted connections at 127.0.0.1 and ::1 (see below). Loopback only.
+# Hello-world benchmarks under wrk, on loopback only, in three parts (PARTS, default all three):
+#
+#  java   Bulwark's Java hello handler (event loop -> event bus -> worker -> reply) against a plain Vert.x 5 hello
+#         server on the same HTTP stack (bench/PlainVertx.java plain) and against the bare design cost, the same
+#         server with an event-bus hop to worker verticles (bench/PlainVertx.java hop).
+#  js     workerd's hello example, verticles/hello.js, served by Bulwark's JavaScript worker (GraalJS) and by
+#         workerd itself (npm package pinned in bench/workerd/package.json, installed by this script into
+#         bench/workerd/node_modules; bench/workerd/config.capnp), with Bulwark's Java hello handler for reference.
+#  flood  wrk plus aborted connections at 127.0.0.1 and ::1 against the three servers of the java part (below).
+#
+# The servers of the selected parts are started once, warmed up alike, then measured in alternated rounds.
 #
 #   bash bench/run.sh                      # build, then 3 alternated rounds of 10 s per server and concurrency
 #   SKIP_BUILD=1 DURATION=5 ROUNDS=1 bash bench/run.sh
+#   SKIP_BUILD=1 PARTS=js bash bench/run.sh
+#   SKIP_BUILD=1 PARTS=js JS_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bash bench/run.sh
 #
-# Env: DURATION (s per wrk run, default 10), ROUNDS (default 3), WARMUP (s per concurrency, default 10),
-#      CONNS ("50 200"), THREADS (wrk threads, 2), TARGET (req/s ratio to pass, 0.80), SKIP_BUILD=1,
-#      JAVA_OPTS (extra JVM options for both servers).
+# Env: PARTS (words of "java js flood", default all; not GROUPS, which bash reserves), DURATION (s per wrk run,
+#      default 10), ROUNDS (default 3), WARMUP (s per concurrency and server, default 10), CONNS ("50 200"),
+#      THREADS (wrk threads, 2), TARGET (Bulwark/plain req/s ratio to pass, 0.80), JS_TARGET (Bulwark JS/workerd
+#      req/s to pass, 3.0), JS_P99_TARGET (Bulwark JS p99 / workerd p99 at c50 to pass, 0.2), SKIP_BUILD=1,
+#      JAVA_OPTS (extra JVM options for the Java servers: Bulwark, plain, hop), JS_JAVA (java binary for the JS
+#      worker, default java), JS_JAVA_OPTS (JVM options for the JS worker; default: JAVA_OPTS), FLOOD=0 (= no flood
+#      part), FLOOD_SECONDS (10), PRELOAD=1 (see the flood round).
 # Output: a summary on stdout; raw wrk outputs, server logs and summary.txt under bench/results/<UTC stamp>/.
 set -euo pipefail
 
@@ -22,20 +35,52 @@ WARMUP="${WARMUP:-10}"
 CONNS="${CONNS:-50 200}"
 THREADS="${THREADS:-2}"
 TARGET="${TARGET:-0.80}"
+JS_TARGET="${JS_TARGET:-3.0}"
+JS_P99_TARGET="${JS_P99_TARGET:-0.2}"
 JAVA_OPTS="${JAVA_OPTS:-}"
+JS_JAVA="${JS_JAVA:-java}"
+JS_JAVA_OPTS="${JS_JAVA_OPTS-$JAVA_OPTS}"   # unset: the same options as the Java servers; set (even empty): these
+PARTS="${PARTS:-java js flood}"
+FLOOD_SECONDS="${FLOOD_SECONDS:-10}"
 HOST=127.0.0.1
 JAR="$ROOT/target/runtime-fat.jar"
+WD_DIR="$ROOT/bench/workerd"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="$ROOT/bench/results/$STAMP"
-SERVERS=(bulwark plain hop)
 declare -A PID=() PORT=() START_MS=() RSS_IDLE=() RSS_LOAD=() \
-  LABEL=([bulwark]="Bulwark" [plain]="plain Vert.x" [hop]="Vert.x+EB hop")
+  LABEL=([bulwark]="Bulwark" [plain]="plain Vert.x" [hop]="Vert.x+EB hop" [js]="Bulwark JS" [workerd]="workerd")
 
-for v in DURATION ROUNDS WARMUP THREADS; do
+for v in DURATION ROUNDS WARMUP THREADS FLOOD_SECONDS; do
   [[ "${!v}" =~ ^[0-9]+$ && "${!v}" -gt 0 ]] || { echo "$v must be a positive integer" >&2; exit 2; }
 done
+for v in TARGET JS_TARGET JS_P99_TARGET; do
+  [[ "${!v}" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "$v must be a non-negative number" >&2; exit 2; }
+done
+[[ -n "${CONNS// /}" ]] || { echo "CONNS must name at least one concurrency" >&2; exit 2; }
 for c in $CONNS; do
   [[ "$c" =~ ^[0-9]+$ && "$c" -ge "$THREADS" ]] || { echo "CONNS entries must be integers >= THREADS" >&2; exit 2; }
+done
+declare -A PART=()
+for p in $PARTS; do
+  case $p in
+    java|js|flood) PART[$p]=1 ;;
+    *) echo "PARTS: unknown part '$p' (known: java js flood)" >&2; exit 2 ;;
+  esac
+done
+[[ "${FLOOD:-1}" == 0 ]] && unset 'PART[flood]'
+(( ${#PART[@]} > 0 )) || { echo "PARTS selects nothing to run (PARTS='$PARTS', FLOOD=${FLOOD:-1})" >&2; exit 2; }
+has() { [[ -n "${PART[$1]:-}" ]]; }
+PARTS_ON=""
+for p in java js flood; do has "$p" && PARTS_ON+="${PARTS_ON:+ }$p"; done
+
+# SERVERS: every server started, in the order of the alternated rounds; MEASURED: those in the throughput rounds;
+# FLOODED: those in the flood round.
+SERVERS=(); MEASURED=(); FLOODED=()
+has java && MEASURED+=(bulwark plain hop)
+has js && { has java || MEASURED+=(bulwark); MEASURED+=(js workerd); }
+has flood && FLOODED=(bulwark plain hop)
+for s in bulwark plain hop js workerd; do
+  [[ " ${MEASURED[*]} ${FLOODED[*]} " == *" $s "* ]] && SERVERS+=("$s")
 done
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -43,17 +88,20 @@ log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 # ---------------------------------------------------------------------------------------------------- clean-up
 SAMPLER=""
 WRK=""
+FLOODER=""
+PROBER=""
 cleanup() {
-  local rc=$?
+  local rc=$? s p
   trap - EXIT INT TERM
-  [[ -n "$SAMPLER" ]] && kill "$SAMPLER" 2>/dev/null || true
-  [[ -n "$WRK" ]] && kill "$WRK" 2>/dev/null || true   # timeout passes the signal on to wrk
-  for s in "${SERVERS[@]}"; do
-    local p="${PID[$s]:-}"
-    [[ -n "$p" ]] && kill -TERM "$p" 2>/dev/null || true
+  for p in "$SAMPLER" "$WRK" "$FLOODER" "$PROBER"; do   # timeout passes the signal on to wrk
+    if [[ -n "$p" ]]; then kill "$p" 2>/dev/null || true; fi
   done
-  for s in "${SERVERS[@]}"; do
-    local p="${PID[$s]:-}"
+  for s in "${!PID[@]}"; do   # every server started, workerd included
+    p="${PID[$s]}"
+    if [[ -n "$p" ]]; then kill -TERM "$p" 2>/dev/null || true; fi
+  done
+  for s in "${!PID[@]}"; do
+    p="${PID[$s]}"
     [[ -z "$p" ]] && continue
     for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$p" 2>/dev/null || true
@@ -83,6 +131,41 @@ if ! command -v wrk >/dev/null; then
   $SUDO apt-get install -y wrk >/dev/null || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y wrk >/dev/null; }
 fi
 command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 1; }
+if has flood && [[ ! -d "$ROOT/target/test-classes/dev/bulwark/accept" ]]; then
+  echo "missing test classes for the flood round: build without SKIP_BUILD (or PARTS without flood)" >&2; exit 1
+fi
+
+if has js; then
+  command -v "$JS_JAVA" >/dev/null || { echo "JS_JAVA: '$JS_JAVA' is not an executable" >&2; exit 2; }
+  # workerd: the npm package pinned in bench/workerd/package.json (and package-lock.json), installed with npm ci;
+  # the native binary is taken straight from its platform package, so that the PID measured is workerd itself.
+  case "$(uname -m)" in
+    x86_64|amd64) WD_PLATFORM=linux-64 ;;
+    aarch64|arm64) WD_PLATFORM=linux-arm64 ;;
+    *) echo "workerd: no npm build for $(uname -m)" >&2; exit 1 ;;
+  esac
+  WD_PKG="$WD_DIR/node_modules/@cloudflare/workerd-$WD_PLATFORM"
+  WORKERD="$WD_PKG/bin/workerd"
+  json_version() { sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$1" 2>/dev/null | head -1; }
+  WD_WANT=$(sed -n 's/^ *"workerd": *"\([^"]*\)".*/\1/p' "$WD_DIR/package.json" | head -1)
+  [[ -n "$WD_WANT" ]] || { echo "no workerd version in $WD_DIR/package.json" >&2; exit 1; }
+  if [[ ! -x "$WORKERD" || "$(json_version "$WD_PKG/package.json")" != "$WD_WANT" ]]; then
+    if ! command -v npm >/dev/null; then
+      SUDO=""
+      if [[ "$(id -u)" != 0 ]]; then
+        command -v sudo >/dev/null || { echo "npm is missing and there is no sudo: install npm first" >&2; exit 1; }
+        SUDO="sudo"
+      fi
+      log "installing npm (apt-get install -y npm)"
+      $SUDO apt-get install -y npm >/dev/null || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y npm >/dev/null; }
+    fi
+    log "installing workerd $WD_WANT (npm ci in bench/workerd)"
+    (cd "$WD_DIR" && npm ci --no-audit --no-fund --loglevel=error) >&2
+  fi
+  [[ -x "$WORKERD" ]] || { echo "npm did not install $WORKERD" >&2; exit 1; }
+  WD_VERSION=$("$WORKERD" --version 2>&1) || { echo "$WORKERD does not run here: $WD_VERSION" >&2; exit 1; }
+  log "$WD_VERSION (npm workerd $WD_WANT, @cloudflare/workerd-$WD_PLATFORM)"
+fi
 
 mkdir -p "$OUT"
 
@@ -117,12 +200,15 @@ start_server() {   # name -> PID, PORT, START_MS (launch to first 200)
   port=$(free_port)
   PORT[$s]=$port
   t0=$(now_ms)
-  # shellcheck disable=SC2086  # JAVA_OPTS is a list of words
-  # exec: $! must be the JVM itself (for VmRSS and for the kill on exit), not a subshell around it.
+  # shellcheck disable=SC2086  # JAVA_OPTS and JS_JAVA_OPTS are lists of words
+  # exec: $! must be the server itself (for VmRSS and for the kill on exit), not a subshell around it.
   case $s in
     bulwark) exec "${PRELOAD_ENV[@]}" java $JAVA_OPTS -jar "$JAR" verticles/Hello.java --listen "localhost:$port" --admin off ;;
     plain)   exec "${PRELOAD_ENV[@]}" java $JAVA_OPTS -cp "$JAR" bench/PlainVertx.java "$port" plain ;;
     hop)     exec "${PRELOAD_ENV[@]}" java $JAVA_OPTS -cp "$JAR" bench/PlainVertx.java "$port" hop ;;
+    js)      exec "${PRELOAD_ENV[@]}" "$JS_JAVA" $JS_JAVA_OPTS -jar "$JAR" verticles/hello.js --listen "localhost:$port" --admin off ;;
+    # The config's only socket, overridden to 127.0.0.1:PORT; workerd listens nowhere else.
+    workerd) exec "${PRELOAD_ENV[@]}" "$WORKERD" serve "$WD_DIR/config.capnp" --socket-addr "http=$HOST:$port" ;;
   esac >"$OUT/$s.log" 2>&1 &
   PID[$s]=$!
   deadline=$(( t0 + 60000 ))
@@ -139,6 +225,16 @@ start_server() {   # name -> PID, PORT, START_MS (launch to first 200)
   body=$(cat "$OUT/$s.first-body")
   [[ "$body" == "Hello World" ]] || { echo "$s answered an unexpected body: '$body'" >&2; exit 1; }
   log "${LABEL[$s]} (pid ${PID[$s]}) answers on http://$HOST:$port/ after ${START_MS[$s]} ms"
+  check_loopback "$s"
+}
+
+check_loopback() {   # every listening TCP socket of the server is on 127.0.0.0/8 or ::1, or the run stops
+  local s=$1 addrs bad
+  command -v ss >/dev/null || { log "ss is missing: listening addresses of ${LABEL[$s]} not checked"; return 0; }
+  addrs=$(ss -Hltnp 2>/dev/null | awk -v pid="pid=${PID[$s]}," 'index($0, pid) {print $4}' | sort -u)
+  bad=$(grep -v -E '^(127\.[0-9.]+|\[::1\]|\[::ffff:127\.[0-9.]+\]):[0-9]+$' <<<"$addrs" || true)
+  [[ -z "$bad" ]] || { echo "${LABEL[$s]} listens beyond loopback: $bad" >&2; exit 1; }
+  log "  listening on: $(tr '\n' ' ' <<<"$addrs")"
 }
 
 # CPU ticks: the whole machine (busy), one process (utime+stime), and this script's reaped children (wrk, curl...).
@@ -199,15 +295,16 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END {
 
 # ---------------------------------------------------------------------------------------------------- run
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
-log "results in $OUT (load average now: $LOAD0)"
+log "parts: $PARTS_ON; servers: ${SERVERS[*]}; results in $OUT (load average now: $LOAD0)"
 for s in "${SERVERS[@]}"; do
   start_server "$s"
   sleep 2   # let start-up work (JIT, GC after compiling the handler) settle before the idle reading
   RSS_IDLE[$s]=$(rss_kb "${PID[$s]}")
 done
 
-# Bulwark's longer request path needs ~15-20 s of load before the JIT has settled (13k -> 65k req/s here), so the
-# warm-up is WARMUP seconds at each concurrency, for each server.
+# Bulwark's longer request path needs ~15-20 s of load before the JIT has settled (13k -> 65k req/s here), and its
+# JavaScript worker more (GraalJS runs interpreted on a JVM without the Graal compiler), so the warm-up is WARMUP
+# seconds at each concurrency, the same for every server, workerd included.
 for s in "${SERVERS[@]}"; do
   for c in $CONNS; do
     log "warm-up ${LABEL[$s]}: ${WARMUP} s at c$c"
@@ -218,93 +315,130 @@ for s in "${SERVERS[@]}"; do : >"$OUT/$s.rss-samples"; done   # under-load RSS c
 
 declare -A RPS=() P50=() P99=() ERR=() CPU=()
 OTHER=""
-for r in $(seq "$ROUNDS"); do
-  for c in $CONNS; do
-    for s in "${SERVERS[@]}"; do
-      f="$OUT/round$r-$s-c$c.txt"
-      log "round $r/$ROUNDS: ${LABEL[$s]} c$c for ${DURATION} s"
-      run_wrk "$s" "$c" "$DURATION" "$f"
-      read -r rps p50 p99 err n < <(parse_wrk "$f")
-      cpu=$(awk -v t="$RUN_SRV_TICKS" -v hz="$CLK_TCK" -v n="$n" 'BEGIN {printf "%.1f", (n > 0) ? t / hz * 1e6 / n : 0}')
-      RPS[$s,$c]+="$rps "; P50[$s,$c]+="$p50 "; P99[$s,$c]+="$p99 "; ERR[$s,$c]=$(( ${ERR[$s,$c]:-0} + err ))
-      CPU[$s,$c]+="$cpu "; OTHER+="$RUN_OTHER_PCT "
-      log "  $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $err, server CPU $cpu us/request," \
-        "other processes ${RUN_OTHER_PCT}% of the machine"
+if (( ${#MEASURED[@]} > 0 )); then
+  for r in $(seq "$ROUNDS"); do
+    for c in $CONNS; do
+      for s in "${MEASURED[@]}"; do
+        f="$OUT/round$r-$s-c$c.txt"
+        log "round $r/$ROUNDS: ${LABEL[$s]} c$c for ${DURATION} s"
+        run_wrk "$s" "$c" "$DURATION" "$f"
+        read -r rps p50 p99 err n < <(parse_wrk "$f")
+        cpu=$(awk -v t="$RUN_SRV_TICKS" -v hz="$CLK_TCK" -v n="$n" 'BEGIN {printf "%.1f", (n > 0) ? t / hz * 1e6 / n : 0}')
+        RPS[$s,$c]+="$rps "; P50[$s,$c]+="$p50 "; P99[$s,$c]+="$p99 "; ERR[$s,$c]=$(( ${ERR[$s,$c]:-0} + err ))
+        CPU[$s,$c]+="$cpu "; OTHER+="$RUN_OTHER_PCT "
+        log "  $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $err, server CPU $cpu us/request," \
+          "other processes ${RUN_OTHER_PCT}% of the machine"
+      done
     done
   done
-done
+fi
 
 for s in "${SERVERS[@]}"; do
   RSS_LOAD[$s]=$(sort -n "$OUT/$s.rss-samples" | tail -1)
 done
 
 # ---------------------------------------------------------------------------------------------------- summary
-mb() { awk -v k="$1" 'BEGIN {printf "%.0f MB", k / 1024}'; }
-{
-  echo "Bulwark vs plain Vert.x 5 hello world — $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "machine: $(nproc) cores, $(awk '/^MemTotal:/ {printf "%.0f GB RAM", $2 / 1048576}' /proc/meminfo), kernel $(uname -r)," \
-    "$(java -version 2>&1 | head -1)"
-  echo "wrk -t$THREADS -d${DURATION}s --latency, $ROUNDS alternated rounds (medians), warm-up ${WARMUP} s per" \
-       "concurrency;" \
-       "servers and wrk share the machine"
-  echo
+mb() { [[ -n "$1" ]] && awk -v k="$1" 'BEGIN {printf "%.0f MB", k / 1024}' || echo "-"; }
+# shellcheck disable=SC2086  # the per-round values are a list of words
+med() { local -n ref=$2; median ${ref[$1]}; }   # "server,conns" array-name -> median of that cell
+table() {   # servers... : the req/s, latency, errors and CPU table at every concurrency
   printf '%-6s %-13s %11s %9s %9s %7s %12s\n' conns server "req/s" "p50 ms" "p99 ms" errors "CPU us/req"
   for c in $CONNS; do
-    for s in "${SERVERS[@]}"; do
-      # shellcheck disable=SC2086
-      printf '%-6s %-13s %11.0f %9.2f %9.2f %7d %12.1f\n' "c$c" "${LABEL[$s]}" "$(median ${RPS[$s,$c]})" \
-        "$(median ${P50[$s,$c]})" "$(median ${P99[$s,$c]})" "${ERR[$s,$c]}" "$(median ${CPU[$s,$c]})"
+    for s in "$@"; do
+      printf '%-6s %-13s %11.0f %9.2f %9.2f %7d %12.1f\n' "c$c" "${LABEL[$s]}" "$(med "$s,$c" RPS)" \
+        "$(med "$s,$c" P50)" "$(med "$s,$c" P99)" "${ERR[$s,$c]}" "$(med "$s,$c" CPU)"
     done
   done
-  echo
-  echo "target: Bulwark >= $TARGET x plain Vert.x requests/s"
-  for c in $CONNS; do
-    # shellcheck disable=SC2086
-    awk -v b="$(median ${RPS[bulwark,$c]})" -v p="$(median ${RPS[plain,$c]})" -v t="$TARGET" -v c="$c" 'BEGIN {
-      r = (p > 0) ? b / p : 0
-      printf "c%-5s Bulwark/plain req/s = %.2f  %s\n", c, r, (r >= t) ? "PASS" : "FAIL" }'
-  done
-  for c in $CONNS; do
-    # shellcheck disable=SC2086
-    awk -v b="$(median ${RPS[bulwark,$c]})" -v h="$(median ${RPS[hop,$c]})" -v p="$(median ${RPS[plain,$c]})" \
-      -v c="$c" 'BEGIN { printf "c%-5s design ceiling: Vert.x+EB hop/plain = %.2f; Bulwark/hop = %.2f\n", c,
-        (p > 0) ? h / p : 0, (h > 0) ? b / h : 0 }'
-  done
-  echo "(errors: socket errors + non-2xx/3xx, summed over rounds; CPU us/req: the server's own CPU time per request)"
-  echo "per-round req/s:"
-  for c in $CONNS; do
-    for s in "${SERVERS[@]}"; do printf '  c%-4s %-13s %s\n' "$c" "${LABEL[$s]}" "${RPS[$s,$c]}"; done
-  done
+}
+{
+  echo "Bulwark hello-world benchmarks (parts: $PARTS_ON) — $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "machine: $(nproc) cores, $(awk '/^MemTotal:/ {printf "%.0f GB RAM", $2 / 1048576}' /proc/meminfo), kernel $(uname -r)," \
+    "$(java -version 2>&1 | head -1)${JAVA_OPTS:+, JAVA_OPTS: $JAVA_OPTS}"
+  if has js; then
+    echo "JS worker: $("$JS_JAVA" -version 2>&1 | head -1) ($JS_JAVA)${JS_JAVA_OPTS:+, options: $JS_JAVA_OPTS};" \
+      "$(grep -m1 -o 'GraalJS.*' "$OUT/js.log" || echo 'GraalJS')"
+    echo "workerd: $WD_VERSION (npm workerd $WD_WANT), bench/workerd/config.capnp, one process"
+  fi
+  echo "wrk -t$THREADS -d${DURATION}s --latency, $ROUNDS alternated rounds (medians), warm-up ${WARMUP} s per" \
+       "concurrency and server;" \
+       "servers and wrk share the machine"
+  if has java; then
+    echo
+    echo "Java hello: Bulwark vs plain Vert.x 5"
+    table bulwark plain hop
+    echo
+    echo "target: Bulwark >= $TARGET x plain Vert.x requests/s"
+    for c in $CONNS; do
+      awk -v b="$(med "bulwark,$c" RPS)" -v p="$(med "plain,$c" RPS)" -v t="$TARGET" -v c="$c" 'BEGIN {
+        r = (p > 0) ? b / p : 0
+        printf "c%-5s Bulwark/plain req/s = %.2f  %s\n", c, r, (r >= t) ? "PASS" : "FAIL" }'
+    done
+    for c in $CONNS; do
+      awk -v b="$(med "bulwark,$c" RPS)" -v h="$(med "hop,$c" RPS)" -v p="$(med "plain,$c" RPS)" \
+        -v c="$c" 'BEGIN { printf "c%-5s design ceiling: Vert.x+EB hop/plain = %.2f; Bulwark/hop = %.2f\n", c,
+          (p > 0) ? h / p : 0, (h > 0) ? b / h : 0 }'
+    done
+  fi
+  if has js; then
+    echo
+    echo "JavaScript hello (verticles/hello.js): Bulwark JS worker vs workerd; Bulwark = the Java hello handler"
+    table js workerd bulwark
+    echo
+    echo "targets: Bulwark JS >= $JS_TARGET x workerd requests/s; Bulwark JS p99 <= $JS_P99_TARGET x workerd p99 at c50"
+    for c in $CONNS; do
+      awk -v j="$(med "js,$c" RPS)" -v w="$(med "workerd,$c" RPS)" -v t="$JS_TARGET" -v c="$c" 'BEGIN {
+        r = (w > 0) ? j / w : 0
+        printf "c%-5s JS/workerd req/s = %.2f  %s\n", c, r, (r >= t) ? "PASS" : "FAIL" }'
+    done
+    for c in $CONNS; do
+      awk -v j="$(med "js,$c" P99)" -v w="$(med "workerd,$c" P99)" -v t="$JS_P99_TARGET" -v c="$c" 'BEGIN {
+        r = (w > 0) ? j / w : 0
+        printf "c%-5s JS p99 / workerd p99 = %.3f  %s\n", c, r,
+          (c != 50) ? "(no target)" : (w > 0 && r <= t) ? "PASS" : "FAIL" }'
+    done
+    [[ " $CONNS " == *" 50 "* ]] || echo "(c50 not in CONNS: the p99 target is not judged)"
+    for c in $CONNS; do
+      awk -v j="$(med "js,$c" RPS)" -v b="$(med "bulwark,$c" RPS)" -v c="$c" 'BEGIN {
+        printf "c%-5s JS/Java (Bulwark JS / Bulwark Java hello) req/s = %.2f\n", c, (b > 0) ? j / b : 0 }'
+    done
+  fi
+  if (( ${#MEASURED[@]} > 0 )); then
+    echo "(errors: socket errors + non-2xx/3xx, summed over rounds; CPU us/req: the server's own CPU time per request)"
+    echo "per-round req/s:"
+    for c in $CONNS; do
+      for s in "${MEASURED[@]}"; do printf '  c%-4s %-13s %s\n' "$c" "${LABEL[$s]}" "${RPS[$s,$c]}"; done
+    done
+  fi
   echo
   printf '%-13s %10s %14s %18s\n' server "RSS idle" "RSS under load" "start to first 200"
   for s in "${SERVERS[@]}"; do
     printf '%-13s %10s %14s %15s ms\n' "${LABEL[$s]}" "$(mb "${RSS_IDLE[$s]}")" "$(mb "${RSS_LOAD[$s]}")" "${START_MS[$s]}"
   done
   echo
-  # shellcheck disable=SC2086
-  echo "noise: other processes used $(median $OTHER)% of the machine's CPU in the median measured run" \
-    "(max $(printf '%s\n' $OTHER | sort -n | tail -1)%); load average before start: $LOAD0"
-  # shellcheck disable=SC2086
-  if awk -v m="$(median $OTHER)" 'BEGIN {exit !(m > 10)}'; then
-    echo "WARNING: the machine was busy with other work during the runs; these numbers are not reliable, re-run"
+  if [[ -n "$OTHER" ]]; then
+    # shellcheck disable=SC2086
+    echo "noise: other processes used $(median $OTHER)% of the machine's CPU in the median measured run" \
+      "(max $(printf '%s\n' $OTHER | sort -n | tail -1)%); load average before start: $LOAD0"
+    # shellcheck disable=SC2086
+    if awk -v m="$(median $OTHER)" 'BEGIN {exit !(m > 10)}'; then
+      echo "WARNING: the machine was busy with other work during the runs; these numbers are not reliable, re-run"
+    fi
   fi
   for s in "${SERVERS[@]}"; do
-    n=$(grep -c -E 'WARN|ERROR|SEVERE|Exception|Error:' "$OUT/$s.log" || true)
+    n=$(grep -c -E 'WARN|ERROR|SEVERE|Exception|Error:|warning:|error:' "$OUT/$s.log" || true)
     echo "${LABEL[$s]} log: $n warning/error line(s) (see $OUT/$s.log)"
   done
 } | tee "$OUT/summary.txt"
 
 # ---------------------------------------------------------------------------------------------------- flood round
-# wrk c50 against each server while AbortFlood (the seed's stress client, in Java: connect, SO_LINGER 0, close)
-# resets connections at both loopbacks and GapProber makes one request per new connection, timing the longest gap
-# between two successful answers. FLOOD=0 skips it; FLOOD_SECONDS sets its length; PRELOAD=1 (see above) makes
-# it the macOS scenario of workerd issue 4623.
-if [[ "${FLOOD:-1}" == 1 ]]; then
-  FLOOD_SECONDS="${FLOOD_SECONDS:-10}"
-  [[ -d "$ROOT/target/test-classes/dev/bulwark/accept" ]] || { echo "missing test classes: build without SKIP_BUILD" >&2; exit 1; }
+# wrk c50 against each server of the java part while AbortFlood (the seed's stress client, in Java: connect,
+# SO_LINGER 0, close) resets connections at both loopbacks and GapProber makes one request per new connection,
+# timing the longest gap between two successful answers. FLOOD=0 (or PARTS without flood) skips it; FLOOD_SECONDS
+# sets its length; PRELOAD=1 (see above) makes it the macOS scenario of workerd issue 4623.
+if has flood; then
   fds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
   declare -A FL_RPS=() FL_ERR=() FL_GAP=() FL_PROBE=() FL_FD0=() FL_FD1=() FL_AFTER=() FL_ABORTED=()
-  for s in "${SERVERS[@]}"; do
+  for s in "${FLOODED[@]}"; do
     log "flood round: ${LABEL[$s]}, ${FLOOD_SECONDS} s of wrk c50 + aborted connections at 127.0.0.1 and ::1 + prober"
     FL_FD0[$s]=$(fds "${PID[$s]}")
     java -cp "$ROOT/target/test-classes" dev.bulwark.accept.AbortFlood "${PORT[$s]}" "$FLOOD_SECONDS" 1 \
@@ -314,6 +448,7 @@ if [[ "${FLOOD:-1}" == 1 ]]; then
     PROBER=$!
     run_wrk "$s" 50 "$FLOOD_SECONDS" "$OUT/flood-$s-wrk.txt"
     wait "$FLOODER" "$PROBER" || true
+    FLOODER=""; PROBER=""
     read -r rps _ _ err _ < <(parse_wrk "$OUT/flood-$s-wrk.txt")
     FL_RPS[$s]=$rps; FL_ERR[$s]=$err
     FL_PROBE[$s]=$(cat "$OUT/flood-$s-probe.txt")
@@ -326,16 +461,14 @@ if [[ "${FLOOD:-1}" == 1 ]]; then
   {
     echo
     echo "flood round: wrk -c50 ${FLOOD_SECONDS} s + aborted connections at both loopbacks + a new-connection prober"
-    printf '%-14s %9s %7s %10s %14s %12s %9s %s
-' server "req/s" errors "aborted" "prober max gap" "fds before" \
+    printf '%-14s %9s %7s %10s %14s %12s %9s %s\n' server "req/s" errors "aborted" "prober max gap" "fds before" \
       "after" "accepts afterwards"
-    for s in "${SERVERS[@]}"; do
-      printf '%-14s %9.0f %7d %10s %11s ms %12s %9s %s
-' "${LABEL[$s]}" "${FL_RPS[$s]}" "${FL_ERR[$s]}" \
+    for s in "${FLOODED[@]}"; do
+      printf '%-14s %9.0f %7d %10s %11s ms %12s %9s %s\n' "${LABEL[$s]}" "${FL_RPS[$s]}" "${FL_ERR[$s]}" \
         "${FL_ABORTED[$s]:-?}" "${FL_GAP[$s]:-?}" "${FL_FD0[$s]}" "${FL_FD1[$s]}" \
         "$([[ "${FL_AFTER[$s]}" == 200 ]] && echo yes || echo "NO (${FL_AFTER[$s]})")"
     done
-    for s in "${SERVERS[@]}"; do echo "  prober ${LABEL[$s]}: ${FL_PROBE[$s]}"; done
+    for s in "${FLOODED[@]}"; do echo "  prober ${LABEL[$s]}: ${FL_PROBE[$s]}"; done
     echo "targets: 0 errors, prober max gap < 100 ms, descriptors back to where they were, still accepting"
   } | tee -a "$OUT/summary.txt"
 fi

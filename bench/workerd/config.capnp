@@ -1,0 +1,16 @@
+# workerd side of bench/run.sh: serves verticles/hello.js, the same file Bulwark's JS worker runs, unchanged.
+# The script starts it as
+#   node_modules/@cloudflare/workerd-linux-64/bin/workerd serve bench/workerd/config.capnp \
+#     --socket-addr http=127.0.0.1:PORT
+# so the address below is only the default; either way it binds loopback only.
+using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .helloWorker) ],
+  sockets = [ (name = "http", address = "127.0.0.1:8080", http = (), service = "main") ]
+);
+
+const helloWorker :Workerd.Worker = (
+  modules = [ (name = "hello.js", esModule = embed "../../verticles/hello.js") ],
+  compatibilityDate = "2026-11-01"
+);
