@@ -12,7 +12,7 @@ import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Value;
 
 /**
- * The primitives behind the prelude's Web Crypto (45-crypto.js): random bytes, digests and HMAC from the JDK's
+ * The primitives behind the prelude's Web Crypto (47-crypto.js): random bytes, digests and HMAC from the JDK's
  * providers. Everything the standard says about arguments, algorithm names, keys and errors is done in JavaScript;
  * the prelude passes only names it has already normalized and ArrayBuffers it owns, so a failure here is a bug.
  */

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * JavaScript workers inside the real runtime, over HTTP on loopback: both workerd formats, relative imports,
- * bindings, service bindings, and what happens to a handler that throws, never answers or loops.
+ * bindings, service bindings, stream bodies, and what happens to a handler that throws, never answers or loops.
  */
 class JsWorkerRuntimeTest {
   @TempDir
@@ -71,6 +71,32 @@ class JsWorkerRuntimeTest {
               const mac = await crypto.subtle.sign('HMAC', key, await request.arrayBuffer());
               const hex = [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, '0')).join('');
               return new Response(hex, { headers: { 'x-request-uuid': crypto.randomUUID() } });
+            }
+            if (url.pathname === '/module/stream') {
+              const encoder = new TextEncoder();
+              let part = 0;
+              return new Response(new ReadableStream({
+                async pull(controller) {
+                  await new Promise((resolve) => setTimeout(resolve, 2));
+                  if (++part > 4) controller.close(); else controller.enqueue(encoder.encode(`part ${part};`));
+                },
+              }), { headers: { 'content-type': 'text/plain; charset=utf-8' } });
+            }
+            if (url.pathname === '/module/upload') {
+              const reader = request.body.getReader();
+              const decoder = new TextDecoder();
+              let chunks = 0;
+              let bytes = 0;
+              let text = '';
+              for (;;) {
+                const { done, value } = await reader.read();
+                if (done) break;
+                chunks++;
+                bytes += value.byteLength;
+                text += decoder.decode(value, { stream: true });
+              }
+              text += decoder.decode();
+              return Response.json({ chunks, bytes, text, used: request.bodyUsed });
             }
             if (url.pathname === '/module/later') {
               await new Promise((resolve) => setTimeout(resolve, 20));
@@ -132,6 +158,26 @@ class JsWorkerRuntimeTest {
     assertEquals("héllo", json.getString("body"));
     assertEquals("text/x-test", json.getString("type"));
     assertEquals(new JsonArray().add("1").add("2"), json.getJsonArray("q"));
+  }
+
+  @Test
+  void responseStreamOfSeveralChunks() throws Exception {
+    HttpResponse<String> r = rt.get("/module/stream");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("part 1;part 2;part 3;part 4;", r.body());
+    assertEquals("text/plain; charset=utf-8", r.headers().firstValue("content-type").orElseThrow());
+  }
+
+  @Test
+  void requestBodyReadThroughAReader() throws Exception {
+    HttpResponse<String> r = rt.send(HttpRequest.newBuilder(rt.uri("/module/upload"))
+        .POST(HttpRequest.BodyPublishers.ofString("é".repeat(5000))).build());
+    assertEquals(200, r.statusCode(), r.body());
+    JsonObject json = new JsonObject(r.body());
+    assertEquals(10_000, json.getInteger("bytes"));
+    assertEquals("é".repeat(5000), json.getString("text"));
+    assertTrue(json.getInteger("chunks") >= 1);
+    assertEquals(true, json.getBoolean("used"));
   }
 
   @Test

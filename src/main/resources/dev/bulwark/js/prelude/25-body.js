@@ -46,10 +46,7 @@
     async arrayBuffer() { return this[BYTES].slice().buffer; }
     async bytes() { return this[BYTES].slice(); }
     async text() { return decode(this[BYTES]); }
-    stream() {
-      if (typeof ReadableStream !== 'function') throw new TypeError('ReadableStream is not available');
-      return internal.streamOf(this[BYTES].slice());
-    }
+    stream() { return internal.streamOf(this[BYTES]); }
     get [Symbol.toStringTag]() { return 'Blob'; }
   }
   Object.defineProperty(Blob.prototype, 'type', { writable: true, enumerable: true, value: '' });
@@ -187,7 +184,10 @@
       return { bytes, type };
     }
     if (init instanceof Blob) return { bytes: init[BYTES], type: init.type || null };
-    if (typeof ReadableStream === 'function' && init instanceof ReadableStream) return { stream: init, type: null };
+    if (internal.isReadableStream(init)) {
+      if (init.locked || init[internal.DISTURBED]) throw new TypeError('The body stream is locked or has already been read from');
+      return { stream: init, type: null };
+    }
     // Kept as a string: most bodies are written out unchanged, and the host encodes UTF-8 faster than a copy here.
     return { text: String(init), type: 'text/plain;charset=UTF-8' };
   };
@@ -228,7 +228,6 @@
           const st = this[STATE];
           if (st.stream) return st.stream;
           if (st.bytes === null && st.text === null) return null;
-          if (typeof ReadableStream !== 'function') return null;
           st.stream = internal.streamOf(st.text !== null ? utf8(st.text) : st.bytes);
           st.bytes = null;
           st.text = null;
@@ -272,7 +271,7 @@
     const st = self[STATE];
     if (st.used) throw new TypeError('Body has already been used. It can only be used once.');
     if (st.stream) {
-      const [a, b] = st.stream.tee();
+      const [a, b] = internal.tee(st.stream);
       st.stream = a;
       return internal.bodyState(null, b);
     }

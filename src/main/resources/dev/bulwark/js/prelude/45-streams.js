@@ -1,0 +1,174 @@
+(function (host, internal, global) {
+  'use strict';
+  // Streams (WHATWG Streams Standard) from the vendored web-streams-polyfill bundle (42-web-streams.js), the encoding
+  // streams (Encoding Standard) on the prelude's TextEncoder and TextDecoder, and the hooks with which the body
+  // mixin (25-body.js) turns bodies into streams and back.
+  const vendor = global.__bulwarkVendorStreams;
+  delete global.__bulwarkVendorStreams;
+  const { ReadableStream, ReadableStreamDefaultReader, ReadableByteStreamController, TransformStream,
+    TransformStreamDefaultController } = vendor;
+  // The prelude's own, whatever a script later assigns to the globals or their prototypes.
+  const { TextEncoder, TextDecoder } = global;
+  const concat = internal.concatBytes;
+  const isView = ArrayBuffer.isView;
+  const getReader = ReadableStream.prototype.getReader;
+  const teeStream = ReadableStream.prototype.tee;
+  const isLocked = Object.getOwnPropertyDescriptor(ReadableStream.prototype, 'locked').get;
+  const read = ReadableStreamDefaultReader.prototype.read;
+  const cancel = ReadableStreamDefaultReader.prototype.cancel;
+  const enqueueBytes = ReadableByteStreamController.prototype.enqueue;
+  const closeBytes = ReadableByteStreamController.prototype.close;
+  const enqueue = TransformStreamDefaultController.prototype.enqueue;
+  const readableOf = Object.getOwnPropertyDescriptor(TransformStream.prototype, 'readable').get;
+  const writableOf = Object.getOwnPropertyDescriptor(TransformStream.prototype, 'writable').get;
+  const encode = TextEncoder.prototype.encode;
+  const decode = TextDecoder.prototype.decode;
+  const decoderGetter = (name) => Object.getOwnPropertyDescriptor(TextDecoder.prototype, name).get;
+  const [encodingOf, fatalOf, ignoreBOMOf] = ['encoding', 'fatal', 'ignoreBOM'].map(decoderGetter);
+  const ignore = () => {};
+  const then = Promise.prototype.then;
+
+  /**
+   * The standard's [[disturbed]] flag (the stream was read from or cancelled), which makes a body "used". The polyfill
+   * keeps it as _disturbed; this read-only getter, keyed by a symbol of the prelude, is how 25-body.js asks.
+   */
+  const DISTURBED = Symbol('disturbed');
+  Object.defineProperty(ReadableStream.prototype, DISTURBED, { get() { return this._disturbed === true; } });
+  internal.DISTURBED = DISTURBED;
+
+  /** Whether v is a ReadableStream (the brand check of the locked getter, not instanceof). */
+  internal.isReadableStream = (v) => {
+    if (v === null || typeof v !== 'object') return false;
+    try {
+      isLocked.call(v);
+      return true;
+    } catch (e) {
+      return false;
+    }
+  };
+
+  /**
+   * A byte stream delivering a copy of bytes in one chunk, then closing. A copy, because enqueueing transfers the
+   * chunk's buffer, and a clone of the Request or Response may still hold these bytes.
+   */
+  internal.streamOf = (bytes) => {
+    const chunk = bytes.slice();
+    return new ReadableStream({
+      __proto__: null,
+      type: 'bytes',
+      start(controller) {
+        if (chunk.byteLength > 0) enqueueBytes.call(controller, chunk);
+        closeBytes.call(controller);
+      },
+    });
+  };
+
+  /** The two branches of a stream (clone() of a Request or Response). */
+  internal.tee = (stream) => teeStream.call(stream);
+
+  /** A chunk of a body stream as a Uint8Array over the same memory; null if it is not a BufferSource. */
+  function bytesOf(chunk) {
+    if (chunk instanceof Uint8Array) return chunk;
+    if (isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+    return null;
+  }
+  function describe(chunk) {
+    if (chunk === null) return 'null';
+    if (typeof chunk !== 'object') return typeof chunk;
+    const tag = Object.prototype.toString.call(chunk).slice(8, -1);
+    return tag === 'Object' ? 'an object' : 'a ' + tag;
+  }
+
+  /**
+   * Reads a stream to its end (Fetch standard, "fully read"): a promise of all its bytes in one Uint8Array. A chunk
+   * that is not a Uint8Array (or another BufferSource, as workerd accepts) rejects with a TypeError and cancels the
+   * stream with it.
+   */
+  internal.readAll = async (stream) => {
+    const reader = getReader.call(stream);
+    const chunks = [];
+    for (;;) {
+      const result = await read.call(reader);
+      if (result.done) break;
+      const bytes = bytesOf(result.value);
+      if (bytes === null) {
+        const error = new TypeError('A body stream must deliver Uint8Array chunks (or other BufferSources), not '
+          + describe(result.value));
+        then.call(cancel.call(reader, error), ignore, ignore);
+        throw error;
+      }
+      chunks.push(bytes);
+    }
+    return concat(chunks);
+  };
+
+  /** WebIDL DOMString conversion: a Symbol is a TypeError (String(symbol) would not be). */
+  const toDOMString = (v) => `${v}`;
+  const STREAM = Object.freeze({ __proto__: null, stream: true });
+
+  class TextEncoderStream {
+    #transform;
+    constructor() {
+      const encoder = new TextEncoder();
+      // A lead surrogate at the end of a chunk waits for the next chunk, which may start with its trail surrogate.
+      let pendingLead = '';
+      this.#transform = new TransformStream({
+        __proto__: null,
+        transform(chunk, controller) {
+          let s = pendingLead + toDOMString(chunk);
+          pendingLead = '';
+          const last = s.charCodeAt(s.length - 1);
+          if (last >= 0xd800 && last <= 0xdbff) {
+            pendingLead = s.slice(-1);
+            s = s.slice(0, -1);
+          }
+          if (s.length > 0) enqueue.call(controller, encode.call(encoder, s));
+        },
+        flush(controller) {
+          if (pendingLead !== '') enqueue.call(controller, new Uint8Array([0xef, 0xbf, 0xbd])); // U+FFFD
+        },
+      });
+    }
+    get encoding() {
+      if (!(#transform in this)) throw new TypeError('Illegal invocation');
+      return 'utf-8';
+    }
+    get readable() { return readableOf.call(this.#transform); }
+    get writable() { return writableOf.call(this.#transform); }
+    get [Symbol.toStringTag]() { return 'TextEncoderStream'; }
+  }
+
+  class TextDecoderStream {
+    #decoder;
+    #transform;
+    constructor(label = 'utf-8', options = undefined) {
+      const decoder = new TextDecoder(label, options);
+      this.#decoder = decoder;
+      this.#transform = new TransformStream({
+        __proto__: null,
+        transform(chunk, controller) {
+          if (!isView(chunk) && !(chunk instanceof ArrayBuffer)) {
+            throw new TypeError('TextDecoderStream: a chunk must be an ArrayBuffer or an ArrayBufferView, not ' + describe(chunk));
+          }
+          const s = decode.call(decoder, chunk, STREAM);
+          if (s.length > 0) enqueue.call(controller, s);
+        },
+        flush(controller) {
+          const s = decode.call(decoder);
+          if (s.length > 0) enqueue.call(controller, s);
+        },
+      });
+    }
+    get encoding() { return encodingOf.call(this.#decoder); }
+    get fatal() { return fatalOf.call(this.#decoder); }
+    get ignoreBOM() { return ignoreBOMOf.call(this.#decoder); }
+    get readable() { return readableOf.call(this.#transform); }
+    get writable() { return writableOf.call(this.#transform); }
+    get [Symbol.toStringTag]() { return 'TextDecoderStream'; }
+  }
+
+  for (const [name, value] of Object.entries({ ...vendor, TextEncoderStream, TextDecoderStream })) {
+    Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
+  }
+});
