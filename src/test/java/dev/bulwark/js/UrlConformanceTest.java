@@ -148,6 +148,7 @@ class UrlConformanceTest {
         out.size = new URLSearchParams('?a&a&b').size;
         // Lone surrogates: USVString conversion makes them U+FFFD before percent-encoding.
         out.loneSurrogates = [new URL('http://h/\\ud800?\\udc00#\\ud800x').href, new URLSearchParams([['\\ud800', '\\udfff']]).toString()];
+        out.names = [URL.name, URLSearchParams.name, Object.prototype.toString.call(u), u.constructor.name];
         return out;
         """);
     JsonObject o = (JsonObject) v;
@@ -166,5 +167,6 @@ class UrlConformanceTest {
     assertEquals(3, o.getInteger("size"));
     assertEquals(new JsonArray().add("http://h/%EF%BF%BD?%EF%BF%BD#%EF%BF%BDx").add("%EF%BF%BD=%EF%BF%BD"),
         o.getJsonArray("loneSurrogates"));
+    assertEquals(new JsonArray().add("URL").add("URLSearchParams").add("[object URL]").add("URL"), o.getJsonArray("names"));
   }
 }
