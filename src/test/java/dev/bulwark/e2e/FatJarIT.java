@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,6 +130,60 @@ class FatJarIT {
     try (RuntimeProcess check = RuntimeProcess.run(tmp, "check", "broken.mjs")) {
       assertEquals(2, check.exitValue(), "check of a script with a syntax error" + check.describe());
       assertTrue(check.stderr().contains("broken.mjs:2"), "check names broken.mjs:2" + check.describe());
+    }
+  }
+
+  // 2c. README, "Faster JavaScript": on a JDK 25 with JVMCI on and the Graal compiler from target/jit on the upgrade
+  //     module path, the same fat jar runs GraalJS with its optimizing runtime and really compiles the handler.
+  //     Needs a JDK 25 besides the one running the tests (-Dbulwark.jitJava=/path/to/bin/java, or found under
+  //     /usr/lib/jvm); without one the test is skipped and says so.
+  @Test
+  void optimizingRuntimeOnJdk25WithTheGraalCompiler() throws Exception {
+    Optional<Path> java25 = jdk25();
+    Assumptions.assumeTrue(java25.isPresent(), "no JDK 25 found: set -Dbulwark.jitJava=/path/to/jdk-25/bin/java");
+    Path jit = RuntimeProcess.projectDir().resolve("target/jit");
+    assertTrue(Files.isDirectory(jit), "target/jit is made in the package phase: " + jit);
+    List<String> options = List.of("-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI",
+        "--upgrade-module-path=" + jit, "-Dpolyglot.engine.TraceCompilation=true");
+    try (RuntimeProcess bulwark = RuntimeProcess.startOn(RuntimeProcess.projectDir(), java25.get(), options,
+        "--listen", "127.0.0.1:0", "--admin", "off", "verticles/hello.js").awaitReady()) {
+      assertTrue(bulwark.stdout().contains("JavaScript: GraalJS") && bulwark.stdout().contains("with the optimizing runtime"),
+          "start-up line names the optimizing runtime" + bulwark.describe());
+      String base = "http://127.0.0.1:" + bulwark.port("127.0.0.1") + "/";
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      int requests = 0;
+      while (!bulwark.stderr().contains("opt done") && System.nanoTime() < deadline) {
+        HttpResponse<String> r = get(base);
+        assertEquals(200, r.statusCode(), "request " + requests + bulwark.describe());
+        assertEquals("Hello World\n", r.body());
+        requests++;
+      }
+      assertTrue(bulwark.stderr().contains("opt done"),
+          "the engine compiled part of the handler's path after " + requests + " requests" + bulwark.describe());
+    }
+  }
+
+  private static Optional<Path> jdk25() throws IOException {
+    String property = System.getProperty("bulwark.jitJava");
+    if (property != null && !property.isBlank()) {
+      return Optional.of(Path.of(property));
+    }
+    Path jvms = Path.of("/usr/lib/jvm");
+    if (!Files.isDirectory(jvms)) {
+      return Optional.empty();
+    }
+    try (var homes = Files.list(jvms)) {
+      return homes.filter(home -> Files.isExecutable(home.resolve("bin/java")))
+          .filter(home -> {
+            try {
+              return Files.readString(home.resolve("release")).contains("JAVA_VERSION=\"25");
+            } catch (IOException e) {
+              return false;
+            }
+          })
+          .sorted()
+          .map(home -> home.resolve("bin/java"))
+          .findFirst();
     }
   }
 

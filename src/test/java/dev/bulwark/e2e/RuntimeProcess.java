@@ -62,6 +62,19 @@ final class RuntimeProcess implements AutoCloseable {
   static RuntimeProcess start(Path workingDir, List<String> prefix, Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>(prefix);
     command.add(javaBinary());
+    return launch(workingDir, command, env, args);
+  }
+
+  /** Starts {@code java JVM_OPTIONS... -jar <fat jar> args...} with another JVM (e.g. a JDK 25 with JVMCI on). */
+  static RuntimeProcess startOn(Path workingDir, Path java, List<String> jvmOptions, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.addAll(jvmOptions);
+    return launch(workingDir, command, Map.of(), args);
+  }
+
+  private static RuntimeProcess launch(Path workingDir, List<String> launcher, Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>(launcher);
     command.add("-jar");
     command.add(fatJar().toString());
     command.addAll(List.of(args));
