@@ -145,8 +145,17 @@ class FatJarIT {
     assertTrue(Files.isDirectory(jit), "target/jit is made in the package phase: " + jit);
     List<String> options = List.of("-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI",
         "--upgrade-module-path=" + jit, "-Dpolyglot.engine.TraceCompilation=true");
-    try (RuntimeProcess bulwark = RuntimeProcess.startOn(RuntimeProcess.projectDir(), java25.get(), options,
-        "--listen", "127.0.0.1:0", "--admin", "off", "verticles/hello.js").awaitReady()) {
+    // workerd's hello, plus a path that loops forever: compiled code must still honour the CPU budget.
+    Files.writeString(tmp.resolve("hello-loop.mjs"), """
+        export default {
+          async fetch(request) {
+            if (new URL(request.url).pathname === "/loop") { for (;;) {} }
+            return new Response("Hello World\\n");
+          }
+        };
+        """);
+    try (RuntimeProcess bulwark = RuntimeProcess.startOn(tmp, java25.get(), options,
+        "--listen", "127.0.0.1:0", "--admin", "off", "hello-loop.mjs").awaitReady()) {
       assertTrue(bulwark.stdout().contains("JavaScript: GraalJS") && bulwark.stdout().contains("with the optimizing runtime"),
           "start-up line names the optimizing runtime" + bulwark.describe());
       String base = "http://127.0.0.1:" + bulwark.port("127.0.0.1") + "/";
@@ -160,6 +169,9 @@ class FatJarIT {
       }
       assertTrue(bulwark.stderr().contains("opt done"),
           "the engine compiled part of the handler's path after " + requests + " requests" + bulwark.describe());
+      HttpResponse<String> loop = get(base + "loop");
+      assertEquals(503, loop.statusCode(), "a compiled handler that loops is stopped by its CPU budget" + bulwark.describe());
+      assertEquals("Hello World\n", get(base).body(), "and the worker goes on serving");
     }
   }
 
