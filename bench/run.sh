@@ -16,13 +16,17 @@
 #   SKIP_BUILD=1 PARTS=js bash bench/run.sh
 #   SKIP_BUILD=1 PARTS=js JS_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bash bench/run.sh
 #
+# The js part also runs the JS worker a second time with GraalJS's optimizing runtime ("Bulwark JS JIT": README,
+# "Faster JavaScript") when a JDK 25 is found (JIT_JAVA, default: the first JDK 25 under /usr/lib/jvm; JIT_JAVA=none
+# skips it), so the interpreter and the compiler are compared in the same run.
+#
 # Env: PARTS (words of "java js flood", default all; not GROUPS, which bash reserves), DURATION (s per wrk run,
 #      default 10), ROUNDS (default 3), WARMUP (s per concurrency and server, default 10), CONNS ("50 200"),
 #      THREADS (wrk threads, 2), TARGET (Bulwark/plain req/s ratio to pass, 0.80), JS_TARGET (Bulwark JS/workerd
 #      req/s to pass, 3.0), JS_P99_TARGET (Bulwark JS p99 / workerd p99 at c50 to pass, 0.2), SKIP_BUILD=1,
 #      JAVA_OPTS (extra JVM options for the Java servers: Bulwark, plain, hop), JS_JAVA (java binary for the JS
 #      worker, default java), JS_JAVA_OPTS (JVM options for the JS worker; default: JAVA_OPTS), FLOOD=0 (= no flood
-#      part), FLOOD_SECONDS (10), PRELOAD=1 (see the flood round).
+#      part), FLOOD_SECONDS (10), PRELOAD=1 (see the flood round), JIT_JAVA (see above).
 # Output: a summary on stdout; raw wrk outputs, server logs and summary.txt under bench/results/<UTC stamp>/.
 set -euo pipefail
 
@@ -41,6 +45,16 @@ JAVA_OPTS="${JAVA_OPTS:-}"
 JS_JAVA="${JS_JAVA:-java}"
 JS_JAVA_OPTS="${JS_JAVA_OPTS-$JAVA_OPTS}"   # unset: the same options as the Java servers; set (even empty): these
 PARTS="${PARTS:-java js flood}"
+if [[ -z "${JIT_JAVA:-}" ]]; then
+  JIT_JAVA=none
+  for home in /usr/lib/jvm/*; do
+    if [[ -x "$home/bin/java" ]] && grep -q '^JAVA_VERSION="25' "$home/release" 2>/dev/null; then
+      JIT_JAVA="$home/bin/java"; break
+    fi
+  done
+fi
+# README, "Faster JavaScript": JVMCI on, the Graal compiler (target/jit, made by the build) on the upgrade module path.
+JIT_OPTS="-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path $ROOT/target/jit --sun-misc-unsafe-memory-access=allow"
 FLOOD_SECONDS="${FLOOD_SECONDS:-10}"
 HOST=127.0.0.1
 JAR="$ROOT/target/runtime-fat.jar"
@@ -48,7 +62,7 @@ WD_DIR="$ROOT/bench/workerd"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="$ROOT/bench/results/$STAMP"
 declare -A PID=() PORT=() START_MS=() RSS_IDLE=() RSS_LOAD=() \
-  LABEL=([bulwark]="Bulwark" [plain]="plain Vert.x" [hop]="Vert.x+EB hop" [js]="Bulwark JS" [workerd]="workerd")
+  LABEL=([bulwark]="Bulwark" [plain]="plain Vert.x" [hop]="Vert.x+EB hop" [js]="Bulwark JS" [jsjit]="Bulwark JS JIT" [workerd]="workerd")
 
 for v in DURATION ROUNDS WARMUP THREADS FLOOD_SECONDS; do
   [[ "${!v}" =~ ^[0-9]+$ && "${!v}" -gt 0 ]] || { echo "$v must be a positive integer" >&2; exit 2; }
@@ -77,9 +91,9 @@ for p in java js flood; do has "$p" && PARTS_ON+="${PARTS_ON:+ }$p"; done
 # FLOODED: those in the flood round.
 SERVERS=(); MEASURED=(); FLOODED=()
 has java && MEASURED+=(bulwark plain hop)
-has js && { has java || MEASURED+=(bulwark); MEASURED+=(js workerd); }
+has js && { has java || MEASURED+=(bulwark); MEASURED+=(js); [[ "$JIT_JAVA" != none ]] && MEASURED+=(jsjit); MEASURED+=(workerd); }
 has flood && FLOODED=(bulwark plain hop)
-for s in bulwark plain hop js workerd; do
+for s in bulwark plain hop js jsjit workerd; do
   [[ " ${MEASURED[*]} ${FLOODED[*]} " == *" $s "* ]] && SERVERS+=("$s")
 done
 
@@ -137,6 +151,10 @@ fi
 
 if has js; then
   command -v "$JS_JAVA" >/dev/null || { echo "JS_JAVA: '$JS_JAVA' is not an executable" >&2; exit 2; }
+  if [[ "$JIT_JAVA" != none ]]; then
+    [[ -x "$JIT_JAVA" ]] || { echo "JIT_JAVA: '$JIT_JAVA' is not an executable (none skips the JIT run)" >&2; exit 2; }
+    [[ -d "$ROOT/target/jit" ]] || { echo "missing target/jit (the Graal compiler): build without SKIP_BUILD" >&2; exit 1; }
+  fi
   # workerd: the npm package pinned in bench/workerd/package.json (and package-lock.json), installed with npm ci;
   # the native binary is taken straight from its platform package, so that the PID measured is workerd itself.
   case "$(uname -m)" in
@@ -207,6 +225,7 @@ start_server() {   # name -> PID, PORT, START_MS (launch to first 200)
     plain)   exec "${PRELOAD_ENV[@]}" java $JAVA_OPTS -cp "$JAR" bench/PlainVertx.java "$port" plain ;;
     hop)     exec "${PRELOAD_ENV[@]}" java $JAVA_OPTS -cp "$JAR" bench/PlainVertx.java "$port" hop ;;
     js)      exec "${PRELOAD_ENV[@]}" "$JS_JAVA" $JS_JAVA_OPTS -jar "$JAR" verticles/hello.js --listen "localhost:$port" --admin off ;;
+    jsjit)   exec "${PRELOAD_ENV[@]}" "$JIT_JAVA" $JIT_OPTS -jar "$JAR" verticles/hello.js --listen "localhost:$port" --admin off ;;
     # The config's only socket, overridden to 127.0.0.1:PORT; workerd listens nowhere else.
     workerd) exec "${PRELOAD_ENV[@]}" "$WORKERD" serve "$WD_DIR/config.capnp" --socket-addr "http=$HOST:$port" ;;
   esac >"$OUT/$s.log" 2>&1 &
@@ -342,10 +361,10 @@ mb() { [[ -n "$1" ]] && awk -v k="$1" 'BEGIN {printf "%.0f MB", k / 1024}' || ec
 # shellcheck disable=SC2086  # the per-round values are a list of words
 med() { local -n ref=$2; median ${ref[$1]}; }   # "server,conns" array-name -> median of that cell
 table() {   # servers... : the req/s, latency, errors and CPU table at every concurrency
-  printf '%-6s %-13s %11s %9s %9s %7s %12s\n' conns server "req/s" "p50 ms" "p99 ms" errors "CPU us/req"
+  printf '%-6s %-14s %11s %9s %9s %7s %12s\n' conns server "req/s" "p50 ms" "p99 ms" errors "CPU us/req"
   for c in $CONNS; do
     for s in "$@"; do
-      printf '%-6s %-13s %11.0f %9.2f %9.2f %7d %12.1f\n' "c$c" "${LABEL[$s]}" "$(med "$s,$c" RPS)" \
+      printf '%-6s %-14s %11.0f %9.2f %9.2f %7d %12.1f\n' "c$c" "${LABEL[$s]}" "$(med "$s,$c" RPS)" \
         "$(med "$s,$c" P50)" "$(med "$s,$c" P99)" "${ERR[$s,$c]}" "$(med "$s,$c" CPU)"
     done
   done
@@ -357,6 +376,8 @@ table() {   # servers... : the req/s, latency, errors and CPU table at every con
   if has js; then
     echo "JS worker: $("$JS_JAVA" -version 2>&1 | head -1) ($JS_JAVA)${JS_JAVA_OPTS:+, options: $JS_JAVA_OPTS};" \
       "$(grep -m1 -o 'GraalJS.*' "$OUT/js.log" || echo 'GraalJS')"
+    [[ -n "${PID[jsjit]:-}" ]] && echo "JS worker JIT: $("$JIT_JAVA" -version 2>&1 | head -1) ($JIT_JAVA), options: $JIT_OPTS;" \
+      "$(grep -m1 -o 'GraalJS.*' "$OUT/jsjit.log" || echo 'GraalJS')"
     echo "workerd: $WD_VERSION (npm workerd $WD_WANT), bench/workerd/config.capnp, one process"
   fi
   echo "wrk -t$THREADS -d${DURATION}s --latency, $ROUNDS alternated rounds (medians), warm-up ${WARMUP} s per" \
@@ -382,37 +403,42 @@ table() {   # servers... : the req/s, latency, errors and CPU table at every con
   if has js; then
     echo
     echo "JavaScript hello (verticles/hello.js): Bulwark JS worker vs workerd; Bulwark = the Java hello handler"
-    table js workerd bulwark
+    JS_RUNS=(js); [[ -n "${PID[jsjit]:-}" ]] && JS_RUNS+=(jsjit)
+    table "${JS_RUNS[@]}" workerd bulwark
     echo
     echo "targets: Bulwark JS >= $JS_TARGET x workerd requests/s; Bulwark JS p99 <= $JS_P99_TARGET x workerd p99 at c50"
-    for c in $CONNS; do
-      awk -v j="$(med "js,$c" RPS)" -v w="$(med "workerd,$c" RPS)" -v t="$JS_TARGET" -v c="$c" 'BEGIN {
-        r = (w > 0) ? j / w : 0
-        printf "c%-5s JS/workerd req/s = %.2f  %s\n", c, r, (r >= t) ? "PASS" : "FAIL" }'
-    done
-    for c in $CONNS; do
-      awk -v j="$(med "js,$c" P99)" -v w="$(med "workerd,$c" P99)" -v t="$JS_P99_TARGET" -v c="$c" 'BEGIN {
-        r = (w > 0) ? j / w : 0
-        printf "c%-5s JS p99 / workerd p99 = %.3f  %s\n", c, r,
-          (c != 50) ? "(no target)" : (w > 0 && r <= t) ? "PASS" : "FAIL" }'
+    for j in "${JS_RUNS[@]}"; do
+      for c in $CONNS; do
+        awk -v j="$(med "$j,$c" RPS)" -v w="$(med "workerd,$c" RPS)" -v t="$JS_TARGET" -v c="$c" -v n="${LABEL[$j]}" 'BEGIN {
+          r = (w > 0) ? j / w : 0
+          printf "c%-5s %s / workerd req/s = %.2f  %s\n", c, n, r, (r >= t) ? "PASS" : "FAIL" }'
+      done
+      for c in $CONNS; do
+        awk -v j="$(med "$j,$c" P99)" -v w="$(med "workerd,$c" P99)" -v t="$JS_P99_TARGET" -v c="$c" -v n="${LABEL[$j]}" 'BEGIN {
+          r = (w > 0) ? j / w : 0
+          printf "c%-5s %s p99 / workerd p99 = %.3f  %s\n", c, n, r,
+            (c != 50) ? "(no target)" : (w > 0 && r <= t) ? "PASS" : "FAIL" }'
+      done
     done
     [[ " $CONNS " == *" 50 "* ]] || echo "(c50 not in CONNS: the p99 target is not judged)"
     for c in $CONNS; do
       awk -v j="$(med "js,$c" RPS)" -v b="$(med "bulwark,$c" RPS)" -v c="$c" 'BEGIN {
         printf "c%-5s JS/Java (Bulwark JS / Bulwark Java hello) req/s = %.2f\n", c, (b > 0) ? j / b : 0 }'
+      [[ -n "${PID[jsjit]:-}" ]] && awk -v j="$(med "js,$c" RPS)" -v k="$(med "jsjit,$c" RPS)" -v c="$c" 'BEGIN {
+        printf "c%-5s JIT/interpreter (Bulwark JS JIT / Bulwark JS) req/s = %.2f\n", c, (j > 0) ? k / j : 0 }'
     done
   fi
   if (( ${#MEASURED[@]} > 0 )); then
     echo "(errors: socket errors + non-2xx/3xx, summed over rounds; CPU us/req: the server's own CPU time per request)"
     echo "per-round req/s:"
     for c in $CONNS; do
-      for s in "${MEASURED[@]}"; do printf '  c%-4s %-13s %s\n' "$c" "${LABEL[$s]}" "${RPS[$s,$c]}"; done
+      for s in "${MEASURED[@]}"; do printf '  c%-4s %-14s %s\n' "$c" "${LABEL[$s]}" "${RPS[$s,$c]}"; done
     done
   fi
   echo
-  printf '%-13s %10s %14s %18s\n' server "RSS idle" "RSS under load" "start to first 200"
+  printf '%-14s %10s %14s %18s\n' server "RSS idle" "RSS under load" "start to first 200"
   for s in "${SERVERS[@]}"; do
-    printf '%-13s %10s %14s %15s ms\n' "${LABEL[$s]}" "$(mb "${RSS_IDLE[$s]}")" "$(mb "${RSS_LOAD[$s]}")" "${START_MS[$s]}"
+    printf '%-14s %10s %14s %15s ms\n' "${LABEL[$s]}" "$(mb "${RSS_IDLE[$s]}")" "$(mb "${RSS_LOAD[$s]}")" "${START_MS[$s]}"
   done
   echo
   if [[ -n "$OTHER" ]]; then
