@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * A new-connection-per-request client for bench/run.sh's flood round: for SECONDS, opens a connection, sends one
  * GET, reads the answer, and reports how many succeeded, how many failed, and the longest gap between two successful
- * responses (what a user would feel as a stall).
+ * responses (what a user would feel as a stall), with where that gap happened: seconds since the start, and how long
+ * the connect and the request/response of the request that ended it took (the rest of the gap is time spent in this
+ * client between requests: a failed attempt, or this JVM not getting a CPU).
  *
  * <pre>java bench/GapProber.java HOST PORT SECONDS</pre>
  */
@@ -20,9 +22,15 @@ public class GapProber {
     long failed = 0;
     long last = -1;
     long maxGap = 0;
+    long start = System.nanoTime();
+    long gapAt = 0;
+    long gapConnect = 0;
+    long gapResponse = 0;
     while (System.nanoTime() < end) {
+      long t0 = System.nanoTime();
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress(host, port), 5000);
+        long t1 = System.nanoTime();
         s.setSoTimeout(5000);
         s.getOutputStream().write(request);
         String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -31,8 +39,11 @@ public class GapProber {
           continue;
         }
         long now = System.nanoTime();
-        if (last >= 0) {
-          maxGap = Math.max(maxGap, now - last);
+        if (last >= 0 && now - last > maxGap) {
+          maxGap = now - last;
+          gapAt = now - start;
+          gapConnect = t1 - t0;
+          gapResponse = now - t1;
         }
         last = now;
         ok++;
@@ -40,6 +51,7 @@ public class GapProber {
         failed++;
       }
     }
-    System.out.printf("ok %d failed %d maxgap_ms %.1f%n", ok, failed, maxGap / 1e6);
+    System.out.printf("ok %d failed %d maxgap_ms %.1f at_s %.2f connect_ms %.1f response_ms %.1f%n", ok, failed,
+        maxGap / 1e6, gapAt / 1e9, gapConnect / 1e6, gapResponse / 1e6);
   }
 }
