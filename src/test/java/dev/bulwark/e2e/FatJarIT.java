@@ -199,6 +199,51 @@ class FatJarIT {
     }
   }
 
+  // 2d. GraalJS CE has no per-isolate heap limit. The CPU budget bounds how much one request can allocate; with a
+  //     budget large enough to fill the JVM's heap, the request fails with 500 and the runtime goes on serving.
+  @Test
+  void aHandlerThatExhaustsTheHeapGets500AndTheRuntimeGoesOn() throws Exception {
+    Files.writeString(tmp.resolve("hog.mjs"), """
+        export default {
+          async fetch(request) {
+            if (new URL(request.url).pathname === "/hog") {
+              const kept = [];
+              for (;;) kept.push(new Uint8Array(32 << 20));
+            }
+            return new Response("still here\\n");
+          }
+        };
+        """);
+    Files.writeString(tmp.resolve("hog.yaml"), """
+        sockets:
+          - name: http
+            address: 127.0.0.1:0
+            routes:
+              - service: hog
+        services:
+          - name: hog
+            source: hog.mjs
+            cpuBudget: 20s
+            timeout: 60s
+        admin:
+          address: "off"
+        """);
+    try (RuntimeProcess bulwark = RuntimeProcess.startOn(tmp, Path.of(RuntimeProcess.javaBinary()),
+        List.of("-Xmx384m"), "--config", "hog.yaml").awaitReady()) {
+      String base = "http://127.0.0.1:" + bulwark.port("127.0.0.1") + "/";
+      HttpResponse<String> hog = http.send(HttpRequest.newBuilder(URI.create(base + "hog"))
+          .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(500, hog.statusCode(), "a handler that fills the heap" + bulwark.describe());
+      assertRequestIdPresent(hog, "hog");
+      assertTrue(bulwark.stdout().contains("Java heap space"), "the log says why" + bulwark.describe());
+      for (int i = 0; i < 20; i++) {
+        HttpResponse<String> r = get(base);
+        assertEquals(200, r.statusCode(), "request " + i + " after the heap ran out" + bulwark.describe());
+        assertEquals("still here\n", r.body());
+      }
+    }
+  }
+
   // 3. conf/runtime.yaml from the working directory, with --var overriding the GREETING binding.
   @Test
   void runtimeYamlRoutesEchoWithVarBindingAndKeepsTheClientsRequestId() throws Exception {

@@ -114,7 +114,7 @@ final class RuntimeProcess implements AutoCloseable {
     return (property != null ? Path.of(property) : Path.of("").toAbsolutePath()).toAbsolutePath();
   }
 
-  private static String javaBinary() {
+  static String javaBinary() {
     Path fromHome = Path.of(System.getProperty("java.home"), "bin", isWindows() ? "java.exe" : "java");
     if (Files.isExecutable(fromHome)) {
       return fromHome.toString();
