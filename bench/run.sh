@@ -135,15 +135,16 @@ fi
 [[ -f "$JAR" ]] || { echo "missing $JAR: build it with mvn -B -q package -DskipTests" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl is required" >&2; exit 1; }
 
-if ! command -v wrk >/dev/null; then
-  SUDO=""
+apt_install() {   # package: installs a missing tool with apt-get (through sudo when not root)
+  local sudo=""
   if [[ "$(id -u)" != 0 ]]; then
-    command -v sudo >/dev/null || { echo "wrk is missing and there is no sudo: install wrk first" >&2; exit 1; }
-    SUDO="sudo"
+    command -v sudo >/dev/null || { echo "$1 is missing and there is no sudo: install $1 first" >&2; exit 1; }
+    sudo="sudo"
   fi
-  log "installing wrk (apt-get install -y wrk)"
-  $SUDO apt-get install -y wrk >/dev/null || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y wrk >/dev/null; }
-fi
+  log "installing $1 (apt-get install -y $1)"
+  $sudo apt-get install -y "$1" >/dev/null || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y "$1" >/dev/null; }
+}
+command -v wrk >/dev/null || apt_install wrk
 command -v wrk >/dev/null || { echo "wrk is not installed" >&2; exit 1; }
 if has flood && [[ ! -d "$ROOT/target/test-classes/dev/bulwark/accept" ]]; then
   echo "missing test classes for the flood round: build without SKIP_BUILD (or PARTS without flood)" >&2; exit 1
@@ -168,15 +169,7 @@ if has js; then
   WD_WANT=$(sed -n 's/^ *"workerd": *"\([^"]*\)".*/\1/p' "$WD_DIR/package.json" | head -1)
   [[ -n "$WD_WANT" ]] || { echo "no workerd version in $WD_DIR/package.json" >&2; exit 1; }
   if [[ ! -x "$WORKERD" || "$(json_version "$WD_PKG/package.json")" != "$WD_WANT" ]]; then
-    if ! command -v npm >/dev/null; then
-      SUDO=""
-      if [[ "$(id -u)" != 0 ]]; then
-        command -v sudo >/dev/null || { echo "npm is missing and there is no sudo: install npm first" >&2; exit 1; }
-        SUDO="sudo"
-      fi
-      log "installing npm (apt-get install -y npm)"
-      $SUDO apt-get install -y npm >/dev/null || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y npm >/dev/null; }
-    fi
+    command -v npm >/dev/null || apt_install npm
     log "installing workerd $WD_WANT (npm ci in bench/workerd)"
     (cd "$WD_DIR" && npm ci --no-audit --no-fund --loglevel=error) >&2
   fi

@@ -49,19 +49,19 @@ public final class CryptoHost {
   /** The digest of a whole ArrayBuffer with {@code hash}, one of SHA-1, SHA-256, SHA-384, SHA-512. */
   @HostAccess.Export
   public ByteBuffer digest(String hash, Value data) {
-    return ByteBuffer.wrap(digest(hash, all(data)));
+    return ByteBuffer.wrap(digest(hash, Bytes.of(data)));
   }
 
   /** HMAC of a whole ArrayBuffer with the key in another; {@code hash} as for {@link #digest}. */
   @HostAccess.Export
   public ByteBuffer hmac(String hash, Value key, Value data) {
-    return ByteBuffer.wrap(mac(hash, all(key), all(data)));
+    return ByteBuffer.wrap(mac(hash, Bytes.of(key), Bytes.of(data)));
   }
 
   /** Whether {@code signature} is the HMAC of {@code data}, compared in time independent of where they differ. */
   @HostAccess.Export
   public boolean hmacVerify(String hash, Value key, Value data, Value signature) {
-    return MessageDigest.isEqual(mac(hash, all(key), all(data)), all(signature));
+    return MessageDigest.isEqual(mac(hash, Bytes.of(key), Bytes.of(data)), Bytes.of(signature));
   }
 
   private static byte[] digest(String hash, byte[] data) {
@@ -90,9 +90,5 @@ public final class CryptoHost {
       throw new IllegalArgumentException("unsupported hash " + hash);
     }
     return name;
-  }
-
-  private static byte[] all(Value arrayBuffer) {
-    return Bytes.read(arrayBuffer, 0, Math.toIntExact(arrayBuffer.getBufferSize()));
   }
 }

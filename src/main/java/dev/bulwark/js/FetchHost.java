@@ -132,8 +132,7 @@ public final class FetchHost {
         request.addHeader(name, headers.getArrayElement(i + 1).asString());
       }
     }
-    Buffer payload = body == null || body.isNull() ? null
-        : Buffer.buffer(Bytes.read(body, 0, (int) body.getBufferSize()));
+    Buffer payload = body == null || body.isNull() ? null : Buffer.buffer(Bytes.of(body));
     ex.timer = vertx.setTimer(config.timeout().toMillis(), t -> fail(ex, "TypeError",
         "fetch() to " + hostPort + " timed out after " + config.timeout().toMillis() + " ms"));
     resolve(host).onComplete(ar -> onContext(() -> {
@@ -182,11 +181,11 @@ public final class FetchHost {
     }
   }
 
+  /** {@code host} without brackets: an IP literal is taken as it is, a name is resolved. */
   private Future<List<InetAddress>> resolve(String host) {
-    String literal = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    if (literal.indexOf(':') >= 0 || literal.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+    if (host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
       try {
-        return Future.succeededFuture(List.of(InetAddress.getByName(literal)));
+        return Future.succeededFuture(List.of(InetAddress.getByName(host)));
       } catch (UnknownHostException e) {
         return Future.failedFuture(e);
       }

@@ -51,8 +51,7 @@ public final class ServiceBindingHost {
     for (long i = 0; i + 1 < headersFlat.getArraySize(); i += 2) {
       fields.add(Map.entry(headersFlat.getArrayElement(i).asString(), headersFlat.getArrayElement(i + 1).asString()));
     }
-    byte[] bytes = body == null || body.isNull() ? new byte[0] : Bytes.read(body, 0, (int) body.getBufferSize());
-    Request request = Request.of(method, requestTarget, Headers.of(fields), bytes, "", requestId);
+    Request request = Request.of(method, requestTarget, Headers.of(fields), Bytes.of(body), "", requestId);
     DeliveryOptions options = new DeliveryOptions()
         .setSendTimeout(timeout.toMillis())
         .addHeader(WorkerVerticle.DEADLINE_HEADER, Long.toString(System.currentTimeMillis() + timeout.toMillis()));

@@ -151,6 +151,7 @@
   function exact(bytes) {
     return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? bytes.buffer : bytes.slice().buffer;
   }
+  internal.exactBuffer = exact;
   internal.Response = Response;
   Object.defineProperty(global, 'Response', { value: Response, writable: true, configurable: true, enumerable: false });
 });

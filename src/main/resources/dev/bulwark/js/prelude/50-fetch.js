@@ -15,9 +15,9 @@
   function isSignal(s) {
     return s !== null && typeof s === 'object' && 'aborted' in s;
   }
+  /** The body bytes as an ArrayBuffer for the host, or null when there are none. */
   function bufferOf(bytes) {
-    if (bytes === null || bytes.byteLength === 0) return null;
-    return bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? bytes.buffer : bytes.slice().buffer;
+    return bytes === null || bytes.byteLength === 0 ? null : internal.exactBuffer(bytes);
   }
   function withoutFragment(url) {
     const u = internal.parseUrl(url);
