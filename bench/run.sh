@@ -7,7 +7,8 @@
 #  js     workerd's hello example, verticles/hello.js, served by Bulwark's JavaScript worker (GraalJS) and by
 #         workerd itself (npm package pinned in bench/workerd/package.json, installed by this script into
 #         bench/workerd/node_modules; bench/workerd/config.capnp), with Bulwark's Java hello handler for reference.
-#  flood  wrk plus aborted connections at 127.0.0.1 and ::1 against the three servers of the java part (below).
+#  flood  wrk plus aborted connections at 127.0.0.1 and ::1 against the three servers of the java part and Bulwark
+#         with its deferred accept off ("Bulwark, guard only": what an OS without TCP_DEFER_ACCEPT gets).
 #
 # The servers of the selected parts are started once, warmed up alike, then measured in alternated rounds.
 #
@@ -62,7 +63,7 @@ WD_DIR="$ROOT/bench/workerd"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="$ROOT/bench/results/$STAMP"
 declare -A PID=() PORT=() START_MS=() RSS_IDLE=() RSS_LOAD=() \
-  LABEL=([bulwark]="Bulwark" [plain]="plain Vert.x" [hop]="Vert.x+EB hop" [js]="Bulwark JS" [jsjit]="Bulwark JS JIT" [workerd]="workerd")
+  LABEL=([bulwark]="Bulwark" [guard]="Bulwark, guard only" [plain]="plain Vert.x" [hop]="Vert.x+EB hop" [js]="Bulwark JS" [jsjit]="Bulwark JS JIT" [workerd]="workerd")
 
 for v in DURATION ROUNDS WARMUP THREADS FLOOD_SECONDS; do
   [[ "${!v}" =~ ^[0-9]+$ && "${!v}" -gt 0 ]] || { echo "$v must be a positive integer" >&2; exit 2; }
@@ -92,8 +93,12 @@ for p in java js flood; do has "$p" && PARTS_ON+="${PARTS_ON:+ }$p"; done
 SERVERS=(); MEASURED=(); FLOODED=()
 has java && MEASURED+=(bulwark plain hop)
 has js && { has java || MEASURED+=(bulwark); MEASURED+=(js); [[ "$JIT_JAVA" != none ]] && MEASURED+=(jsjit); MEASURED+=(workerd); }
-has flood && FLOODED=(bulwark plain hop)
-for s in bulwark plain hop js jsjit workerd; do
+# "guard": Bulwark with http.deferAccept 0, so every aborted connection reaches accept() and the accept guard, as on
+# an OS without TCP_DEFER_ACCEPT (macOS); under PRELOAD=1 (macOS accept semantics) it is the only Bulwark flooded.
+if has flood; then
+  if [[ "${PRELOAD:-0}" == 1 ]]; then FLOODED=(guard plain hop); else FLOODED=(bulwark guard plain hop); fi
+fi
+for s in bulwark guard plain hop js jsjit workerd; do
   [[ " ${MEASURED[*]} ${FLOODED[*]} " == *" $s "* ]] && SERVERS+=("$s")
 done
 
@@ -215,6 +220,8 @@ start_server() {   # name -> PID, PORT, START_MS (launch to first 200)
   # exec: $! must be the server itself (for VmRSS and for the kill on exit), not a subshell around it.
   case $s in
     bulwark) exec "${PRELOAD_ENV[@]}" java $JAVA_OPTS -jar "$JAR" verticles/Hello.java --listen "localhost:$port" --admin off ;;
+    guard)   exec "${PRELOAD_ENV[@]}" env BULWARK_HTTP_DEFERACCEPT=0 java $JAVA_OPTS -jar "$JAR" verticles/Hello.java \
+               --listen "localhost:$port" --admin off ;;
     plain)   exec "${PRELOAD_ENV[@]}" java $JAVA_OPTS -cp "$JAR" bench/PlainVertx.java "$port" plain ;;
     hop)     exec "${PRELOAD_ENV[@]}" java $JAVA_OPTS -cp "$JAR" bench/PlainVertx.java "$port" hop ;;
     js)      exec "${PRELOAD_ENV[@]}" "$JS_JAVA" $JS_JAVA_OPTS -jar "$JAR" verticles/hello.js --listen "localhost:$port" --admin off ;;
@@ -429,9 +436,9 @@ table() {   # servers... : the req/s, latency, errors and CPU table at every con
     done
   fi
   echo
-  printf '%-14s %10s %14s %18s\n' server "RSS idle" "RSS under load" "start to first 200"
+  printf '%-20s %10s %14s %18s\n' server "RSS idle" "RSS under load" "start to first 200"
   for s in "${SERVERS[@]}"; do
-    printf '%-14s %10s %14s %15s ms\n' "${LABEL[$s]}" "$(mb "${RSS_IDLE[$s]}")" "$(mb "${RSS_LOAD[$s]}")" "${START_MS[$s]}"
+    printf '%-20s %10s %14s %15s ms\n' "${LABEL[$s]}" "$(mb "${RSS_IDLE[$s]}")" "$(mb "${RSS_LOAD[$s]}")" "${START_MS[$s]}"
   done
   echo
   if [[ -n "$OTHER" ]]; then
@@ -480,10 +487,10 @@ if has flood; then
   {
     echo
     echo "flood round: wrk -c50 ${FLOOD_SECONDS} s + aborted connections at both loopbacks + a new-connection prober"
-    printf '%-14s %9s %7s %10s %14s %12s %9s %s\n' server "req/s" errors "aborted" "prober max gap" "fds before" \
+    printf '%-20s %9s %7s %10s %14s %12s %9s %s\n' server "req/s" errors "aborted" "prober max gap" "fds before" \
       "after" "accepts afterwards"
     for s in "${FLOODED[@]}"; do
-      printf '%-14s %9.0f %7d %10s %11s ms %12s %9s %s\n' "${LABEL[$s]}" "${FL_RPS[$s]}" "${FL_ERR[$s]}" \
+      printf '%-20s %9.0f %7d %10s %11s ms %12s %9s %s\n' "${LABEL[$s]}" "${FL_RPS[$s]}" "${FL_ERR[$s]}" \
         "${FL_ABORTED[$s]:-?}" "${FL_GAP[$s]:-?}" "${FL_FD0[$s]}" "${FL_FD1[$s]}" \
         "$([[ "${FL_AFTER[$s]}" == 200 ]] && echo yes || echo "NO (${FL_AFTER[$s]})")"
     done

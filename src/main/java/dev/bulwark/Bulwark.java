@@ -60,7 +60,7 @@ public final class Bulwark {
   /** Starts a runtime; the future fails (and everything started is closed) if any part cannot start. */
   public static Future<Bulwark> start(RuntimeConfig config) {
     Metrics metrics = new Metrics();
-    GuardedTransport transport = GuardedTransport.create(metrics.registry());
+    GuardedTransport transport = GuardedTransport.create(metrics.registry(), config.http().deferAccept());
     Vertx vertx = Vertx.builder()
         .with(vertxOptions(config))
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
@@ -253,7 +253,7 @@ public final class Bulwark {
   }
 
   private String transportName() {
-    return transport.name() + " with accept guard";
+    return transport.description();
   }
 
   /** The accept guard's counters. */

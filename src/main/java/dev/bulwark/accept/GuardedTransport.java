@@ -8,12 +8,14 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.net.TcpConfig;
 import io.vertx.core.transport.Transport;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 import java.util.logging.Logger;
 
@@ -32,18 +34,24 @@ public final class GuardedTransport implements Transport {
   private final Transport platform;
   private final io.vertx.core.spi.transport.Transport implementation;
   private final AcceptStats stats;
+  private final int deferAcceptSeconds;
 
-  private GuardedTransport(Transport platform, AcceptStats stats) {
+  private GuardedTransport(Transport platform, AcceptStats stats, Duration deferAccept) {
     this.platform = platform;
     this.stats = stats;
+    this.deferAcceptSeconds = (int) deferAccept.toSeconds();
     ReserveFd reserve = new ReserveFd();
     reserve.acquire();
     RateLimitedLog log = new RateLimitedLog(Logger.getLogger(AcceptGuard.class.getName()));
-    this.implementation = new Guarded(platform.implementation(), () -> new AcceptGuard(stats, reserve, log));
+    this.implementation = new Guarded(platform.implementation(), () -> new AcceptGuard(stats, reserve, log),
+        deferAcceptSeconds);
   }
 
-  /** The best transport available here (native first), guarded, counting into {@code registry}. */
-  public static GuardedTransport create(MeterRegistry registry) {
+  /**
+   * The best transport available here (native first), guarded, counting into {@code registry}; on epoll every
+   * listening socket also gets TCP_DEFER_ACCEPT of {@code deferAccept} (zero: none).
+   */
+  public static GuardedTransport create(MeterRegistry registry, Duration deferAccept) {
     Transport nativeTransport = Transport.nativeTransport();
     Transport platform = nativeTransport;
     if (platform == null || !platform.available()) {
@@ -54,11 +62,17 @@ public final class GuardedTransport implements Transport {
     }
     // Load the guard's classes now: on the accept path, at fd exhaustion, loading a class could itself fail.
     AcceptGuard.errno(new java.io.IOException("warm-up"));
-    return new GuardedTransport(platform, new AcceptStats(registry));
+    return new GuardedTransport(platform, new AcceptStats(registry), deferAccept);
   }
 
   public AcceptStats stats() {
     return stats;
+  }
+
+  /** For the start-up line: the platform transport and what guards its listeners. */
+  public String description() {
+    boolean defers = deferAcceptSeconds > 0 && platform == Transport.EPOLL;
+    return platform.name() + " with accept guard" + (defers ? " and deferred accept (" + deferAcceptSeconds + " s)" : "");
   }
 
   @Override
@@ -85,10 +99,13 @@ public final class GuardedTransport implements Transport {
   private static final class Guarded implements io.vertx.core.spi.transport.Transport {
     private final io.vertx.core.spi.transport.Transport d;
     private final java.util.function.Supplier<AcceptGuard> guards;
+    private final int deferAcceptSeconds;
 
-    Guarded(io.vertx.core.spi.transport.Transport delegate, java.util.function.Supplier<AcceptGuard> guards) {
+    Guarded(io.vertx.core.spi.transport.Transport delegate, java.util.function.Supplier<AcceptGuard> guards,
+            int deferAcceptSeconds) {
       this.d = delegate;
       this.guards = guards;
+      this.deferAcceptSeconds = deferAcceptSeconds;
     }
 
     @Override
@@ -96,9 +113,30 @@ public final class GuardedTransport implements Transport {
       ChannelFactory<? extends ServerChannel> factory = d.serverChannelFactory(domainSocket);
       return () -> {
         ServerChannel channel = factory.newChannel();
+        deferAccept(channel);
         channel.pipeline().addFirst("bulwark-accept-guard", guards.get());
         return channel;
       };
+    }
+
+    /**
+     * The first line of defence, ahead of the guard, where the kernel has it (Linux; nginx's {@code deferred},
+     * HAProxy's {@code defer-accept}): a connection stays out of the accept queue until its client sends something.
+     * One reset before that (the loser of a happy-eyeballs race, a scanner, the seed's stress client) never reaches
+     * accept(), so it neither costs four system calls on the acceptor thread nor makes a real connection wait behind
+     * it. The socket exists from the channel's construction, so the option is in place before listen().
+     */
+    private void deferAccept(ServerChannel channel) {
+      if (deferAcceptSeconds <= 0 || !(channel instanceof EpollServerSocketChannel epoll)) {
+        return;
+      }
+      try {
+        epoll.config().setTcpDeferAccept(deferAcceptSeconds);
+      } catch (RuntimeException e) {
+        // Not fatal: the guard still drops what the kernel would have kept back.
+        LOG.warning(() -> "TCP_DEFER_ACCEPT not set on a listener (" + e.getMessage() + "); the accept guard alone"
+            + " drops aborted connections");
+      }
     }
 
     @Override

@@ -27,7 +27,8 @@ public final class ConfigParser {
           "wallBudget", "fetch");
   static final Set<String> FETCH_KEYS = Set.of("allow", "maxSubrequests", "maxResponseBytes", "connectTimeout", "timeout");
   static final Set<String> HTTP_KEYS =
-      Set.of("maxHeaderBytes", "maxInitialLineBytes", "idleTimeout", "eventLoops", "shutdownGrace", "bodyTimeout");
+      Set.of("maxHeaderBytes", "maxInitialLineBytes", "idleTimeout", "eventLoops", "shutdownGrace", "bodyTimeout",
+          "deferAccept");
   static final Set<String> ADMIN_KEYS = Set.of("address", "vertxMetrics");
   static final Set<String> BINDING_KINDS = Set.of("text", "json", "secret", "service");
 
@@ -340,7 +341,19 @@ public final class ConfigParser {
         values.duration(h, "idleTimeout", "http", d.idleTimeout()),
         values.integer(h, "eventLoops", "http", 0, 1024, d.eventLoopInstances()),
         values.duration(h, "shutdownGrace", "http", d.shutdownGrace()),
-        values.duration(h, "bodyTimeout", "http", d.bodyTimeout()));
+        values.duration(h, "bodyTimeout", "http", d.bodyTimeout()),
+        deferAccept(h, d.deferAccept()));
+  }
+
+  /** The kernel counts TCP_DEFER_ACCEPT in whole seconds. */
+  private Duration deferAccept(JsonObject h, Duration fallback) {
+    Duration d = values.duration(h, "deferAccept", "http", fallback);
+    if (d.toMillis() % 1000 != 0 || d.compareTo(Duration.ofMinutes(10)) > 0) {
+      problem("http.deferAccept", "must be whole seconds from 0 (off) to 10m, like 1s, got '" + h.getValue("deferAccept")
+          + "'");
+      return fallback;
+    }
+    return d;
   }
 
   private Optional<ListenAddress> admin(JsonObject tree) {

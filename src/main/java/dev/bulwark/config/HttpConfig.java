@@ -12,9 +12,13 @@ import java.time.Duration;
  * @param shutdownGrace on shutdown, how long requests in flight may take to finish after accepting stops
  * @param bodyTimeout how long a request body may take to arrive in full; slower gets 408 (a slow-body client must
  *     not hold a service's in-flight slot for ever)
+ * @param deferAccept on Linux, TCP_DEFER_ACCEPT on every listener: the kernel hands a connection to accept() only
+ *     once its first bytes arrive (or this long after the handshake), so one the client resets before sending
+ *     anything never takes a place in the accept queue; zero turns it off. Every listener speaks HTTP, where the
+ *     client talks first, so a legitimate connection is not delayed.
  */
 public record HttpConfig(int maxHeaderBytes, int maxInitialLineBytes, Duration idleTimeout, int eventLoopInstances,
-                         Duration shutdownGrace, Duration bodyTimeout) {
+                         Duration shutdownGrace, Duration bodyTimeout, Duration deferAccept) {
   public static final HttpConfig DEFAULT = new HttpConfig(8192, 4096, Duration.ofSeconds(60), 0,
-      Duration.ofSeconds(10), Duration.ofSeconds(30));
+      Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(1));
 }

@@ -50,6 +50,21 @@ class ConfigParserTest {
   }
 
   @Test
+  void deferredAcceptIsWholeSecondsOrOff() {
+    assertEquals(Duration.ofSeconds(1), HttpConfig.DEFAULT.deferAccept());
+    JsonObject t = minimal();
+    t.put("http", new JsonObject().put("deferAccept", "0"));
+    assertEquals(Duration.ZERO, ConfigParser.parse(t, "f.yaml", Map.of()).http().deferAccept());
+    t.put("http", new JsonObject().put("deferAccept", "5s"));
+    assertEquals(Duration.ofSeconds(5), ConfigParser.parse(t, "f.yaml", Map.of()).http().deferAccept());
+    t.put("http", new JsonObject().put("deferAccept", "1500ms"));
+    assertEquals(List.of("f.yaml: http.deferAccept: must be whole seconds from 0 (off) to 10m, like 1s, got '1500ms'"),
+        problems(t));
+    t.put("http", new JsonObject().put("deferAccept", "1h"));
+    assertEquals(1, problems(t).size());
+  }
+
+  @Test
   void everyProblemIsReportedWithFileAndKey() {
     JsonObject t = minimal();
     t.getJsonArray("services").getJsonObject(0).put("instances", 0).put("timeot", "1s").put("maxBodyBytes", "lots");
