@@ -70,7 +70,22 @@ final class ConfigOptions {
     }
     String origin = origin();
     return tree.compose(t -> ConfigLoader.applyOverrides(vertx, t))
-        .map(t -> ConfigParser.parse(applyCommandLine(t), origin));
+        .map(o -> ConfigParser.parse(applyCommandLine(o.tree()), origin, System.getenv(), setBy(o.setBy())));
+  }
+
+  /** Where overridden values came from, the command line (applied last) included. */
+  private Map<String, String> setBy(Map<String, String> overrides) {
+    Map<String, String> by = new java.util.HashMap<>(overrides);
+    if (!listen.isEmpty()) {
+      by.keySet().removeIf(k -> k.startsWith("sockets"));
+      for (int i = 0; i < listen.size(); i++) {
+        by.put("sockets[" + i + "].address", "--listen");
+      }
+    }
+    if (admin != null) {
+      by.put("admin.address", "--admin");
+    }
+    return by;
   }
 
   /** Command-line options win over the file, the environment and system properties. */

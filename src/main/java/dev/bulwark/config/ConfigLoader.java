@@ -59,7 +59,7 @@ public final class ConfigLoader {
   }
 
   /** Reads the environment and system properties through vertx-config and applies the Bulwark overrides. */
-  public static Future<JsonObject> applyOverrides(Vertx vertx, JsonObject tree) {
+  public static Future<Overrides.Applied> applyOverrides(Vertx vertx, JsonObject tree) {
     ConfigRetriever env = ConfigRetriever.create(vertx, new ConfigRetrieverOptions().setScanPeriod(-1)
         .setIncludeDefaultStores(false)
         .addStore(new ConfigStoreOptions().setType("env").setConfig(new JsonObject().put("raw-data", true))));

@@ -36,14 +36,16 @@ public final class ConfigParser {
   private static final Pattern BINDING_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
   private final String origin;
+  private final Map<String, String> setBy;
   private final Map<String, String> environment;
   private final List<String> problems = new ArrayList<>();
   private final ConfigValues values = new ConfigValues(this::problem);
   /** Service bindings seen so far (key path, target service), checked once every service is known. */
   private final List<Map.Entry<String, String>> serviceBindings = new ArrayList<>();
 
-  private ConfigParser(String origin, Map<String, String> environment) {
+  private ConfigParser(String origin, Map<String, String> environment, Map<String, String> setBy) {
     this.origin = origin;
+    this.setBy = setBy;
     this.environment = environment;
   }
 
@@ -54,7 +56,16 @@ public final class ConfigParser {
 
   /** As {@link #parse(JsonObject, String)}, reading secret bindings from {@code environment}. */
   public static RuntimeConfig parse(JsonObject tree, String origin, Map<String, String> environment) {
-    ConfigParser p = new ConfigParser(origin, environment);
+    return parse(tree, origin, environment, Map.of());
+  }
+
+  /**
+   * As {@link #parse(JsonObject, String, Map)}; a problem with a key in {@code setBy} (key path to the variable or
+   * property that set it, see {@link Overrides}) also names where its value came from.
+   */
+  public static RuntimeConfig parse(JsonObject tree, String origin, Map<String, String> environment,
+                                    Map<String, String> setBy) {
+    ConfigParser p = new ConfigParser(origin, environment, setBy);
     RuntimeConfig config = p.root(tree);
     if (!p.problems.isEmpty()) {
       throw new ConfigException(p.problems);
@@ -436,6 +447,7 @@ public final class ConfigParser {
 
 
   private void problem(String key, String message) {
-    problems.add(origin + ": " + key + ": " + message);
+    String by = setBy.get(key);
+    problems.add(origin + ": " + key + (by == null ? "" : " (set by " + by + ")") + ": " + message);
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,29 +31,41 @@ public final class Overrides {
   }
 
   /**
+   * The tree with the overrides applied, and which variable or property set each key path it changed (as the parser
+   * names keys, e.g. {@code services[1].instances} set by {@code BULWARK_SERVICES_ECHO_INSTANCES}), so that a
+   * problem with such a value points at where it came from rather than at a file that does not contain it.
+   */
+  public record Applied(JsonObject tree, Map<String, String> setBy) {
+  }
+
+  /**
    * Applies every override found in the environment and in the system properties. Problems name the variable or
    * property.
    */
-  public static JsonObject apply(JsonObject tree, Map<String, String> env, Map<String, String> sysProps) {
+  public static Applied apply(JsonObject tree, Map<String, String> env, Map<String, String> sysProps) {
     List<String> problems = new ArrayList<>();
+    Map<String, String> setBy = new LinkedHashMap<>();
     env.entrySet().stream()
         .filter(e -> e.getKey().startsWith("BULWARK_") && e.getKey().length() > 8)
         .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> set(tree, e.getKey(), e.getKey().substring(8).split("_"), e.getValue(), problems));
+        .forEach(e -> set(tree, e.getKey(), e.getKey().substring(8).split("_"), e.getValue(), problems, setBy));
     sysProps.entrySet().stream()
         .filter(e -> e.getKey().startsWith("bulwark.") && e.getKey().length() > 8)
         .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> set(tree, "-D" + e.getKey(), e.getKey().substring(8).split("[._]"), e.getValue(), problems));
+        .forEach(e -> set(tree, "-D" + e.getKey(), e.getKey().substring(8).split("[._]"), e.getValue(), problems,
+            setBy));
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
-    return tree;
+    return new Applied(tree, Map.copyOf(setBy));
   }
 
-  private static void set(JsonObject tree, String origin, String[] segments, String value, List<String> problems) {
+  private static void set(JsonObject tree, String origin, String[] segments, String value, List<String> problems,
+                          Map<String, String> setBy) {
     List<String> segs = Arrays.stream(segments).filter(s -> !s.isEmpty()).toList();
     Object node = tree;
     String kind = "";
+    StringBuilder path = new StringBuilder();
     int i = 0;
     while (i < segs.size()) {
       if (node instanceof JsonObject obj) {
@@ -78,8 +91,10 @@ public final class Overrides {
           return;
         }
         i += used;
+        path.append(path.length() == 0 ? "" : ".").append(matched);
         if (i == segs.size()) {
           obj.put(matched, value);
+          setBy.put(path.toString(), origin);
           return;
         }
         Object child = obj.getValue(matched);
@@ -96,16 +111,19 @@ public final class Overrides {
       } else if (node instanceof JsonArray arr) {
         String seg = segs.get(i);
         Object entry = null;
+        int index = -1;
         if (seg.matches("\\d+") && Integer.parseInt(seg) < arr.size()) {
-          entry = arr.getValue(Integer.parseInt(seg));
+          index = Integer.parseInt(seg);
+          entry = arr.getValue(index);
         } else {
           // Entry names may themselves contain '_' or '-': try the longest run of segments first.
           for (int j = segs.size() - 1; j >= i && entry == null; j--) {
             String candidate = normalize(String.join("", segs.subList(i, j + 1)));
-            for (Object e : arr) {
-              if (e instanceof JsonObject o && o.getValue("name") instanceof String n
+            for (int k = 0; k < arr.size(); k++) {
+              if (arr.getValue(k) instanceof JsonObject o && o.getValue("name") instanceof String n
                   && normalize(n).equals(candidate)) {
                 entry = o;
+                index = k;
                 i = j;
                 break;
               }
@@ -116,6 +134,7 @@ public final class Overrides {
           problems.add(origin + ": no entry named or numbered '" + seg + "' in the list");
           return;
         }
+        path.append('[').append(index).append(']');
         node = entry;
         i++;
       } else {

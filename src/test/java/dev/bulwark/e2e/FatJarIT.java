@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -396,6 +397,17 @@ class FatJarIT {
       assertEquals(2, check.exitValue(), "check of an invalid configuration" + check.describe());
       assertTrue(check.stderr().contains("bad.yaml: services[0].instances: must be 1-1024, got 0"), check.describe());
       assertTrue(check.stderr().contains("services[0].colour"), check.describe());
+    }
+
+    // A bad value from an override names the variable or option it came from, not only the file it is not in.
+    try (RuntimeProcess check = RuntimeProcess.start(tmp, List.of(), Map.of("BULWARK_SERVICES_HELLO_TIMEOUT", "soon"),
+        "check", "--config", "bad.yaml", "--admin", "nowhere")) {
+      check.awaitExit(RuntimeProcess.EXIT_TIMEOUT);
+      assertEquals(2, check.exitValue(), check.describe());
+      assertTrue(check.stderr().contains("bad.yaml: services[0].timeout (set by BULWARK_SERVICES_HELLO_TIMEOUT): "
+          + "must be a duration"), check.describe());
+      assertTrue(check.stderr().contains("bad.yaml: admin.address (set by --admin): 'nowhere' has no port"),
+          check.describe());
     }
   }
 
