@@ -72,7 +72,8 @@ public final class GuardedTransport implements Transport {
   /** For the start-up line: the platform transport and what guards its listeners. */
   public String description() {
     boolean defers = deferAcceptSeconds > 0 && platform == Transport.EPOLL;
-    return platform.name() + " with accept guard" + (defers ? " and deferred accept (" + deferAcceptSeconds + " s)" : "");
+    return platform.name() + " with accept guard"
+        + (defers ? " and deferred accept (" + deferAcceptSeconds + " s)" : "");
   }
 
   @Override

@@ -360,8 +360,8 @@ public final class ConfigParser {
   private Duration deferAccept(JsonObject h, Duration fallback) {
     Duration d = values.duration(h, "deferAccept", "http", fallback);
     if (d.toMillis() % 1000 != 0 || d.compareTo(Duration.ofMinutes(10)) > 0) {
-      problem("http.deferAccept", "must be whole seconds from 0 (off) to 10m, like 1s, got '" + h.getValue("deferAccept")
-          + "'");
+      problem("http.deferAccept", "must be whole seconds from 0 (off) to 10m, like 1s, got '"
+          + h.getValue("deferAccept") + "'");
       return fallback;
     }
     return d;

@@ -47,11 +47,12 @@ class OverridesTest {
         Map.of("BULWARK_SERVICES_JSON_ECHO_INSTANCES", "lots", "BULWARK_HTTP_DEFER_ACCEPT", "1500ms"),
         Map.of("bulwark.sockets.0.backlog", "-1"));
     assertEquals(Map.of("services[1].instances", "BULWARK_SERVICES_JSON_ECHO_INSTANCES",
-        "http.deferAccept", "BULWARK_HTTP_DEFER_ACCEPT", "sockets[0].backlog", "-Dbulwark.sockets.0.backlog"), a.setBy());
+        "http.deferAccept", "BULWARK_HTTP_DEFER_ACCEPT", "sockets[0].backlog", "-Dbulwark.sockets.0.backlog"),
+        a.setBy());
     java.util.List<String> problems = assertThrows(ConfigException.class,
         () -> ConfigParser.parse(a.tree(), "conf/runtime.yaml", Map.of(), a.setBy())).problems();
-    assertTrue(problems.contains("conf/runtime.yaml: services[1].instances (set by BULWARK_SERVICES_JSON_ECHO_INSTANCES):"
-        + " must be a whole number, got 'lots'"), problems.toString());
+    assertTrue(problems.contains("conf/runtime.yaml: services[1].instances"
+        + " (set by BULWARK_SERVICES_JSON_ECHO_INSTANCES): must be a whole number, got 'lots'"), problems.toString());
     assertTrue(problems.contains("conf/runtime.yaml: http.deferAccept (set by BULWARK_HTTP_DEFER_ACCEPT): must be whole"
         + " seconds from 0 (off) to 10m, like 1s, got '1500ms'"), problems.toString());
     assertTrue(problems.stream().anyMatch(p -> p.startsWith(
