@@ -32,19 +32,17 @@ public final class GuardedTransport implements Transport {
   private static final Logger LOG = Logger.getLogger(GuardedTransport.class.getName());
 
   private final Transport platform;
-  private final io.vertx.core.spi.transport.Transport implementation;
+  private final Guarded implementation;
   private final AcceptStats stats;
-  private final int deferAcceptSeconds;
 
   private GuardedTransport(Transport platform, AcceptStats stats, Duration deferAccept) {
     this.platform = platform;
     this.stats = stats;
-    this.deferAcceptSeconds = (int) deferAccept.toSeconds();
     ReserveFd reserve = new ReserveFd();
     reserve.acquire();
     RateLimitedLog log = new RateLimitedLog(Logger.getLogger(AcceptGuard.class.getName()));
     this.implementation = new Guarded(platform.implementation(), () -> new AcceptGuard(stats, reserve, log),
-        deferAcceptSeconds);
+        (int) deferAccept.toSeconds());
   }
 
   /**
@@ -71,9 +69,9 @@ public final class GuardedTransport implements Transport {
 
   /** For the start-up line: the platform transport and what guards its listeners. */
   public String description() {
-    boolean defers = deferAcceptSeconds > 0 && platform == Transport.EPOLL;
-    return platform.name() + " with accept guard"
-        + (defers ? " and deferred accept (" + deferAcceptSeconds + " s)" : "");
+    int seconds = implementation.deferAcceptSeconds;
+    boolean defers = seconds > 0 && platform == Transport.EPOLL;
+    return platform.name() + " with accept guard" + (defers ? " and deferred accept (" + seconds + " s)" : "");
   }
 
   @Override

@@ -70,26 +70,17 @@ final class ConfigOptions {
     }
     String origin = origin();
     return tree.compose(t -> ConfigLoader.applyOverrides(vertx, t))
-        .map(o -> ConfigParser.parse(applyCommandLine(o.tree()), origin, System.getenv(), setBy(o.setBy())));
+        .map(o -> {
+          Map<String, String> setBy = new java.util.HashMap<>(o.setBy());
+          return ConfigParser.parse(applyCommandLine(o.tree(), setBy), origin, System.getenv(), setBy);
+        });
   }
 
-  /** Where overridden values came from, the command line (applied last) included. */
-  private Map<String, String> setBy(Map<String, String> overrides) {
-    Map<String, String> by = new java.util.HashMap<>(overrides);
-    if (!listen.isEmpty()) {
-      by.keySet().removeIf(k -> k.startsWith("sockets"));
-      for (int i = 0; i < listen.size(); i++) {
-        by.put("sockets[" + i + "].address", "--listen");
-      }
-    }
-    if (admin != null) {
-      by.put("admin.address", "--admin");
-    }
-    return by;
-  }
-
-  /** Command-line options win over the file, the environment and system properties. */
-  private JsonObject applyCommandLine(JsonObject tree) {
+  /**
+   * Command-line options win over the file, the environment and system properties; {@code setBy} (key path to the
+   * source of its value, see {@code Overrides}) is updated for every key they set.
+   */
+  private JsonObject applyCommandLine(JsonObject tree, Map<String, String> setBy) {
     List<String> problems = new ArrayList<>();
     if (!listen.isEmpty()) {
       JsonArray old = tree.getValue("sockets") instanceof JsonArray a ? a : new JsonArray();
@@ -105,10 +96,15 @@ final class ConfigOptions {
             ? template.getString("name") : "listen" + i).put("address", listen.get(i)));
       }
       tree.put("sockets", sockets);
+      setBy.keySet().removeIf(k -> k.startsWith("sockets"));
+      for (int i = 0; i < listen.size(); i++) {
+        setBy.put("sockets[" + i + "].address", "--listen");
+      }
     }
     if (admin != null) {
       JsonObject a = tree.getValue("admin") instanceof JsonObject o ? o : new JsonObject();
       tree.put("admin", a.put("address", admin));
+      setBy.put("admin.address", "--admin");
     }
     for (String v : vars) {
       int eq = v.indexOf('=');
