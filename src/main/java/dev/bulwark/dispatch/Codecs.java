@@ -12,5 +12,7 @@ public final class Codecs {
   public static void register(EventBus bus) {
     bus.registerDefaultCodec(Request.class, new RequestCodec());
     bus.registerDefaultCodec(Response.class, new ResponseCodec());
+    bus.registerDefaultCodec(Batch.class, new BatchCodec());
+    bus.registerDefaultCodec(Outcome.class, new OutcomeCodec());
   }
 }

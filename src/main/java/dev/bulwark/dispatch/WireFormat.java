@@ -45,14 +45,40 @@ final class WireFormat {
       return v;
     }
 
+    long readLong() {
+      long v = buffer.getLong(pos);
+      pos += 8;
+      return v;
+    }
+
+    /** A count of items that follow, each at least 4 bytes long: checked so a corrupt count cannot over-allocate. */
+    int readCount() {
+      int n = readInt();
+      if (n < 0 || n > (buffer.length() - pos) / 4) {
+        throw new IllegalStateException("corrupt message: count " + n + " at " + (pos - 4));
+      }
+      return n;
+    }
+
+    /** Skips a field written with a 4-byte length prefix (a nested message). */
+    void skipLengthPrefixed() {
+      int len = checkedLength(); // read first: "pos += checkedLength()" would add to pos as it was before the read
+      pos += len;
+    }
+
     byte[] readBytes() {
+      int len = checkedLength();
+      byte[] bytes = buffer.getBytes(pos, pos + len);
+      pos += len;
+      return bytes;
+    }
+
+    private int checkedLength() {
       int len = readInt();
       if (len < 0 || len > buffer.length() - pos) {
         throw new IllegalStateException("corrupt message: length " + len + " at " + pos);
       }
-      byte[] bytes = buffer.getBytes(pos, pos + len);
-      pos += len;
-      return bytes;
+      return len;
     }
 
     String readString() {

@@ -3,13 +3,14 @@ package dev.bulwark.http;
 import dev.bulwark.api.Headers;
 import dev.bulwark.api.Request;
 import dev.bulwark.api.Response;
+import dev.bulwark.dispatch.Outcome;
 import dev.bulwark.observe.ServiceMeters;
 import dev.bulwark.worker.WorkerVerticle;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -20,14 +21,15 @@ import java.util.logging.Logger;
 
 /**
  * One request's way through the HTTP side, on its event loop: request id, admission (before the body is read, so a
- * full service buffers nothing), the body within the service's limit, the event-bus request to the service's worker
- * verticles, and the response. Every outcome, including the error answers, is written here and counted once.
+ * full service buffers nothing), the body within the service's limit, the hand-off to the {@link Dispatcher}, and the
+ * response. Every outcome, including the error answers, is written here and counted once.
  */
 final class Exchange {
   private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
   private static final Buffer EMPTY = Buffer.buffer(0);
 
   private final Vertx vertx;
+  private final Dispatcher dispatcher;
   private final HttpServerRequest req;
   private final HttpServerResponse res;
   private final ServiceGate gate;
@@ -36,8 +38,9 @@ final class Exchange {
   private boolean admitted;
   private boolean done;
 
-  private Exchange(Vertx vertx, HttpServerRequest req, ServiceGate gate) {
+  private Exchange(Vertx vertx, Dispatcher dispatcher, HttpServerRequest req, ServiceGate gate) {
     this.vertx = vertx;
+    this.dispatcher = dispatcher;
     this.req = req;
     this.res = req.response();
     this.gate = gate;
@@ -47,8 +50,9 @@ final class Exchange {
   }
 
   /** Handles a request for {@code gate}'s service. */
-  static void run(Vertx vertx, HttpServerRequest req, ServiceGate gate, long bodyTimeoutMillis) {
-    new Exchange(vertx, req, gate).admit(bodyTimeoutMillis);
+  static void run(Vertx vertx, Dispatcher dispatcher, HttpServerRequest req, ServiceGate gate,
+                  long bodyTimeoutMillis) {
+    new Exchange(vertx, dispatcher, req, gate).admit(bodyTimeoutMillis);
   }
 
   /** Answers a request no route matched. */
@@ -140,46 +144,38 @@ final class Exchange {
   }
 
   private void dispatch(Buffer body) {
-    long timeout = gate.config().limits().timeout().toMillis();
     Request request = Request.of(req.method().name(), req.uri(), Headers.of(req.headers().entries()),
         body.length() == 0 ? null : body.getBytes(), addressOf(req.remoteAddress()), id);
-    DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(timeout)
-        .addHeader(WorkerVerticle.DEADLINE_HEADER, Long.toString(System.currentTimeMillis() + timeout));
-    vertx.eventBus().<Response>request(gate.config().address(), request, delivery).onComplete(ar -> {
-      if (ar.succeeded()) {
-        write(ar.result().body());
-      } else {
-        failed(ar.cause());
-      }
-    });
+    dispatcher.submit(gate, request, this);
   }
 
-  private void failed(Throwable cause) {
-    String name = gate.config().name();
-    if (cause instanceof ReplyException re) {
-      switch (re.failureType()) {
-        case TIMEOUT -> {
-          answer(504, "Service '" + name + "' did not answer within " + gate.config().limits().timeout().toMillis()
-              + " ms\nrequest id: " + id + "\n");
-          return;
-        }
-        case NO_HANDLERS -> {
-          res.putHeader(HttpHeaders.RETRY_AFTER, "1");
-          answer(503, "Service '" + name + "' is not running\nrequest id: " + id + "\n");
-          return;
-        }
-        default -> {
-          if (re.failureCode() == dev.bulwark.worker.WorkerVerticle.OVER_BUDGET) {
-            answer(503, "Service '" + name + "' exceeded its resource budget for this request\nrequest id: " + id
-                + "\n");
-            return;
-          }
-          // RECIPIENT_FAILURE: the worker has logged the stack trace with this request id.
-        }
-      }
+  /** The worker's answer, or its failure code (the worker has logged the details with the request id). */
+  void outcome(Outcome outcome) {
+    if (outcome.response() != null) {
+      write(outcome.response());
+    } else if (outcome.failure() == WorkerVerticle.OVER_BUDGET) {
+      answer(503, "Service '" + gate.config().name() + "' exceeded its resource budget for this request\nrequest id: "
+          + id + "\n");
     } else {
-      LOG.log(Level.WARNING, "request " + id + " to service '" + name + "' failed in dispatch", cause);
+      answer(500, "Internal Server Error\nrequest id: " + id + "\n");
     }
+  }
+
+  /** The service's deadline passed with no answer. */
+  void timedOut() {
+    answer(504, "Service '" + gate.config().name() + "' did not answer within "
+        + gate.config().limits().timeout().toMillis() + " ms\nrequest id: " + id + "\n");
+  }
+
+  /** The request could not be handed to a worker verticle: none consumes the service's address, or sending failed. */
+  void undelivered(Throwable cause) {
+    String name = gate.config().name();
+    if (cause instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+      res.putHeader(HttpHeaders.RETRY_AFTER, "1");
+      answer(503, "Service '" + name + "' is not running\nrequest id: " + id + "\n");
+      return;
+    }
+    LOG.log(Level.WARNING, "request " + id + " to service '" + name + "' failed in dispatch", cause);
     answer(500, "Internal Server Error\nrequest id: " + id + "\n");
   }
 

@@ -21,8 +21,9 @@ import java.util.logging.Logger;
 
 /**
  * Listens on a socket's addresses and serves HTTP on an event loop: each request becomes an {@link Exchange}, which
- * sends it to the service's worker verticles over the event bus and writes the reply. It never runs user code and
- * never waits on it: a slow handler costs its own service's in-flight budget, nothing here.
+ * its {@link Dispatcher} sends to the service's worker verticles over the event bus, and the answer is written back.
+ * It never runs user code and never waits on it: a slow handler costs its own service's in-flight budget, nothing
+ * here.
  */
 public final class HttpServerVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(HttpServerVerticle.class.getName());
@@ -34,6 +35,7 @@ public final class HttpServerVerticle extends VerticleBase {
   private final List<HttpServer> servers = new ArrayList<>();
   private final List<Binding> bound = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<Binding> requested = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private Dispatcher dispatcher;
 
   /**
    * One server to start: a socket's routes on one host and port. A negative port asks Vert.x for a free port shared
@@ -57,7 +59,8 @@ public final class HttpServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Future<?> chain = Future.succeededFuture();
+    dispatcher = new Dispatcher(vertx, context);
+    Future<?> chain = dispatcher.start();
     Map<String, Integer> chosenPorts = new java.util.HashMap<>();
     for (Binding b : bindings) {
       chain = chain.compose(v -> {
@@ -138,7 +141,7 @@ public final class HttpServerVerticle extends VerticleBase {
     List<RouteConfig> routes = socket.routes();
     if (routes.size() == 1 && routes.get(0).host() == null && routes.get(0).pathPrefix().equals("/")) {
       ServiceGate gate = services.get(routes.get(0).service());
-      return req -> Exchange.run(vertx, req, gate, http.bodyTimeout().toMillis());
+      return req -> Exchange.run(vertx, dispatcher, req, gate, http.bodyTimeout().toMillis());
     }
     Router router = Router.router(vertx);
     List<RouteConfig> sorted = new ArrayList<>(routes);
@@ -153,7 +156,7 @@ public final class HttpServerVerticle extends VerticleBase {
       if (r.host() != null) {
         route.virtualHost(r.host());
       }
-      route.handler(ctx -> Exchange.run(vertx, ctx.request(), gate, http.bodyTimeout().toMillis()));
+      route.handler(ctx -> Exchange.run(vertx, dispatcher, ctx.request(), gate, http.bodyTimeout().toMillis()));
     }
     ServiceMeters unrouted = metrics.service(Metrics.NO_SERVICE);
     router.route().handler(ctx -> Exchange.notFound(ctx.request(), unrouted));

@@ -4,6 +4,8 @@ import dev.bulwark.api.Env;
 import dev.bulwark.api.Request;
 import dev.bulwark.api.Response;
 import dev.bulwark.config.ServiceConfig;
+import dev.bulwark.dispatch.Batch;
+import dev.bulwark.dispatch.Outcome;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -14,8 +16,10 @@ import java.util.logging.Logger;
 /**
  * Runs one handler instance for one service. Deployed with {@code ThreadingModel.WORKER}: the handler runs on a
  * worker thread of the service's own pool, one request at a time per instance, so blocking is allowed and never
- * touches an event loop. Failures are answered with a failed reply; the HTTP side turns that into a 500 carrying
- * the request id, and the stack trace is logged here, with that id, only.
+ * touches an event loop. It takes the HTTP side's {@link Batch}es, answering each item with an {@link Outcome}, and
+ * single requests with request/reply (service bindings, users' own event-bus calls). A failure is answered with its
+ * code only; the HTTP side turns that into a 500 carrying the request id, and the stack trace is logged here, with
+ * that id, only.
  */
 public final class WorkerVerticle extends VerticleBase {
   /** Event-bus header with the epoch-millisecond deadline after which the caller no longer waits. */
@@ -24,6 +28,8 @@ public final class WorkerVerticle extends VerticleBase {
   public static final int HANDLER_FAILED = 500;
   /** Failure code of a reply whose handler went over its CPU or wall budget. */
   public static final int OVER_BUDGET = 503;
+  /** Failure code of a reply to a message that is not a request. */
+  public static final int BAD_MESSAGE = 400;
 
   private static final Logger LOG = Logger.getLogger(WorkerVerticle.class.getName());
 
@@ -31,7 +37,7 @@ public final class WorkerVerticle extends VerticleBase {
   private final HandlerFactory factory;
   private final Env env;
   private HandlerFactory.Invoker invoker;
-  private MessageConsumer<Request> consumer;
+  private MessageConsumer<Object> consumer;
 
   public WorkerVerticle(ServiceConfig service, HandlerFactory factory, Env env) {
     this.service = service;
@@ -50,13 +56,49 @@ public final class WorkerVerticle extends VerticleBase {
     return consumer.completion();
   }
 
-  private void handle(Message<Request> message) {
-    Request request = message.body();
+  private void handle(Message<Object> message) {
+    Object body = message.body();
+    if (body instanceof Batch batch) {
+      runBatch(batch);
+    } else if (body instanceof Request request) {
+      runOne(message, request);
+    } else {
+      message.fail(BAD_MESSAGE, "service '" + service.name() + "' takes a " + Request.class.getName() + ", not "
+          + (body == null ? "null" : body.getClass().getName()));
+    }
+  }
+
+  /**
+   * The HTTP side's batches: each item is run in turn and its outcome sent back on its own as soon as it is known,
+   * so a slow item never holds back another's answer.
+   */
+  private void runBatch(Batch batch) {
+    for (Batch.Item item : batch.items()) {
+      if (System.currentTimeMillis() > batch.deadlineMillis()) {
+        return; // the caller has answered 504 for the rest; running them now would only add load
+      }
+      run(item.request()).onComplete(ar -> vertx.eventBus().send(batch.replyTo(),
+          ar.succeeded() ? Outcome.answered(item.id(), ar.result()) : Outcome.failed(item.id(), failureOf(ar.cause()))));
+    }
+  }
+
+  /** A single request with request/reply, as service bindings and users' own event-bus code send it. */
+  private void runOne(Message<Object> message, Request request) {
     String deadline = message.headers().get(DEADLINE_HEADER);
     if (deadline != null && System.currentTimeMillis() > Long.parseLong(deadline)) {
-      // The caller has already answered 504; running the handler now would only add load.
-      return;
+      return; // the caller no longer waits
     }
+    run(request).onComplete(ar -> {
+      if (ar.succeeded()) {
+        message.reply(ar.result());
+      } else {
+        message.fail(failureOf(ar.cause()), request.requestId());
+      }
+    });
+  }
+
+  /** Runs the handler; a failed future carries a {@link Failed} whose details are already logged. */
+  private Future<Response> run(Request request) {
     Future<Response> result;
     try {
       result = invoker.invoke(request, env);
@@ -69,20 +111,34 @@ public final class WorkerVerticle extends VerticleBase {
       }
       result = Future.failedFuture(t);
     }
-    result.onComplete(ar -> {
+    return result.transform(ar -> {
       if (ar.succeeded() && ar.result() != null) {
-        message.reply(ar.result());
-      } else if (ar.cause() instanceof BudgetExceededException over) {
+        return Future.succeededFuture(ar.result());
+      }
+      if (ar.cause() instanceof BudgetExceededException over) {
         LOG.warning(() -> "request " + request.requestId() + " to service '" + service.name() + "' ("
             + request.method() + " " + request.url() + ") " + over.getMessage());
-        message.fail(OVER_BUDGET, request.requestId());
-      } else {
-        Throwable cause = ar.succeeded() ? new IllegalStateException("handler returned no response (null)") : ar.cause();
-        LOG.log(Level.WARNING, "request " + request.requestId() + " to service '" + service.name() + "' ("
-            + request.method() + " " + request.url() + ") failed in " + factory.describe(), cause);
-        message.fail(HANDLER_FAILED, request.requestId());
+        return Future.failedFuture(new Failed(OVER_BUDGET));
       }
+      Throwable cause = ar.succeeded() ? new IllegalStateException("handler returned no response (null)") : ar.cause();
+      LOG.log(Level.WARNING, "request " + request.requestId() + " to service '" + service.name() + "' ("
+          + request.method() + " " + request.url() + ") failed in " + factory.describe(), cause);
+      return Future.failedFuture(new Failed(HANDLER_FAILED));
     });
+  }
+
+  private static int failureOf(Throwable t) {
+    return t instanceof Failed f ? f.code : HANDLER_FAILED;
+  }
+
+  /** A handler failure that has been logged; only its code travels back. */
+  private static final class Failed extends RuntimeException {
+    private final int code;
+
+    Failed(int code) {
+      super(null, null, false, false);
+      this.code = code;
+    }
   }
 
   @Override

@@ -42,4 +42,56 @@ class CodecsTest {
     assertEquals("made", back.text());
     assertSame(r, codec.transform(r));
   }
+
+  @Test
+  void batchRoundTripsOverTheWire() {
+    Request a = Request.of("GET", "/a", Headers.of("x", "1"), null, "127.0.0.1:1", "id-a");
+    Request b = Request.of("PUT", "/b", Headers.empty(), "ç".getBytes(StandardCharsets.UTF_8), "[::1]:2", "id-b");
+    Batch batch = new Batch("bulwark.http.x", 1234567890123L, java.util.List.of(new Batch.Item(41, a),
+        new Batch.Item(42, b)));
+    BatchCodec codec = new BatchCodec();
+    Buffer wire = Buffer.buffer().appendString("pre");
+    codec.encodeToWire(wire, batch);
+    wire.appendString("after");
+    Batch back = codec.decodeFromWire(3, wire);
+    assertEquals("bulwark.http.x", back.replyTo());
+    assertEquals(1234567890123L, back.deadlineMillis());
+    assertEquals(2, back.items().size());
+    assertEquals(41, back.items().get(0).id());
+    assertEquals("/a", back.items().get(0).request().url());
+    assertEquals("id-a", back.items().get(0).request().requestId());
+    assertEquals(42, back.items().get(1).id());
+    assertEquals("PUT", back.items().get(1).request().method());
+    assertArrayEquals(b.bodyBytes(), back.items().get(1).request().bodyBytes());
+    assertEquals("[::1]:2", back.items().get(1).request().clientAddress());
+    assertSame(batch, codec.transform(batch));
+  }
+
+  @Test
+  void aCorruptBatchCountIsRefusedNotAllocated() {
+    Buffer wire = Buffer.buffer();
+    new BatchCodec().encodeToWire(wire, new Batch("r", 1, java.util.List.of()));
+    int countAt = 4 + 4 + 1 + 8;
+    wire.setInt(countAt, Integer.MAX_VALUE);
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+        () -> new BatchCodec().decodeFromWire(0, wire));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
+  }
+
+  @Test
+  void outcomesRoundTripOverTheWire() {
+    OutcomeCodec codec = new OutcomeCodec();
+    Buffer wire = Buffer.buffer();
+    codec.encodeToWire(wire, Outcome.answered(9, Response.text(202, "ok")));
+    int second = wire.length();
+    codec.encodeToWire(wire, Outcome.failed(10, 503));
+    Outcome answered = codec.decodeFromWire(0, wire);
+    assertEquals(9, answered.id());
+    assertEquals(202, answered.response().status());
+    assertEquals("ok", answered.response().text());
+    Outcome failed = codec.decodeFromWire(second, wire);
+    assertEquals(10, failed.id());
+    assertEquals(503, failed.failure());
+    assertEquals(null, failed.response());
+  }
 }

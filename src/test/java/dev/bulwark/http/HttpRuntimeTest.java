@@ -41,6 +41,7 @@ class HttpRuntimeTest {
         TestRuntime.service("hello", Hello.class),
         TestRuntime.service("slow", Sleeps.class).put("timeout", "300ms"),
         TestRuntime.service("gate", Gate.class).put("instances", 2).put("maxInFlight", 2),
+        TestRuntime.service("pair", Sleeps.class).put("instances", 2).put("timeout", "5s"),
         TestRuntime.service("throws", Throws.class),
         TestRuntime.service("null", ReturnsNull.class),
         TestRuntime.service("async", AsyncEcho.class).put("timeout", "500ms"),
@@ -49,7 +50,7 @@ class HttpRuntimeTest {
         TestRuntime.service("named", Named.class)
             .put("bindings", new JsonObject().put("NAME", new JsonObject().put("text", "api"))));
     JsonArray routes = new JsonArray();
-    for (String s : List.of("slow", "gate", "throws", "null", "async", "small", "nc")) {
+    for (String s : List.of("slow", "pair", "gate", "throws", "null", "async", "small", "nc")) {
       routes.add(new JsonObject().put("path", "/" + s).put("service", s));
     }
     routes.add(new JsonObject().put("host", "api.test").put("service", "named"));
@@ -248,6 +249,74 @@ class HttpRuntimeTest {
     }
     for (var f : all) {
       assertEquals(200, f.get(30, TimeUnit.SECONDS).statusCode());
+    }
+  }
+
+  /** Connects {@code n} sockets first, then writes one request on each back to back, so they arrive in one turn. */
+  private static List<java.net.Socket> burst(List<String> requests) throws Exception {
+    List<java.net.Socket> sockets = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      java.net.Socket socket = new java.net.Socket("127.0.0.1", rt.port());
+      socket.setSoTimeout(10_000);
+      sockets.add(socket);
+    }
+    for (int i = 0; i < requests.size(); i++) {
+      sockets.get(i).getOutputStream().write(requests.get(i).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    return sockets;
+  }
+
+  private static String readAnswer(java.net.Socket socket) throws Exception {
+    java.io.InputStream in = socket.getInputStream();
+    StringBuilder got = new StringBuilder();
+    byte[] chunk = new byte[4096];
+    int n;
+    while ((n = in.read(chunk)) > 0) {
+      got.append(new String(chunk, 0, n, java.nio.charset.StandardCharsets.US_ASCII));
+      int head = got.indexOf("\r\n\r\n");
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(got);
+      if (head > 0 && m.find() && got.length() - head - 4 >= Integer.parseInt(m.group(1))) {
+        break;
+      }
+    }
+    socket.close();
+    return got.toString();
+  }
+
+  @Test
+  void requestsSentInOneTurnEachGetTheirOwnAnswer() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      List<String> requests = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        requests.add("GET /async/x?i=" + i + " HTTP/1.1\r\nHost: t\r\nx-request-id: r" + round + "-" + i
+            + "\r\nConnection: close\r\n\r\n");
+      }
+      List<java.net.Socket> sockets = burst(requests);
+      for (int i = 0; i < sockets.size(); i++) {
+        String answer = readAnswer(sockets.get(i));
+        assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+        assertTrue(answer.contains("\"url\":\"/async/x?i=" + i + "\""), "answer " + i + ": " + answer);
+        assertTrue(answer.contains("\"id\":\"r" + round + "-" + i + "\""), "answer " + i + ": " + answer);
+      }
+    }
+  }
+
+  @Test
+  void aFastRequestIsNotHeldBackByASlowOneThatArrivedWithIt() throws Exception {
+    // Two worker instances: requests of one turn are dealt out to both, as one message each would be.
+    for (int round = 0; round < 3; round++) {
+      long t0 = System.nanoTime();
+      List<java.net.Socket> sockets = burst(List.of(
+          "GET /pair?ms=1500 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+          "GET /pair?ms=0 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+      String fast = readAnswer(sockets.get(1));
+      long fastMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      String slow = readAnswer(sockets.get(0));
+      long slowMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertTrue(fast.startsWith("HTTP/1.1 200"), fast);
+      assertTrue(slow.startsWith("HTTP/1.1 200"), slow);
+      assertTrue(fastMs < 1000, "round " + round + ": the fast answer came after " + fastMs + " ms");
+      assertTrue(slowMs >= 1400, "round " + round + ": the slow one slept: " + slowMs + " ms");
     }
   }
 }

@@ -87,4 +87,82 @@ class WorkerVerticleTest {
           ctx.completeNow();
         }))));
   }
+
+  /** Sends {@code batch}-style items to {@code s} and collects the outcomes that come back to a consumer of ours. */
+  private static List<dev.bulwark.dispatch.Outcome> collect(Vertx vertx, String replyTo) {
+    List<dev.bulwark.dispatch.Outcome> got = java.util.Collections.synchronizedList(new ArrayList<>());
+    vertx.eventBus().<dev.bulwark.dispatch.Outcome>consumer(replyTo, m -> got.add(m.body()));
+    return got;
+  }
+
+  @Test
+  void eachItemOfABatchIsAnsweredOnItsOwnAsSoonAsItsHandlerIsDone(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    ServiceConfig s = service("batched", Sleeps.class, 1);
+    deploy(vertx, s, ctx, () -> {
+      long t0 = System.nanoTime();
+      vertx.eventBus().<dev.bulwark.dispatch.Outcome>consumer("test.outcomes", m -> ctx.verify(() -> {
+        dev.bulwark.dispatch.Outcome o = m.body();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        if (o.id() == 1) {
+          assertEquals("slept\n", o.response().text());
+          assertTrue(ms < 500, "the fast first item is answered before the slow second one ends: " + ms + " ms");
+        } else {
+          assertEquals(2, o.id());
+          assertTrue(ms >= 800, "the slow item took its time: " + ms + " ms");
+          ctx.completeNow();
+        }
+      }));
+      vertx.eventBus().send(s.address(), new dev.bulwark.dispatch.Batch("test.outcomes",
+          System.currentTimeMillis() + 10_000, List.of(new dev.bulwark.dispatch.Batch.Item(1, Request.get("/?ms=0")),
+          new dev.bulwark.dispatch.Batch.Item(2, Request.get("/?ms=800")))));
+    });
+  }
+
+  @Test
+  void aFailingItemFailsAloneWithItsCode(Vertx vertx, VertxTestContext ctx) throws Exception {
+    ServiceConfig s = service("batched-throws", Throws.class, 1);
+    deploy(vertx, s, ctx, () -> {
+      List<dev.bulwark.dispatch.Outcome> got = collect(vertx, "test.failures");
+      vertx.eventBus().send(s.address(), new dev.bulwark.dispatch.Batch("test.failures",
+          System.currentTimeMillis() + 10_000, List.of(new dev.bulwark.dispatch.Batch.Item(7, Request.get("/a")),
+          new dev.bulwark.dispatch.Batch.Item(8, Request.get("/b")))));
+      vertx.setTimer(500, t -> ctx.verify(() -> {
+        assertEquals(2, got.size(), "every item is answered: " + got);
+        for (var o : got) {
+          assertEquals(WorkerVerticle.HANDLER_FAILED, o.failure());
+          assertEquals(null, o.response());
+        }
+        ctx.completeNow();
+      }));
+    });
+  }
+
+  @Test
+  void aBatchWhoseDeadlinePassedIsNotRun(Vertx vertx, VertxTestContext ctx) throws Exception {
+    ServiceConfig s = service("batched-late", Sleeps.class, 1);
+    deploy(vertx, s, ctx, () -> {
+      List<dev.bulwark.dispatch.Outcome> got = collect(vertx, "test.late");
+      vertx.eventBus().send(s.address(), new dev.bulwark.dispatch.Batch("test.late",
+          System.currentTimeMillis() - 1, List.of(new dev.bulwark.dispatch.Batch.Item(1, Request.get("/")))));
+      vertx.eventBus().send(s.address(), new dev.bulwark.dispatch.Batch("test.late",
+          System.currentTimeMillis() + 10_000, List.of(new dev.bulwark.dispatch.Batch.Item(2, Request.get("/")))));
+      vertx.setTimer(500, t -> ctx.verify(() -> {
+        assertEquals(1, got.size(), "only the batch still in time ran: " + got);
+        assertEquals(2, got.get(0).id());
+        ctx.completeNow();
+      }));
+    });
+  }
+
+  @Test
+  void aMessageThatIsNotARequestIsRefusedClearly(Vertx vertx, VertxTestContext ctx) throws Exception {
+    ServiceConfig s = service("typed", Sleeps.class, 1);
+    deploy(vertx, s, ctx, () -> vertx.eventBus().request(s.address(), "hello")
+        .onComplete(ctx.failing(err -> ctx.verify(() -> {
+          assertEquals(WorkerVerticle.BAD_MESSAGE, ((ReplyException) err).failureCode());
+          assertTrue(err.getMessage().contains("dev.bulwark.api.Request"), err.getMessage());
+          ctx.completeNow();
+        }))));
+  }
 }

@@ -1,0 +1,56 @@
+package dev.bulwark.dispatch;
+
+import dev.bulwark.api.Request;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageCodec;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Carries a {@link Batch}: the object itself locally (it is immutable), its fields and requests across a cluster. */
+public final class BatchCodec implements MessageCodec<Batch, Batch> {
+  public static final String NAME = "bulwark.batch";
+  private static final RequestCodec REQUESTS = new RequestCodec();
+
+  @Override
+  public void encodeToWire(Buffer buffer, Batch b) {
+    Buffer body = Buffer.buffer();
+    WireFormat.writeString(body, b.replyTo());
+    body.appendLong(b.deadlineMillis()).appendInt(b.items().size());
+    for (Batch.Item item : b.items()) {
+      body.appendLong(item.id());
+      REQUESTS.encodeToWire(body, item.request());
+    }
+    buffer.appendInt(body.length()).appendBuffer(body);
+  }
+
+  @Override
+  public Batch decodeFromWire(int pos, Buffer buffer) {
+    WireFormat.Reader in = new WireFormat.Reader(buffer, pos + 4);
+    String replyTo = in.readString();
+    long deadline = in.readLong();
+    int n = in.readCount();
+    List<Batch.Item> items = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      long id = in.readLong();
+      Request request = REQUESTS.decodeFromWire(in.position(), buffer);
+      in.skipLengthPrefixed();
+      items.add(new Batch.Item(id, request));
+    }
+    return new Batch(replyTo, deadline, items);
+  }
+
+  @Override
+  public Batch transform(Batch batch) {
+    return batch;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public byte systemCodecID() {
+    return -1;
+  }
+}
