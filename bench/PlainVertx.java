@@ -11,9 +11,10 @@ import io.vertx.core.http.HttpServerRequest;
  * Baselines for bench/run.sh, on the same Vert.x 5 HTTP stack as Bulwark, listening on 127.0.0.1 and ::1:
  * <ul>
  *   <li>{@code plain}: one HTTP-server verticle per core answers on the event loop (the upper bound);</li>
- *   <li>{@code hop}: the same, but each request goes over the event bus to one of 4 WORKER verticles that
- *   answer, as in Bulwark's design, with nothing else of Bulwark (no limits, ids, metrics, request object): the
- *   cost of the design itself.</li>
+ *   <li>{@code hop}: the same, but each request is an event-bus request/reply to one of 4 WORKER verticles that
+ *   answer, with nothing else of Bulwark (no limits, ids, metrics, request object): the naive form of Bulwark's
+ *   design, one message and two thread hand-offs per request (Bulwark itself sends a loop turn's requests as one
+ *   message per worker).</li>
  * </ul>
  *
  * <pre>java -cp target/runtime-fat.jar bench/PlainVertx.java 18081 [plain|hop]</pre>

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Hello-world benchmarks under wrk, on loopback only, in three parts (PARTS, default all three):
 #
-#  java   Bulwark's Java hello handler (event loop -> event bus -> worker -> reply) against a plain Vert.x 5 hello
-#         server on the same HTTP stack (bench/PlainVertx.java plain) and against the bare design cost, the same
-#         server with an event-bus hop to worker verticles (bench/PlainVertx.java hop).
+#  java   Bulwark's Java hello handler (event loop -> event bus -> worker -> event loop) against a plain Vert.x 5
+#         hello server on the same HTTP stack (bench/PlainVertx.java plain) and against the naive form of the design,
+#         the same server with one event-bus request/reply per request to worker verticles (PlainVertx.java hop).
 #  js     workerd's hello example, verticles/hello.js, served by Bulwark's JavaScript worker (GraalJS) and by
 #         workerd itself (npm package pinned in bench/workerd/package.json, installed by this script into
 #         bench/workerd/node_modules; bench/workerd/config.capnp), with Bulwark's Java hello handler for reference.
@@ -396,7 +396,7 @@ table() {   # servers... : the req/s, latency, errors and CPU table at every con
     done
     for c in $CONNS; do
       awk -v b="$(med "bulwark,$c" RPS)" -v h="$(med "hop,$c" RPS)" -v p="$(med "plain,$c" RPS)" \
-        -v c="$c" 'BEGIN { printf "c%-5s design ceiling: Vert.x+EB hop/plain = %.2f; Bulwark/hop = %.2f\n", c,
+        -v c="$c" 'BEGIN { printf "c%-5s one request/reply per request: Vert.x+EB hop/plain = %.2f; Bulwark/hop = %.2f\n", c,
           (p > 0) ? h / p : 0, (h > 0) ? b / h : 0 }'
     done
   fi
