@@ -73,12 +73,26 @@ public final class WorkerVerticle extends VerticleBase {
    * so a slow item never holds back another's answer.
    */
   private void runBatch(Batch batch) {
+    VirtualMachineError fatal = null;
     for (Batch.Item item : batch.items()) {
       if (System.currentTimeMillis() > batch.deadlineMillis()) {
-        return; // the caller has answered 504 for the rest; running them now would only add load
+        break; // the caller has answered 504 for the rest; running them now would only add load
       }
-      run(item.request()).onComplete(ar -> vertx.eventBus().send(batch.replyTo(),
+      Future<Response> result;
+      try {
+        result = run(item.request());
+      } catch (VirtualMachineError e) {
+        // As with one message per request, the error still reaches Vert.x, but only after the other items have run:
+        // they would otherwise wait for their 504.
+        fatal = fatal == null ? e : fatal;
+        LOG.severe(() -> "request " + item.request().requestId() + " to service '" + service.name() + "' failed: " + e);
+        result = Future.failedFuture(new Failed(HANDLER_FAILED));
+      }
+      result.onComplete(ar -> vertx.eventBus().send(batch.replyTo(),
           ar.succeeded() ? Outcome.answered(item.id(), ar.result()) : Outcome.failed(item.id(), failureOf(ar.cause()))));
+    }
+    if (fatal != null) {
+      throw fatal;
     }
   }
 

@@ -165,4 +165,24 @@ class WorkerVerticleTest {
           ctx.completeNow();
         }))));
   }
+
+  @Test
+  void anItemThatRunsOutOfMemoryDoesNotLeaveTheRestOfItsBatchUnanswered(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    ServiceConfig s = service("oom", dev.bulwark.testhandlers.RunsOutOfMemory.class, 1);
+    deploy(vertx, s, ctx, () -> {
+      List<dev.bulwark.dispatch.Outcome> got = collect(vertx, "test.oom");
+      vertx.eventBus().send(s.address(), new dev.bulwark.dispatch.Batch("test.oom",
+          System.currentTimeMillis() + 10_000, List.of(new dev.bulwark.dispatch.Batch.Item(1, Request.get("/oom")),
+          new dev.bulwark.dispatch.Batch.Item(2, Request.get("/ok")))));
+      vertx.setTimer(500, t -> ctx.verify(() -> {
+        assertEquals(2, got.size(), "both items are answered: " + got);
+        var byId = new java.util.HashMap<Long, dev.bulwark.dispatch.Outcome>();
+        got.forEach(o -> byId.put(o.id(), o));
+        assertEquals(WorkerVerticle.HANDLER_FAILED, byId.get(1L).failure());
+        assertEquals("fine\n", byId.get(2L).response().text());
+        ctx.completeNow();
+      }));
+    });
+  }
 }
