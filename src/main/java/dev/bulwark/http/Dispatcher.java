@@ -51,6 +51,7 @@ final class Dispatcher {
 
     Flight(int size) {
       ids = new long[size];
+      open = size;
     }
 
     void answered() {
@@ -107,7 +108,6 @@ final class Dispatcher {
     long deadline = System.currentTimeMillis() + timeout;
     int n = requests.size();
     Flight flight = new Flight(n);
-    flight.open = n;
     flight.timer = vertx.setTimer(timeout, flight);
     int batches = Math.min(n, Math.max(1, gate.config().instances()));
     List<List<Batch.Item>> dealt = new ArrayList<>(batches);
