@@ -394,6 +394,9 @@ public final class ConfigParser {
     if (v == null) {
       return RuntimeConfig.VertxMetrics.BASIC;
     }
+    if (v instanceof Boolean b && !b) {
+      return RuntimeConfig.VertxMetrics.OFF; // YAML reads an unquoted "off" as false
+    }
     try {
       return RuntimeConfig.VertxMetrics.valueOf(String.valueOf(v).trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {

@@ -46,4 +46,17 @@ class ConfigLoaderTest {
       ctx.completeNow();
     })));
   }
+
+  @Test
+  void unquotedOffInYamlTurnsTheAdminListenerAndVertxMetricsOff(Vertx vertx, VertxTestContext ctx) throws Exception {
+    Path file = dir.resolve("off.yaml");
+    Files.writeString(file, "sockets:\n  - address: 127.0.0.1:0\n    service: hello\nservices:\n  - name: hello\n"
+        + "    class: dev.bulwark.testhandlers.Hello\nadmin:\n  address: off\n  vertxMetrics: off\n");
+    ConfigLoader.readYaml(vertx, file).onComplete(ctx.succeeding(tree -> ctx.verify(() -> {
+      RuntimeConfig c = ConfigParser.parse(tree, file.toString());
+      assertTrue(c.admin().isEmpty());
+      org.junit.jupiter.api.Assertions.assertEquals(RuntimeConfig.VertxMetrics.OFF, c.vertxMetrics());
+      ctx.completeNow();
+    })));
+  }
 }
