@@ -42,6 +42,7 @@ class HttpRuntimeTest {
         TestRuntime.service("slow", Sleeps.class).put("timeout", "300ms"),
         TestRuntime.service("gate", Gate.class).put("instances", 2).put("maxInFlight", 2),
         TestRuntime.service("pair", Sleeps.class).put("instances", 2).put("timeout", "5s"),
+        TestRuntime.service("gone", Hello.class),
         TestRuntime.service("throws", Throws.class),
         TestRuntime.service("null", ReturnsNull.class),
         TestRuntime.service("async", AsyncEcho.class).put("timeout", "500ms"),
@@ -50,7 +51,7 @@ class HttpRuntimeTest {
         TestRuntime.service("named", Named.class)
             .put("bindings", new JsonObject().put("NAME", new JsonObject().put("text", "api"))));
     JsonArray routes = new JsonArray();
-    for (String s : List.of("slow", "pair", "gate", "throws", "null", "async", "small", "nc")) {
+    for (String s : List.of("slow", "pair", "gone", "gate", "throws", "null", "async", "small", "nc")) {
       routes.add(new JsonObject().put("path", "/" + s).put("service", s));
     }
     routes.add(new JsonObject().put("host", "api.test").put("service", "named"));
@@ -318,5 +319,24 @@ class HttpRuntimeTest {
       assertTrue(fastMs < 1000, "round " + round + ": the fast answer came after " + fastMs + " ms");
       assertTrue(slowMs >= 1400, "round " + round + ": the slow one slept: " + slowMs + " ms");
     }
+  }
+
+  @Test
+  void aServiceWithNoWorkerLeftGets503WithRetryAfterAndTheOthersAnswer() throws Exception {
+    assertEquals(200, rt.get("/gone").statusCode());
+    var vertx = rt.bulwark.vertx();
+    var deployments = ((io.vertx.core.internal.VertxInternal) vertx).deploymentManager();
+    for (String id : vertx.deploymentIDs()) {
+      var d = deployments.deployment(id);
+      if (d != null && "bulwark-gone".equals(d.deployment().options().getWorkerPoolName())) {
+        vertx.undeploy(id).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+    }
+    HttpResponse<String> r = rt.get("/gone");
+    assertEquals(503, r.statusCode(), r.body());
+    assertEquals("1", r.headers().firstValue("retry-after").orElse(null));
+    assertTrue(r.body().contains("Service 'gone' is not running"), r.body());
+    assertTrue(r.body().contains("request id: " + r.headers().firstValue("x-request-id").orElseThrow()), r.body());
+    assertEquals(200, rt.get("/").statusCode());
   }
 }
