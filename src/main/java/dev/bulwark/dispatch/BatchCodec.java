@@ -2,14 +2,17 @@ package dev.bulwark.dispatch;
 
 import dev.bulwark.api.Request;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Carries a {@link Batch}: the object itself locally (it is immutable), its fields and requests across a cluster. */
-public final class BatchCodec implements MessageCodec<Batch, Batch> {
+public final class BatchCodec extends ImmutableCodec<Batch> {
   public static final String NAME = "bulwark.batch";
   private static final RequestCodec REQUESTS = new RequestCodec();
+
+  public BatchCodec() {
+    super(NAME);
+  }
 
   @Override
   public void encodeToWire(Buffer buffer, Batch b) {
@@ -37,20 +40,5 @@ public final class BatchCodec implements MessageCodec<Batch, Batch> {
       items.add(new Batch.Item(id, request));
     }
     return new Batch(replyTo, deadline, items);
-  }
-
-  @Override
-  public Batch transform(Batch batch) {
-    return batch;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public byte systemCodecID() {
-    return -1;
   }
 }

@@ -1,12 +1,15 @@
 package dev.bulwark.dispatch;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
 
 /** Carries an {@link Outcome}: the object itself locally, id, failure code and response across a cluster. */
-public final class OutcomeCodec implements MessageCodec<Outcome, Outcome> {
+public final class OutcomeCodec extends ImmutableCodec<Outcome> {
   public static final String NAME = "bulwark.outcome";
   private static final ResponseCodec RESPONSES = new ResponseCodec();
+
+  public OutcomeCodec() {
+    super(NAME);
+  }
 
   @Override
   public void encodeToWire(Buffer buffer, Outcome o) {
@@ -22,20 +25,5 @@ public final class OutcomeCodec implements MessageCodec<Outcome, Outcome> {
     int failure = buffer.getInt(pos + 8);
     return failure != 0 ? Outcome.failed(id, failure)
         : Outcome.answered(id, RESPONSES.decodeFromWire(pos + 12, buffer));
-  }
-
-  @Override
-  public Outcome transform(Outcome outcome) {
-    return outcome;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public byte systemCodecID() {
-    return -1;
   }
 }

@@ -2,14 +2,17 @@ package dev.bulwark.dispatch;
 
 import dev.bulwark.api.Request;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
 
 /**
  * Carries a {@link Request} on the event bus. Locally the object itself is passed (it is immutable, so no copy);
  * across a cluster it is written as length-prefixed fields.
  */
-public final class RequestCodec implements MessageCodec<Request, Request> {
+public final class RequestCodec extends ImmutableCodec<Request> {
   public static final String NAME = "bulwark.request";
+
+  public RequestCodec() {
+    super(NAME);
+  }
 
   @Override
   public void encodeToWire(Buffer buffer, Request r) {
@@ -33,20 +36,5 @@ public final class RequestCodec implements MessageCodec<Request, Request> {
     String client = in.readString();
     String id = in.readString();
     return Request.of(method, url, headers, body, client, id);
-  }
-
-  @Override
-  public Request transform(Request request) {
-    return request;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public byte systemCodecID() {
-    return -1;
   }
 }

@@ -2,11 +2,14 @@ package dev.bulwark.dispatch;
 
 import dev.bulwark.api.Response;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageCodec;
 
 /** Carries a {@link Response} back on the event bus: the object itself locally, length-prefixed fields remotely. */
-public final class ResponseCodec implements MessageCodec<Response, Response> {
+public final class ResponseCodec extends ImmutableCodec<Response> {
   public static final String NAME = "bulwark.response";
+
+  public ResponseCodec() {
+    super(NAME);
+  }
 
   @Override
   public void encodeToWire(Buffer buffer, Response r) {
@@ -24,20 +27,5 @@ public final class ResponseCodec implements MessageCodec<Response, Response> {
     var headers = in.readHeaders();
     byte[] body = in.readBytes();
     return Response.of(status, headers, body);
-  }
-
-  @Override
-  public Response transform(Response response) {
-    return response;
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public byte systemCodecID() {
-    return -1;
   }
 }

@@ -9,7 +9,9 @@ import dev.bulwark.api.Response;
 import dev.bulwark.config.HandlerSource;
 import dev.bulwark.config.Limits;
 import dev.bulwark.config.ServiceConfig;
+import dev.bulwark.dispatch.Batch;
 import dev.bulwark.dispatch.Codecs;
+import dev.bulwark.dispatch.Outcome;
 import dev.bulwark.testhandlers.Sleeps;
 import dev.bulwark.testhandlers.Throws;
 import io.vertx.core.DeploymentOptions;
@@ -88,10 +90,20 @@ class WorkerVerticleTest {
         }))));
   }
 
-  /** Sends {@code batch}-style items to {@code s} and collects the outcomes that come back to a consumer of ours. */
-  private static List<dev.bulwark.dispatch.Outcome> collect(Vertx vertx, String replyTo) {
-    List<dev.bulwark.dispatch.Outcome> got = java.util.Collections.synchronizedList(new ArrayList<>());
-    vertx.eventBus().<dev.bulwark.dispatch.Outcome>consumer(replyTo, m -> got.add(m.body()));
+  /** Sends {@code s} one batch of GET requests for {@code paths}, numbered from {@code firstId}. */
+  private static void sendBatch(Vertx vertx, ServiceConfig s, String replyTo, long deadlineMillis, long firstId,
+                                String... paths) {
+    List<Batch.Item> items = new ArrayList<>();
+    for (int i = 0; i < paths.length; i++) {
+      items.add(new Batch.Item(firstId + i, Request.get(paths[i])));
+    }
+    vertx.eventBus().send(s.address(), new Batch(replyTo, deadlineMillis, items));
+  }
+
+  /** Collects the outcomes that come back to a consumer of ours at {@code replyTo}. */
+  private static List<Outcome> collect(Vertx vertx, String replyTo) {
+    List<Outcome> got = java.util.Collections.synchronizedList(new ArrayList<>());
+    vertx.eventBus().<Outcome>consumer(replyTo, m -> got.add(m.body()));
     return got;
   }
 
@@ -101,8 +113,8 @@ class WorkerVerticleTest {
     ServiceConfig s = service("batched", Sleeps.class, 1);
     deploy(vertx, s, ctx, () -> {
       long t0 = System.nanoTime();
-      vertx.eventBus().<dev.bulwark.dispatch.Outcome>consumer("test.outcomes", m -> ctx.verify(() -> {
-        dev.bulwark.dispatch.Outcome o = m.body();
+      vertx.eventBus().<Outcome>consumer("test.outcomes", m -> ctx.verify(() -> {
+        Outcome o = m.body();
         long ms = (System.nanoTime() - t0) / 1_000_000;
         if (o.id() == 1) {
           assertEquals("slept\n", o.response().text());
@@ -113,9 +125,7 @@ class WorkerVerticleTest {
           ctx.completeNow();
         }
       }));
-      vertx.eventBus().send(s.address(), new dev.bulwark.dispatch.Batch("test.outcomes",
-          System.currentTimeMillis() + 10_000, List.of(new dev.bulwark.dispatch.Batch.Item(1, Request.get("/?ms=0")),
-          new dev.bulwark.dispatch.Batch.Item(2, Request.get("/?ms=800")))));
+      sendBatch(vertx, s, "test.outcomes", System.currentTimeMillis() + 10_000, 1, "/?ms=0", "/?ms=800");
     });
   }
 
@@ -123,10 +133,8 @@ class WorkerVerticleTest {
   void aFailingItemFailsAloneWithItsCode(Vertx vertx, VertxTestContext ctx) throws Exception {
     ServiceConfig s = service("batched-throws", Throws.class, 1);
     deploy(vertx, s, ctx, () -> {
-      List<dev.bulwark.dispatch.Outcome> got = collect(vertx, "test.failures");
-      vertx.eventBus().send(s.address(), new dev.bulwark.dispatch.Batch("test.failures",
-          System.currentTimeMillis() + 10_000, List.of(new dev.bulwark.dispatch.Batch.Item(7, Request.get("/a")),
-          new dev.bulwark.dispatch.Batch.Item(8, Request.get("/b")))));
+      List<Outcome> got = collect(vertx, "test.failures");
+      sendBatch(vertx, s, "test.failures", System.currentTimeMillis() + 10_000, 7, "/a", "/b");
       vertx.setTimer(500, t -> ctx.verify(() -> {
         assertEquals(2, got.size(), "every item is answered: " + got);
         for (var o : got) {
@@ -142,11 +150,9 @@ class WorkerVerticleTest {
   void aBatchWhoseDeadlinePassedIsNotRun(Vertx vertx, VertxTestContext ctx) throws Exception {
     ServiceConfig s = service("batched-late", Sleeps.class, 1);
     deploy(vertx, s, ctx, () -> {
-      List<dev.bulwark.dispatch.Outcome> got = collect(vertx, "test.late");
-      vertx.eventBus().send(s.address(), new dev.bulwark.dispatch.Batch("test.late",
-          System.currentTimeMillis() - 1, List.of(new dev.bulwark.dispatch.Batch.Item(1, Request.get("/")))));
-      vertx.eventBus().send(s.address(), new dev.bulwark.dispatch.Batch("test.late",
-          System.currentTimeMillis() + 10_000, List.of(new dev.bulwark.dispatch.Batch.Item(2, Request.get("/")))));
+      List<Outcome> got = collect(vertx, "test.late");
+      sendBatch(vertx, s, "test.late", System.currentTimeMillis() - 1, 1, "/");
+      sendBatch(vertx, s, "test.late", System.currentTimeMillis() + 10_000, 2, "/");
       vertx.setTimer(500, t -> ctx.verify(() -> {
         assertEquals(1, got.size(), "only the batch still in time ran: " + got);
         assertEquals(2, got.get(0).id());
@@ -171,13 +177,11 @@ class WorkerVerticleTest {
       throws Exception {
     ServiceConfig s = service("oom", dev.bulwark.testhandlers.RunsOutOfMemory.class, 1);
     deploy(vertx, s, ctx, () -> {
-      List<dev.bulwark.dispatch.Outcome> got = collect(vertx, "test.oom");
-      vertx.eventBus().send(s.address(), new dev.bulwark.dispatch.Batch("test.oom",
-          System.currentTimeMillis() + 10_000, List.of(new dev.bulwark.dispatch.Batch.Item(1, Request.get("/oom")),
-          new dev.bulwark.dispatch.Batch.Item(2, Request.get("/ok")))));
+      List<Outcome> got = collect(vertx, "test.oom");
+      sendBatch(vertx, s, "test.oom", System.currentTimeMillis() + 10_000, 1, "/oom", "/ok");
       vertx.setTimer(500, t -> ctx.verify(() -> {
         assertEquals(2, got.size(), "both items are answered: " + got);
-        var byId = new java.util.HashMap<Long, dev.bulwark.dispatch.Outcome>();
+        var byId = new java.util.HashMap<Long, Outcome>();
         got.forEach(o -> byId.put(o.id(), o));
         assertEquals(WorkerVerticle.HANDLER_FAILED, byId.get(1L).failure());
         assertEquals("fine\n", byId.get(2L).response().text());
