@@ -3,19 +3,20 @@ package dev.bulwark.http;
 import dev.bulwark.api.Request;
 import dev.bulwark.dispatch.Batch;
 import dev.bulwark.dispatch.Outcome;
+import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.collection.LongObjectMap;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.MessageProducer;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The event-bus side of one HTTP verticle, confined to its event loop. Requests dispatched during one turn of the
@@ -24,49 +25,113 @@ import java.util.UUID;
  * busy loop hands work to a worker thread once per turn instead of once per request. Each outcome comes back on its
  * own to this verticle's address as soon as its handler is done.
  *
- * <p>One timer per service and turn stands for the deadline of its requests: the requests still unanswered when it
- * fires get 504, and outcomes arriving after that are dropped. A batch that no worker verticle consumes gets 503.
+ * <p>Deadlines: the requests of one service sent in one turn form a {@link Flight}. A service's flights are kept in
+ * the order they were sent, which is the order of their deadlines (one timeout per service), and a flight leaves as
+ * soon as its last outcome arrives. One timer per service, armed for the oldest flight still open, answers 504 to
+ * whatever is unanswered at its deadline, then re-arms for the next; outcomes arriving after that are dropped. A loop
+ * turn thus costs no timer of its own, only when a deadline actually passes. A batch that no worker verticle
+ * consumes gets 503.
  */
 final class Dispatcher {
   private final Vertx vertx;
   private final Context context;
   private final String address = "bulwark.http." + UUID.randomUUID();
-  private final Map<Long, Waiting> waiting = new HashMap<>();
-  private final Map<ServiceGate, List<Pending>> pending = new IdentityHashMap<>();
-  private final Map<ServiceGate, MessageProducer<Batch>> senders = new IdentityHashMap<>();
+  private final LongObjectMap<Waiting> waiting = new LongObjectHashMap<>();
+  private final Map<ServiceGate, Lane> lanes = new IdentityHashMap<>();
   private long lastId;
   private boolean flushQueued;
-
-  private record Pending(Exchange exchange, Request request) {
-  }
 
   private record Waiting(Exchange exchange, Flight flight) {
   }
 
-  /** The requests of one service sent in one turn: the deadline timer they share and how many are unanswered. */
-  private final class Flight implements Handler<Long> {
-    private final long[] ids;
-    private int open;
-    private long timer;
+  /** One service as seen from this loop: this turn's requests, its sender, its open flights and their timer. */
+  private final class Lane {
+    final ServiceGate gate;
+    final long timeoutNanos;
+    final MessageProducer<Batch> sender;
+    final List<Exchange> exchanges = new ArrayList<>();
+    final List<Request> requests = new ArrayList<>();
+    Flight oldest;
+    Flight newest;
+    boolean timerArmed;
 
-    Flight(int size) {
-      ids = new long[size];
-      open = size;
+    Lane(ServiceGate gate) {
+      this.gate = gate;
+      this.timeoutNanos = gate.config().limits().timeout().toNanos();
+      this.sender = vertx.eventBus().sender(gate.config().address());
+    }
+
+    void append(Flight f) {
+      f.previous = newest;
+      if (newest == null) {
+        oldest = f;
+      } else {
+        newest.next = f;
+      }
+      newest = f;
+      if (!timerArmed) {
+        arm(timeoutNanos);
+      }
+    }
+
+    void remove(Flight f) {
+      if (f.previous == null) {
+        oldest = f.next;
+      } else {
+        f.previous.next = f.next;
+      }
+      if (f.next == null) {
+        newest = f.previous;
+      } else {
+        f.next.previous = f.previous;
+      }
+      f.previous = f.next = null;
+    }
+
+    private void arm(long delayNanos) {
+      timerArmed = true;
+      vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos) + 1), t -> deadlinePassed());
+    }
+
+    /** Answers 504 for every flight past its deadline, then waits for the oldest one left, if any. */
+    private void deadlinePassed() {
+      timerArmed = false;
+      long now = System.nanoTime();
+      while (oldest != null && oldest.deadlineNanos - now <= 0) {
+        Flight late = oldest;
+        remove(late);
+        for (long id : late.ids) {
+          Waiting w = waiting.remove(id);
+          if (w != null) {
+            w.exchange().timedOut();
+          }
+        }
+      }
+      if (oldest != null) {
+        arm(oldest.deadlineNanos - now);
+      }
+    }
+  }
+
+  /** The requests of one service sent in one turn: their ids, their deadline, and how many are unanswered. */
+  private static final class Flight {
+    final Lane lane;
+    final long[] ids;
+    final long deadlineNanos;
+    int open;
+    Flight previous;
+    Flight next;
+
+    Flight(Lane lane, int size, long deadlineNanos) {
+      this.lane = lane;
+      this.ids = new long[size];
+      this.open = size;
+      this.deadlineNanos = deadlineNanos;
     }
 
     void answered() {
       if (--open == 0) {
-        vertx.cancelTimer(timer);
-      }
-    }
-
-    @Override
-    public void handle(Long timerId) {
-      for (long id : ids) {
-        Waiting w = waiting.remove(id);
-        if (w != null) {
-          w.exchange().timedOut();
-        }
+        lane.remove(this);
       }
     }
   }
@@ -84,7 +149,9 @@ final class Dispatcher {
 
   /** Sends {@code request} to {@code gate}'s workers at the end of this turn; its answer goes to {@code exchange}. */
   void submit(ServiceGate gate, Request request, Exchange exchange) {
-    pending.computeIfAbsent(gate, g -> new ArrayList<>()).add(new Pending(exchange, request));
+    Lane lane = lanes.computeIfAbsent(gate, Lane::new);
+    lane.exchanges.add(exchange);
+    lane.requests.add(request);
     if (!flushQueued) {
       flushQueued = true;
       // Runs after the loop has read every socket that was ready, so the batch holds all of this turn's requests.
@@ -94,38 +161,34 @@ final class Dispatcher {
 
   private void flush() {
     flushQueued = false;
-    for (Map.Entry<ServiceGate, List<Pending>> e : pending.entrySet()) {
-      List<Pending> requests = e.getValue();
-      if (!requests.isEmpty()) {
-        send(e.getKey(), requests);
-        requests.clear();
+    for (Lane lane : lanes.values()) {
+      if (!lane.requests.isEmpty()) {
+        send(lane);
+        lane.exchanges.clear();
+        lane.requests.clear();
       }
     }
   }
 
-  private void send(ServiceGate gate, List<Pending> requests) {
-    long timeout = gate.config().limits().timeout().toMillis();
-    long deadline = System.currentTimeMillis() + timeout;
-    int n = requests.size();
-    Flight flight = new Flight(n);
-    flight.timer = vertx.setTimer(timeout, flight);
-    int batches = Math.min(n, Math.max(1, gate.config().instances()));
+  private void send(Lane lane) {
+    int n = lane.requests.size();
+    long deadlineMillis = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(lane.timeoutNanos);
+    Flight flight = new Flight(lane, n, System.nanoTime() + lane.timeoutNanos);
+    int batches = Math.min(n, Math.max(1, lane.gate.config().instances()));
     List<List<Batch.Item>> dealt = new ArrayList<>(batches);
     for (int b = 0; b < batches; b++) {
       dealt.add(new ArrayList<>(n / batches + 1));
     }
     for (int i = 0; i < n; i++) {
-      Pending p = requests.get(i);
       long id = ++lastId;
       flight.ids[i] = id;
-      waiting.put(id, new Waiting(p.exchange(), flight));
-      dealt.get(i % batches).add(new Batch.Item(id, p.request()));
+      waiting.put(id, new Waiting(lane.exchanges.get(i), flight));
+      dealt.get(i % batches).add(new Batch.Item(id, lane.requests.get(i)));
     }
-    MessageProducer<Batch> sender = senders.computeIfAbsent(gate,
-        g -> vertx.eventBus().sender(g.config().address()));
+    lane.append(flight);
     for (List<Batch.Item> items : dealt) {
-      Batch batch = new Batch(address, deadline, items);
-      sender.write(batch).onFailure(err -> undelivered(batch, err));
+      Batch batch = new Batch(address, deadlineMillis, items);
+      lane.sender.write(batch).onFailure(err -> undelivered(batch, err));
     }
   }
 

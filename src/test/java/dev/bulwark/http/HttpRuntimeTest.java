@@ -160,6 +160,41 @@ class HttpRuntimeTest {
   }
 
   @Test
+  void eachRequestGets504AtItsOwnDeadlineNotAtAnEarlierRequests() throws Exception {
+    // One event loop, so both requests go through one dispatcher and share its one deadline timer for the service:
+    // the later request must get its own full 300 ms, neither cut short at the first one's deadline nor left to wait
+    // for its handler.
+    JsonObject config = TestRuntime.config(TestRuntime.service("slow", Sleeps.class).put("timeout", "300ms"));
+    config.getJsonObject("http").put("eventLoops", 1);
+    try (TestRuntime one = TestRuntime.start(config)) {
+      assertEquals(200, one.get("/?ms=0").statusCode(), "warms the client up, so the requests below leave at once");
+      long t0 = System.nanoTime();
+      CompletableFuture<Long> first = answeredWith504(one, "/?ms=2000");
+      Thread.sleep(150);
+      long t1 = System.nanoTime();
+      CompletableFuture<Long> second = answeredWith504(one, "/?ms=2000");
+      long firstMs = TimeUnit.NANOSECONDS.toMillis(first.get(10, TimeUnit.SECONDS) - t0);
+      long secondMs = TimeUnit.NANOSECONDS.toMillis(second.get(10, TimeUnit.SECONDS) - t1);
+      assertTrue(firstMs >= 290 && firstMs < 1500, "first answered after " + firstMs + " ms");
+      assertTrue(secondMs >= 290 && secondMs < 1500, "second answered after " + secondMs + " ms of its own");
+      assertEquals(200, one.get("/?ms=0").statusCode(), "in time, still answered");
+      long t2 = System.nanoTime();
+      long thirdMs = TimeUnit.NANOSECONDS.toMillis(answeredWith504(one, "/?ms=2000").get(10, TimeUnit.SECONDS) - t2);
+      assertTrue(thirdMs >= 290 && thirdMs < 1500, "once no request was waiting, answered after " + thirdMs + " ms");
+    }
+  }
+
+  /** Sends a request that must get 504; completes with the System.nanoTime() at which the answer arrived. */
+  private static CompletableFuture<Long> answeredWith504(TestRuntime runtime, String path) {
+    return runtime.client.sendAsync(HttpRequest.newBuilder(runtime.uri(path)).build(),
+        HttpResponse.BodyHandlers.ofString()).thenApply(r -> {
+          long at = System.nanoTime();
+          assertEquals(504, r.statusCode(), path);
+          return at;
+        });
+  }
+
+  @Test
   void failingHandlersGet500WithTheRequestIdAndNoDetails() throws Exception {
     for (String path : List.of("/throws", "/null", "/async/fail")) {
       HttpResponse<String> r = rt.get(path);
