@@ -125,6 +125,9 @@ public final class WorkerVerticle extends VerticleBase {
       }
       result = Future.failedFuture(t);
     }
+    if (result.succeeded() && result.result() != null) {
+      return result; // answered already (every plain Response): nothing to look at, no listener to chain
+    }
     return result.transform(ar -> {
       if (ar.succeeded() && ar.result() != null) {
         return Future.succeededFuture(ar.result());
