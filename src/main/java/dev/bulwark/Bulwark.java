@@ -191,8 +191,11 @@ public final class Bulwark {
         firstHost = false;
       }
     }
+    // One per core by default (the container's CPU limit, where there is one), as plain Vert.x servers deploy: the
+    // event-loop pool has 2 x cores, and the loops left over carry the admin listener and timers. More HTTP
+    // instances than cores only split each turn's requests into smaller batches for the workers.
     int instances = config.http().eventLoopInstances() > 0 ? config.http().eventLoopInstances()
-        : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+        : Runtime.getRuntime().availableProcessors();
     HttpServerVerticle first = new HttpServerVerticle(bindings, config.http(), gates, metrics);
     return vertx.deployVerticle(first).compose(id -> {
       httpDeployments.add(id);

@@ -8,7 +8,7 @@ import java.time.Duration;
  * @param maxHeaderBytes total size of the request's header fields; larger gets 431
  * @param maxInitialLineBytes request line length; longer gets 414
  * @param idleTimeout a connection with no traffic for this long is closed
- * @param eventLoopInstances HTTP-server verticle instances; 0 means one per event loop
+ * @param eventLoopInstances HTTP-server verticle instances, each on its own event loop; 0 means one per core
  * @param shutdownGrace on shutdown, how long requests in flight may take to finish after accepting stops
  * @param bodyTimeout how long a request body may take to arrive in full; slower gets 408 (a slow-body client must
  *     not hold a service's in-flight slot for ever)
