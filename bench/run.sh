@@ -3,11 +3,13 @@
 #
 #  java   Bulwark's Java hello handler (event loop -> event bus -> worker -> event loop) against a plain Vert.x 5
 #         hello server on the same HTTP stack (bench/PlainVertx.java plain) and against the naive form of the design,
-#         the same server with one event-bus request/reply per request to worker verticles (PlainVertx.java hop).
+#         the same server with one event-bus request/reply per request to worker verticles (PlainVertx.java hop),
+#         and against the bare form of Bulwark's own dispatch, a loop turn's requests as one message per worker and
+#         nothing else of Bulwark (PlainVertx.java batch): the ceiling of the design on this machine.
 #  js     workerd's hello example, verticles/hello.js, served by Bulwark's JavaScript worker (GraalJS) and by
 #         workerd itself (npm package pinned in bench/workerd/package.json, installed by this script into
 #         bench/workerd/node_modules; bench/workerd/config.capnp), with Bulwark's Java hello handler for reference.
-#  flood  wrk plus aborted connections at 127.0.0.1 and ::1 against the three servers of the java part and Bulwark
+#  flood  wrk plus aborted connections at 127.0.0.1 and ::1 against Bulwark, plain Vert.x, the hop server and Bulwark
 #         with its deferred accept off ("Bulwark, guard only": what an OS without TCP_DEFER_ACCEPT gets).
 #
 # The servers of the selected parts are started once, warmed up alike, then measured in alternated rounds.
@@ -25,7 +27,7 @@
 #      default 10), ROUNDS (default 3), WARMUP (s per concurrency and server, default 10), CONNS ("50 200"),
 #      THREADS (wrk threads, 2), TARGET (Bulwark/plain req/s ratio to pass, 0.80), JS_TARGET (Bulwark JS/workerd
 #      req/s to pass, 3.0), JS_P99_TARGET (Bulwark JS p99 / workerd p99 at c50 to pass, 0.2), SKIP_BUILD=1,
-#      JAVA_OPTS (extra JVM options for the Java servers: Bulwark, plain, hop), JS_JAVA (java binary for the JS
+#      JAVA_OPTS (extra JVM options for the Java servers: Bulwark, plain, hop, batch), JS_JAVA (java binary for the JS
 #      worker, default java), JS_JAVA_OPTS (JVM options for the JS worker; default: JAVA_OPTS), FLOOD=0 (= no flood
 #      part), FLOOD_SECONDS (10), PRELOAD=1 (see the flood round), JIT_JAVA (see above).
 # Output: a summary on stdout; raw wrk outputs, server logs and summary.txt under bench/results/<UTC stamp>/.
@@ -63,7 +65,7 @@ WD_DIR="$ROOT/bench/workerd"
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="$ROOT/bench/results/$STAMP"
 declare -A PID=() PORT=() START_MS=() RSS_IDLE=() RSS_LOAD=() \
-  LABEL=([bulwark]="Bulwark" [guard]="Bulwark, guard only" [plain]="plain Vert.x" [hop]="Vert.x+EB hop" [js]="Bulwark JS" [jsjit]="Bulwark JS JIT" [workerd]="workerd")
+  LABEL=([bulwark]="Bulwark" [guard]="Bulwark, guard only" [plain]="plain Vert.x" [hop]="Vert.x+EB hop" [batch]="Vert.x+EB batched" [js]="Bulwark JS" [jsjit]="Bulwark JS JIT" [workerd]="workerd")
 
 for v in DURATION ROUNDS WARMUP THREADS FLOOD_SECONDS; do
   [[ "${!v}" =~ ^[0-9]+$ && "${!v}" -gt 0 ]] || { echo "$v must be a positive integer" >&2; exit 2; }
@@ -91,14 +93,14 @@ for p in java js flood; do has "$p" && PARTS_ON+="${PARTS_ON:+ }$p"; done
 # SERVERS: every server started, in the order of the alternated rounds; MEASURED: those in the throughput rounds;
 # FLOODED: those in the flood round.
 SERVERS=(); MEASURED=(); FLOODED=()
-has java && MEASURED+=(bulwark plain hop)
+has java && MEASURED+=(bulwark plain hop batch)
 has js && { has java || MEASURED+=(bulwark); MEASURED+=(js); [[ "$JIT_JAVA" != none ]] && MEASURED+=(jsjit); MEASURED+=(workerd); }
 # "guard": Bulwark with http.deferAccept 0, so every aborted connection reaches accept() and the accept guard, as on
 # an OS without TCP_DEFER_ACCEPT (macOS); under PRELOAD=1 (macOS accept semantics) it is the only Bulwark flooded.
 if has flood; then
   if [[ "${PRELOAD:-0}" == 1 ]]; then FLOODED=(guard plain hop); else FLOODED=(bulwark guard plain hop); fi
 fi
-for s in bulwark guard plain hop js jsjit workerd; do
+for s in bulwark guard plain hop batch js jsjit workerd; do
   [[ " ${MEASURED[*]} ${FLOODED[*]} " == *" $s "* ]] && SERVERS+=("$s")
 done
 
@@ -224,6 +226,7 @@ start_server() {   # name -> PID, PORT, START_MS (launch to first 200)
                --listen "localhost:$port" --admin off ;;
     plain)   exec "${PRELOAD_ENV[@]}" java $JAVA_OPTS -cp "$JAR" bench/PlainVertx.java "$port" plain ;;
     hop)     exec "${PRELOAD_ENV[@]}" java $JAVA_OPTS -cp "$JAR" bench/PlainVertx.java "$port" hop ;;
+    batch)   exec "${PRELOAD_ENV[@]}" java $JAVA_OPTS -cp "$JAR" bench/PlainVertx.java "$port" batch ;;
     js)      exec "${PRELOAD_ENV[@]}" "$JS_JAVA" $JS_JAVA_OPTS -jar "$JAR" verticles/hello.js --listen "localhost:$port" --admin off ;;
     jsjit)   exec "${PRELOAD_ENV[@]}" "$JIT_JAVA" $JIT_OPTS -jar "$JAR" verticles/hello.js --listen "localhost:$port" --admin off ;;
     # The config's only socket, overridden to 127.0.0.1:PORT; workerd listens nowhere else.
@@ -386,7 +389,7 @@ table() {   # servers... : the req/s, latency, errors and CPU table at every con
   if has java; then
     echo
     echo "Java hello: Bulwark vs plain Vert.x 5"
-    table bulwark plain hop
+    table bulwark plain hop batch
     echo
     echo "target: Bulwark >= $TARGET x plain Vert.x requests/s"
     for c in $CONNS; do
@@ -397,6 +400,11 @@ table() {   # servers... : the req/s, latency, errors and CPU table at every con
     for c in $CONNS; do
       awk -v b="$(med "bulwark,$c" RPS)" -v h="$(med "hop,$c" RPS)" -v p="$(med "plain,$c" RPS)" \
         -v c="$c" 'BEGIN { printf "c%-5s one request/reply per request: Vert.x+EB hop/plain = %.2f; Bulwark/hop = %.2f\n", c,
+          (p > 0) ? h / p : 0, (h > 0) ? b / h : 0 }'
+    done
+    for c in $CONNS; do
+      awk -v b="$(med "bulwark,$c" RPS)" -v h="$(med "batch,$c" RPS)" -v p="$(med "plain,$c" RPS)" \
+        -v c="$c" 'BEGIN { printf "c%-5s design ceiling here (a turn per message, nothing else): Vert.x+EB batched/plain = %.2f; Bulwark/batched = %.2f\n", c,
           (p > 0) ? h / p : 0, (h > 0) ? b / h : 0 }'
     done
   fi
