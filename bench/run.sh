@@ -364,10 +364,10 @@ mb() { [[ -n "$1" ]] && awk -v k="$1" 'BEGIN {printf "%.0f MB", k / 1024}' || ec
 # shellcheck disable=SC2086  # the per-round values are a list of words
 med() { local -n ref=$2; median ${ref[$1]}; }   # "server,conns" array-name -> median of that cell
 table() {   # servers... : the req/s, latency, errors and CPU table at every concurrency
-  printf '%-6s %-14s %11s %9s %9s %7s %12s\n' conns server "req/s" "p50 ms" "p99 ms" errors "CPU us/req"
+  printf '%-6s %-17s %11s %9s %9s %7s %12s\n' conns server "req/s" "p50 ms" "p99 ms" errors "CPU us/req"
   for c in $CONNS; do
     for s in "$@"; do
-      printf '%-6s %-14s %11.0f %9.2f %9.2f %7d %12.1f\n' "c$c" "${LABEL[$s]}" "$(med "$s,$c" RPS)" \
+      printf '%-6s %-17s %11.0f %9.2f %9.2f %7d %12.1f\n' "c$c" "${LABEL[$s]}" "$(med "$s,$c" RPS)" \
         "$(med "$s,$c" P50)" "$(med "$s,$c" P99)" "${ERR[$s,$c]}" "$(med "$s,$c" CPU)"
     done
   done
@@ -440,7 +440,7 @@ table() {   # servers... : the req/s, latency, errors and CPU table at every con
     echo "(errors: socket errors + non-2xx/3xx, summed over rounds; CPU us/req: the server's own CPU time per request)"
     echo "per-round req/s:"
     for c in $CONNS; do
-      for s in "${MEASURED[@]}"; do printf '  c%-4s %-14s %s\n' "$c" "${LABEL[$s]}" "${RPS[$s,$c]}"; done
+      for s in "${MEASURED[@]}"; do printf '  c%-4s %-17s %s\n' "$c" "${LABEL[$s]}" "${RPS[$s,$c]}"; done
     done
   fi
   echo
