@@ -397,6 +397,14 @@ table() {   # servers... : the req/s, latency, errors and CPU table at every con
         r = (p > 0) ? b / p : 0
         printf "c%-5s Bulwark/plain req/s = %.2f  %s\n", c, r, (r >= t) ? "PASS" : "FAIL" }'
     done
+    # The same ratio round by round: each pair was measured minutes apart at most, so a machine that speeds up or
+    # slows down between rounds shows here as spread rather than moving the medians apart.
+    for c in $CONNS; do
+      awk -v b="${RPS[bulwark,$c]}" -v p="${RPS[plain,$c]}" -v c="$c" 'BEGIN {
+        n = split(b, x, " "); split(p, y, " "); line = ""
+        for (i = 1; i <= n; i++) line = line sprintf(" %.2f", (y[i] > 0) ? x[i] / y[i] : 0)
+        printf "c%-5s Bulwark/plain round by round:%s\n", c, line }'
+    done
     for c in $CONNS; do
       awk -v b="$(med "bulwark,$c" RPS)" -v h="$(med "hop,$c" RPS)" -v p="$(med "plain,$c" RPS)" \
         -v c="$c" 'BEGIN { printf "c%-5s one request/reply per request: Vert.x+EB hop/plain = %.2f; Bulwark/hop = %.2f\n", c,
