@@ -191,9 +191,9 @@ public final class Bulwark {
         firstHost = false;
       }
     }
-    // One per core by default (the container's CPU limit, where there is one), as plain Vert.x servers deploy: the
-    // event-loop pool has 2 x cores, and the loops left over carry the admin listener and timers. More HTTP
-    // instances than cores only split each turn's requests into smaller batches for the workers.
+    // One per core by default (the container's CPU limit, where there is one), as a plain Vert.x server deploys; the
+    // event-loop pool has 2 x cores, so the admin listener gets a loop of its own. More HTTP instances than cores
+    // only cut each loop turn's requests into smaller batches for the workers, and measured no faster.
     int instances = config.http().eventLoopInstances() > 0 ? config.http().eventLoopInstances()
         : Runtime.getRuntime().availableProcessors();
     HttpServerVerticle first = new HttpServerVerticle(bindings, config.http(), gates, metrics);
