@@ -16,19 +16,19 @@ public final class BatchCodec extends ImmutableCodec<Batch> {
 
   @Override
   public void encodeToWire(Buffer buffer, Batch b) {
-    Buffer body = Buffer.buffer();
-    WireFormat.writeString(body, b.replyTo());
-    body.appendLong(b.deadlineMillis()).appendInt(b.items().size());
-    for (Batch.Item item : b.items()) {
-      body.appendLong(item.id());
-      REQUESTS.encodeToWire(body, item.request());
-    }
-    buffer.appendInt(body.length()).appendBuffer(body);
+    WireFormat.writeFramed(buffer, body -> {
+      WireFormat.writeString(body, b.replyTo());
+      body.appendLong(b.deadlineMillis()).appendInt(b.items().size());
+      for (Batch.Item item : b.items()) {
+        body.appendLong(item.id());
+        REQUESTS.encodeToWire(body, item.request()); // framed itself, so decoding can skip past it
+      }
+    });
   }
 
   @Override
   public Batch decodeFromWire(int pos, Buffer buffer) {
-    WireFormat.Reader in = new WireFormat.Reader(buffer, pos + 4);
+    WireFormat.Reader in = WireFormat.readFramed(buffer, pos);
     String replyTo = in.readString();
     long deadline = in.readLong();
     int n = in.readCount();

@@ -16,19 +16,19 @@ public final class RequestCodec extends ImmutableCodec<Request> {
 
   @Override
   public void encodeToWire(Buffer buffer, Request r) {
-    Buffer body = Buffer.buffer();
-    WireFormat.writeString(body, r.method());
-    WireFormat.writeString(body, r.url());
-    WireFormat.writeHeaders(body, r.headers());
-    WireFormat.writeBytes(body, r.bodyBytes());
-    WireFormat.writeString(body, r.clientAddress());
-    WireFormat.writeString(body, r.requestId());
-    buffer.appendInt(body.length()).appendBuffer(body);
+    WireFormat.writeFramed(buffer, body -> {
+      WireFormat.writeString(body, r.method());
+      WireFormat.writeString(body, r.url());
+      WireFormat.writeHeaders(body, r.headers());
+      WireFormat.writeBytes(body, r.bodyBytes());
+      WireFormat.writeString(body, r.clientAddress());
+      WireFormat.writeString(body, r.requestId());
+    });
   }
 
   @Override
   public Request decodeFromWire(int pos, Buffer buffer) {
-    WireFormat.Reader in = new WireFormat.Reader(buffer, pos + 4);
+    WireFormat.Reader in = WireFormat.readFramed(buffer, pos);
     String method = in.readString();
     String url = in.readString();
     var headers = in.readHeaders();

@@ -13,16 +13,16 @@ public final class ResponseCodec extends ImmutableCodec<Response> {
 
   @Override
   public void encodeToWire(Buffer buffer, Response r) {
-    Buffer body = Buffer.buffer();
-    body.appendInt(r.status());
-    WireFormat.writeHeaders(body, r.headers());
-    WireFormat.writeBytes(body, r.bodyBytes());
-    buffer.appendInt(body.length()).appendBuffer(body);
+    WireFormat.writeFramed(buffer, body -> {
+      body.appendInt(r.status());
+      WireFormat.writeHeaders(body, r.headers());
+      WireFormat.writeBytes(body, r.bodyBytes());
+    });
   }
 
   @Override
   public Response decodeFromWire(int pos, Buffer buffer) {
-    WireFormat.Reader in = new WireFormat.Reader(buffer, pos + 4);
+    WireFormat.Reader in = WireFormat.readFramed(buffer, pos);
     int status = in.readInt();
     var headers = in.readHeaders();
     byte[] body = in.readBytes();

@@ -6,10 +6,26 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Length-prefixed encoding shared by the codecs, for when messages cross the wire in a cluster. */
 final class WireFormat {
   private WireFormat() {
+  }
+
+  /**
+   * Writes a message as one field with a 4-byte length prefix, so a reader can skip it whole
+   * ({@link Reader#skipLengthPrefixed()}) when it is nested in another message.
+   */
+  static void writeFramed(Buffer buffer, Consumer<Buffer> fields) {
+    Buffer body = Buffer.buffer();
+    fields.accept(body);
+    buffer.appendInt(body.length()).appendBuffer(body);
+  }
+
+  /** A reader of the fields of a message written with {@link #writeFramed} at {@code pos}. */
+  static Reader readFramed(Buffer buffer, int pos) {
+    return new Reader(buffer, pos + 4);
   }
 
   static void writeString(Buffer buffer, String s) {

@@ -41,6 +41,9 @@ final class Dispatcher {
   private long lastId;
   private boolean flushQueued;
 
+  private record Pending(Exchange exchange, Request request) {
+  }
+
   private record Waiting(Exchange exchange, Flight flight) {
   }
 
@@ -49,8 +52,7 @@ final class Dispatcher {
     final ServiceGate gate;
     final long timeoutNanos;
     final MessageProducer<Batch> sender;
-    final List<Exchange> exchanges = new ArrayList<>();
-    final List<Request> requests = new ArrayList<>();
+    final List<Pending> turn = new ArrayList<>();
     Flight oldest;
     Flight newest;
     boolean timerArmed;
@@ -150,8 +152,7 @@ final class Dispatcher {
   /** Sends {@code request} to {@code gate}'s workers at the end of this turn; its answer goes to {@code exchange}. */
   void submit(ServiceGate gate, Request request, Exchange exchange) {
     Lane lane = lanes.computeIfAbsent(gate, Lane::new);
-    lane.exchanges.add(exchange);
-    lane.requests.add(request);
+    lane.turn.add(new Pending(exchange, request));
     if (!flushQueued) {
       flushQueued = true;
       // Runs after the loop has read every socket that was ready, so the batch holds all of this turn's requests.
@@ -162,16 +163,15 @@ final class Dispatcher {
   private void flush() {
     flushQueued = false;
     for (Lane lane : lanes.values()) {
-      if (!lane.requests.isEmpty()) {
+      if (!lane.turn.isEmpty()) {
         send(lane);
-        lane.exchanges.clear();
-        lane.requests.clear();
+        lane.turn.clear();
       }
     }
   }
 
   private void send(Lane lane) {
-    int n = lane.requests.size();
+    int n = lane.turn.size();
     long deadlineMillis = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(lane.timeoutNanos);
     Flight flight = new Flight(lane, n, System.nanoTime() + lane.timeoutNanos);
     int batches = Math.min(n, Math.max(1, lane.gate.config().instances()));
@@ -182,8 +182,9 @@ final class Dispatcher {
     for (int i = 0; i < n; i++) {
       long id = ++lastId;
       flight.ids[i] = id;
-      waiting.put(id, new Waiting(lane.exchanges.get(i), flight));
-      dealt.get(i % batches).add(new Batch.Item(id, lane.requests.get(i)));
+      Pending p = lane.turn.get(i);
+      waiting.put(id, new Waiting(p.exchange(), flight));
+      dealt.get(i % batches).add(new Batch.Item(id, p.request()));
     }
     lane.append(flight);
     for (List<Batch.Item> items : dealt) {
