@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -164,7 +165,10 @@ public final class Bulwark {
           // with the thread's stack trace: where it is stuck.
           .setMaxWorkerExecuteTime(service.limits().timeout().toMillis() + 1000)
           .setMaxWorkerExecuteTimeUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
-      deployments.add(vertx.deployVerticle(() -> new WorkerVerticle(service, factory, env), options)
+      // Vert.x calls the supplier once per instance: each gets its index, and with it its own address.
+      java.util.concurrent.atomic.AtomicInteger index = new java.util.concurrent.atomic.AtomicInteger();
+      Supplier<WorkerVerticle> instance = () -> new WorkerVerticle(service, factory, env, index.getAndIncrement());
+      deployments.add(vertx.deployVerticle(instance, options)
           .recover(err -> Future.failedFuture(new IllegalStateException(
               "service '" + service.name() + "' did not start: " + err.getMessage(), err))));
     });

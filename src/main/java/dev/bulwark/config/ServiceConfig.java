@@ -22,4 +22,12 @@ public record ServiceConfig(String name, HandlerSource handler, int instances, M
   public String address() {
     return "bulwark.worker." + name;
   }
+
+  /**
+   * The address only worker instance {@code index} (0 to {@code instances - 1}) consumes, where the HTTP side sends
+   * the batches it deals to that instance. A service name has no dot, so this never is another service's address.
+   */
+  public String instanceAddress(int index) {
+    return address() + "." + index;
+  }
 }

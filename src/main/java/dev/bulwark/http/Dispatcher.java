@@ -8,10 +8,10 @@ import io.netty.util.collection.LongObjectMap;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.MessageProducer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,17 +20,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The event-bus side of one HTTP verticle, confined to its event loop. Requests dispatched during one turn of the
- * loop are sent at the end of the turn, per service, as {@link Batch}es: one message to each of up to
- * {@code instances} worker verticles (the requests dealt out in turn, as one message per request would be), so a
- * busy loop hands work to a worker thread once per turn instead of once per request. Each outcome comes back on its
- * own to this verticle's address as soon as its handler is done.
+ * loop are sent at the end of the turn, per service, as {@link Batch}es, one to each worker instance that
+ * {@link WorkerLoad} deals some of them to: fast work is packed onto few instances that are awake already, slow work
+ * spread one request per instance, idle instances first. So a busy loop hands work to a worker thread once per turn
+ * instead of once per request, and wakes no more threads than the work needs. Each outcome comes back on its own, to
+ * this verticle's address for that service, as soon as its handler is done.
  *
  * <p>Deadlines: the requests of one service sent in one turn form a {@link Flight}. A service's flights are kept in
  * the order they were sent, which is the order of their deadlines (one timeout per service), and a flight leaves as
  * soon as its last outcome arrives. One timer per service, armed for the oldest flight still open, answers 504 to
- * whatever is unanswered at its deadline, then re-arms for the next; outcomes arriving after that are dropped. A loop
- * turn thus costs no timer of its own, only when a deadline actually passes. A batch that no worker verticle
- * consumes gets 503.
+ * whatever is unanswered at its deadline, then re-arms for the next; outcomes arriving after that only count the
+ * instance as done. A loop turn thus costs no timer of its own, only when a deadline actually passes. A batch that no
+ * worker verticle consumes gets 503.
  */
 final class Dispatcher {
   private final Vertx vertx;
@@ -47,11 +48,19 @@ final class Dispatcher {
   private record Waiting(Exchange exchange, Flight flight) {
   }
 
-  /** One service as seen from this loop: this turn's requests, its sender, its open flights and their timer. */
+  /**
+   * One service as seen from this loop: where its outcomes come back, a sender per worker instance, this turn's
+   * requests, its open flights and their timer.
+   */
   private final class Lane {
     final ServiceGate gate;
+    final WorkerLoad load;
     final long timeoutNanos;
-    final MessageProducer<Batch> sender;
+    final String replyTo;
+    final List<MessageProducer<Batch>> senders = new ArrayList<>();
+    final int[] take;
+    final int[] scratch;
+    final int[] sentTo;
     final List<Pending> turn = new ArrayList<>();
     Flight oldest;
     Flight newest;
@@ -59,10 +68,16 @@ final class Dispatcher {
 
     Lane(ServiceGate gate) {
       this.gate = gate;
+      this.load = gate.load();
       this.timeoutNanos = gate.config().limits().timeout().toNanos();
-      this.sender = vertx.eventBus().sender(gate.config().address());
+      this.replyTo = address + "." + gate.config().name();
+      for (int i = 0; i < load.instances(); i++) {
+        senders.add(vertx.eventBus().sender(gate.config().instanceAddress(i)));
+      }
+      this.take = new int[load.instances()];
+      this.scratch = new int[load.instances()];
+      this.sentTo = new int[load.instances()];
     }
-
     void append(Flight f) {
       f.previous = newest;
       if (newest == null) {
@@ -138,20 +153,25 @@ final class Dispatcher {
     }
   }
 
-  Dispatcher(Vertx vertx, Context context) {
+  Dispatcher(Vertx vertx, Context context, Collection<ServiceGate> gates) {
     this.vertx = vertx;
     this.context = context;
+    gates.forEach(g -> lanes.put(g, new Lane(g)));
   }
 
-  /** Registers the consumer outcomes come back to; call before the first {@link #submit}. */
+  /** Registers the consumers outcomes come back to, one per service; call before the first {@link #submit}. */
   Future<Void> start() {
-    MessageConsumer<Outcome> consumer = vertx.eventBus().consumer(address, this::arrived);
-    return consumer.completion();
+    List<Future<Void>> registered = new ArrayList<>();
+    for (Lane lane : lanes.values()) {
+      MessageConsumer<Outcome> consumer = vertx.eventBus().consumer(lane.replyTo, m -> arrived(lane, m.body()));
+      registered.add(consumer.completion());
+    }
+    return Future.all(registered).mapEmpty();
   }
 
   /** Sends {@code request} to {@code gate}'s workers at the end of this turn; its answer goes to {@code exchange}. */
   void submit(ServiceGate gate, Request request, Exchange exchange) {
-    Lane lane = lanes.computeIfAbsent(gate, Lane::new);
+    Lane lane = lanes.get(gate);
     lane.turn.add(new Pending(exchange, request));
     if (!flushQueued) {
       flushQueued = true;
@@ -174,26 +194,36 @@ final class Dispatcher {
     int n = lane.turn.size();
     long deadlineMillis = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(lane.timeoutNanos);
     Flight flight = new Flight(lane, n, System.nanoTime() + lane.timeoutNanos);
-    int batches = Math.min(n, Math.max(1, lane.gate.config().instances()));
-    List<List<Batch.Item>> dealt = new ArrayList<>(batches);
-    for (int b = 0; b < batches; b++) {
-      dealt.add(new ArrayList<>(n / batches + 1));
+    lane.load.deal(n, lane.take, lane.scratch);
+    List<Batch> batches = new ArrayList<>(2);
+    int next = 0;
+    for (int instance = 0; instance < lane.take.length; instance++) {
+      int m = lane.take[instance];
+      if (m == 0) {
+        continue;
+      }
+      List<Batch.Item> items = new ArrayList<>(m);
+      for (int end = next + m; next < end; next++) {
+        long id = ++lastId;
+        flight.ids[next] = id;
+        Pending p = lane.turn.get(next);
+        waiting.put(id, new Waiting(p.exchange(), flight));
+        items.add(new Batch.Item(id, p.request()));
+      }
+      batches.add(new Batch(lane.replyTo, deadlineMillis, items));
+      lane.sentTo[batches.size() - 1] = instance;
     }
-    for (int i = 0; i < n; i++) {
-      long id = ++lastId;
-      flight.ids[i] = id;
-      Pending p = lane.turn.get(i);
-      waiting.put(id, new Waiting(p.exchange(), flight));
-      dealt.get(i % batches).add(new Batch.Item(id, p.request()));
-    }
+    // In the flight list before any send, since a send can fail at once and answer the flight's requests.
     lane.append(flight);
-    for (List<Batch.Item> items : dealt) {
-      Batch batch = new Batch(address, deadlineMillis, items);
-      lane.sender.write(batch).onFailure(err -> undelivered(batch, err));
+    for (int b = 0; b < batches.size(); b++) {
+      Batch batch = batches.get(b);
+      int instance = lane.sentTo[b];
+      lane.senders.get(instance).write(batch).onFailure(err -> undelivered(lane, instance, batch, err));
     }
   }
 
-  private void undelivered(Batch batch, Throwable err) {
+  private void undelivered(Lane lane, int instance, Batch batch, Throwable err) {
+    lane.load.undelivered(instance, batch.items().size());
     for (Batch.Item item : batch.items()) {
       Waiting w = waiting.remove(item.id());
       if (w != null) {
@@ -203,8 +233,8 @@ final class Dispatcher {
     }
   }
 
-  private void arrived(Message<Outcome> message) {
-    Outcome outcome = message.body();
+  private void arrived(Lane lane, Outcome outcome) {
+    lane.load.done(outcome.instance(), outcome.runNanos());
     Waiting w = waiting.remove(outcome.id());
     if (w == null) {
       return; // answered 504 already

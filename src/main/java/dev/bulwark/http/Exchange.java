@@ -45,8 +45,8 @@ final class Exchange {
     this.res = req.response();
     this.gate = gate;
     this.start = System.nanoTime();
-    this.id = RequestIds.keepOrCreate(req.getHeader(RequestIds.HEADER));
-    res.putHeader(RequestIds.HEADER, id);
+    this.id = RequestIds.keepOrCreate(req.getHeader(RequestIds.HEADER_NAME));
+    res.putHeader(RequestIds.HEADER_NAME, id);
   }
 
   /** Handles a request for {@code gate}'s service. */
@@ -59,7 +59,7 @@ final class Exchange {
   static void notFound(HttpServerRequest req, ServiceMeters meters) {
     long start = System.nanoTime();
     HttpServerResponse res = req.response();
-    res.putHeader(RequestIds.HEADER, RequestIds.keepOrCreate(req.getHeader(RequestIds.HEADER)));
+    res.putHeader(RequestIds.HEADER_NAME, RequestIds.keepOrCreate(req.getHeader(RequestIds.HEADER_NAME)));
     text(res, 404, "No service is routed for " + req.authority() + req.path() + "\n");
     meters.record(404, System.nanoTime() - start);
   }
@@ -153,6 +153,8 @@ final class Exchange {
   void outcome(Outcome outcome) {
     if (outcome.response() != null) {
       write(outcome.response());
+    } else if (outcome.failure() == WorkerVerticle.NOT_RUN) {
+      timedOut();
     } else if (outcome.failure() == WorkerVerticle.OVER_BUDGET) {
       answer(503, "Service '" + gate.config().name() + "' exceeded its resource budget for this request\nrequest id: "
           + id + "\n");
@@ -185,7 +187,9 @@ final class Exchange {
     }
     done = true;
     int status = r.status();
-    res.setStatusCode(status);
+    if (status != 200) {
+      res.setStatusCode(status); // 200 is the default, and setting it costs a status look-up per response
+    }
     MultiMap headers = res.headers();
     for (Map.Entry<String, String> f : r.headers().entries()) {
       String name = f.getKey();

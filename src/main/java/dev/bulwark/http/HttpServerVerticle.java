@@ -59,7 +59,7 @@ public final class HttpServerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    dispatcher = new Dispatcher(vertx, context);
+    dispatcher = new Dispatcher(vertx, context, services.values());
     Future<?> chain = dispatcher.start();
     Map<String, Integer> chosenPorts = new java.util.HashMap<>();
     for (Binding b : bindings) {

@@ -5,6 +5,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /** Request ids: a client's {@code x-request-id} is kept when it is sane, otherwise a random one is made. */
 final class RequestIds {
   static final String HEADER = "x-request-id";
+  /** The same name with its hash computed once, for the per-request header look-up and write. */
+  static final CharSequence HEADER_NAME = io.vertx.core.http.HttpHeaders.createOptimized(HEADER);
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private RequestIds() {

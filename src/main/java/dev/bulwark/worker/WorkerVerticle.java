@@ -30,19 +30,28 @@ public final class WorkerVerticle extends VerticleBase {
   public static final int OVER_BUDGET = 503;
   /** Failure code of a reply to a message that is not a request. */
   public static final int BAD_MESSAGE = 400;
+  /** Failure code of a batch item not run because its deadline had passed (the caller has answered 504). */
+  public static final int NOT_RUN = 504;
 
   private static final Logger LOG = Logger.getLogger(WorkerVerticle.class.getName());
 
   private final ServiceConfig service;
   private final HandlerFactory factory;
   private final Env env;
+  private final int index;
   private HandlerFactory.Invoker invoker;
   private MessageConsumer<Object> consumer;
+  private MessageConsumer<Object> own;
 
-  public WorkerVerticle(ServiceConfig service, HandlerFactory factory, Env env) {
+  /**
+   * Instance {@code index} of {@code service}'s worker verticles: it consumes the service's address and its own
+   * {@link ServiceConfig#instanceAddress}.
+   */
+  public WorkerVerticle(ServiceConfig service, HandlerFactory factory, Env env, int index) {
     this.service = service;
     this.factory = factory;
     this.env = env;
+    this.index = index;
   }
 
   @Override
@@ -53,7 +62,8 @@ public final class WorkerVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     consumer = vertx.eventBus().consumer(service.address(), this::handle);
-    return consumer.completion();
+    own = vertx.eventBus().consumer(service.instanceAddress(index), this::handle);
+    return Future.all(consumer.completion(), own.completion());
   }
 
   private void handle(Message<Object> message) {
@@ -70,15 +80,20 @@ public final class WorkerVerticle extends VerticleBase {
 
   /**
    * The HTTP side's batches: each item is run in turn and its outcome sent back on its own as soon as it is known,
-   * so a slow item never holds back another's answer.
+   * so a slow item never holds back another's answer. Each outcome says how long the handler call kept this thread,
+   * which is how the HTTP side learns how many requests to give one instance at a time.
    */
   private void runBatch(Batch batch) {
     VirtualMachineError fatal = null;
     for (Batch.Item item : batch.items()) {
       if (System.currentTimeMillis() > batch.deadlineMillis()) {
-        break; // the caller has answered 504 for the rest; running them now would only add load
+        // The caller has answered 504; running it now would only add load. Its outcome still tells the caller that
+        // this instance is done with it.
+        vertx.eventBus().send(batch.replyTo(), Outcome.failed(item.id(), NOT_RUN, index, -1));
+        continue;
       }
       Future<Response> result;
+      long started = System.nanoTime();
       try {
         result = run(item.request());
       } catch (VirtualMachineError e) {
@@ -88,8 +103,10 @@ public final class WorkerVerticle extends VerticleBase {
         LOG.severe(() -> "request " + item.request().requestId() + " to service '" + service.name() + "' failed: " + e);
         result = Future.failedFuture(new Failed(HANDLER_FAILED));
       }
-      result.onComplete(ar -> vertx.eventBus().send(batch.replyTo(),
-          ar.succeeded() ? Outcome.answered(item.id(), ar.result()) : Outcome.failed(item.id(), failureOf(ar.cause()))));
+      long ran = System.nanoTime() - started;
+      result.onComplete(ar -> vertx.eventBus().send(batch.replyTo(), ar.succeeded()
+          ? Outcome.answered(item.id(), ar.result(), index, ran)
+          : Outcome.failed(item.id(), failureOf(ar.cause()), index, ran)));
     }
     if (fatal != null) {
       throw fatal;
@@ -163,6 +180,6 @@ public final class WorkerVerticle extends VerticleBase {
     if (invoker != null) {
       invoker.close();
     }
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return consumer == null ? Future.succeededFuture() : Future.all(consumer.unregister(), own.unregister());
   }
 }

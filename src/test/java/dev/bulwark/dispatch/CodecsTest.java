@@ -82,16 +82,20 @@ class CodecsTest {
   void outcomesRoundTripOverTheWire() {
     OutcomeCodec codec = new OutcomeCodec();
     Buffer wire = Buffer.buffer();
-    codec.encodeToWire(wire, Outcome.answered(9, Response.text(202, "ok")));
+    codec.encodeToWire(wire, Outcome.answered(9, Response.text(202, "ok"), 3, 12_345));
     int second = wire.length();
-    codec.encodeToWire(wire, Outcome.failed(10, 503));
+    codec.encodeToWire(wire, Outcome.failed(10, 503, 1, -1));
     Outcome answered = codec.decodeFromWire(0, wire);
     assertEquals(9, answered.id());
     assertEquals(202, answered.response().status());
     assertEquals("ok", answered.response().text());
+    assertEquals(3, answered.instance());
+    assertEquals(12_345, answered.runNanos());
     Outcome failed = codec.decodeFromWire(second, wire);
     assertEquals(10, failed.id());
     assertEquals(503, failed.failure());
     assertEquals(null, failed.response());
+    assertEquals(1, failed.instance());
+    assertEquals(-1, failed.runNanos());
   }
 }

@@ -48,10 +48,12 @@ class HttpRuntimeTest {
         TestRuntime.service("async", AsyncEcho.class).put("timeout", "500ms"),
         TestRuntime.service("small", Hello.class).put("maxBodyBytes", "1KiB"),
         TestRuntime.service("nc", NoContent.class),
+        TestRuntime.service("which", dev.bulwark.testhandlers.Which.class).put("instances", 4),
+        TestRuntime.service("stuck", dev.bulwark.testhandlers.Which.class).put("instances", 2).put("timeout", "300ms"),
         TestRuntime.service("named", Named.class)
             .put("bindings", new JsonObject().put("NAME", new JsonObject().put("text", "api"))));
     JsonArray routes = new JsonArray();
-    for (String s : List.of("slow", "pair", "gone", "gate", "throws", "null", "async", "small", "nc")) {
+    for (String s : List.of("slow", "pair", "gone", "gate", "throws", "null", "async", "small", "nc", "which", "stuck")) {
       routes.add(new JsonObject().put("path", "/" + s).put("service", s));
     }
     routes.add(new JsonObject().put("host", "api.test").put("service", "named"));
@@ -353,6 +355,36 @@ class HttpRuntimeTest {
       assertTrue(slow.startsWith("HTTP/1.1 200"), slow);
       assertTrue(fastMs < 1000, "round " + round + ": the fast answer came after " + fastMs + " ms");
       assertTrue(slowMs >= 1400, "round " + round + ": the slow one slept: " + slowMs + " ms");
+    }
+  }
+
+  @Test
+  void requestsOneAtATimeAreAllRunByOneAwakeInstanceNotDealtRoundTheFour() throws Exception {
+    java.util.Set<String> handlers = new java.util.HashSet<>();
+    for (int i = 0; i < 40; i++) {
+      HttpResponse<String> r = rt.get("/which");
+      assertEquals(200, r.statusCode(), r.body());
+      handlers.add(r.body());
+    }
+    assertEquals(1, handlers.size(), "one instance ran them all: " + handlers);
+  }
+
+  @Test
+  void requestsAfterOneThatGotStuckAvoidItsInstance() throws Exception {
+    // Enough fast requests for the service's average run time to forget the first, slow calls of a cold JVM: the
+    // service is then fast, and an instance with work queued would take more.
+    for (int i = 0; i < 200; i++) {
+      assertEquals(200, rt.get("/stuck").statusCode(), "teaches the service that it is fast");
+    }
+    // The first instance sleeps well past the 300 ms deadline; the client gets its 504 meanwhile.
+    HttpResponse<String> late = rt.get("/stuck?ms=3000");
+    assertEquals(504, late.statusCode(), late.body());
+    for (int i = 0; i < 10; i++) {
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = rt.get("/stuck");
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertEquals(200, r.statusCode(), "request " + i + " did not queue behind the stuck one: " + r.body());
+      assertTrue(ms < 250, "request " + i + " answered after " + ms + " ms");
     }
   }
 

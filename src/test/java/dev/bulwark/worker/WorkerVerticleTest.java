@@ -39,7 +39,8 @@ class WorkerVerticleTest {
   private static void deploy(Vertx vertx, ServiceConfig s, VertxTestContext ctx, Runnable then) throws Exception {
     Codecs.register(vertx.eventBus());
     HandlerFactory f = HandlerFactory.load(s);
-    vertx.deployVerticle(() -> new WorkerVerticle(s, f, Env.empty()), new DeploymentOptions()
+    java.util.concurrent.atomic.AtomicInteger index = new java.util.concurrent.atomic.AtomicInteger();
+    vertx.deployVerticle(() -> new WorkerVerticle(s, f, Env.empty(), index.getAndIncrement()), new DeploymentOptions()
             .setThreadingModel(ThreadingModel.WORKER).setInstances(s.instances())
             .setWorkerPoolName("test-" + s.name()).setWorkerPoolSize(s.instances()))
         .onComplete(ctx.succeeding(id -> then.run()));
@@ -148,14 +149,45 @@ class WorkerVerticleTest {
 
   @Test
   void aBatchWhoseDeadlinePassedIsNotRun(Vertx vertx, VertxTestContext ctx) throws Exception {
-    ServiceConfig s = service("batched-late", Sleeps.class, 1);
+    ServiceConfig s = service("batched-late", dev.bulwark.testhandlers.Counts.class, 1);
     deploy(vertx, s, ctx, () -> {
       List<Outcome> got = collect(vertx, "test.late");
-      sendBatch(vertx, s, "test.late", System.currentTimeMillis() - 1, 1, "/");
-      sendBatch(vertx, s, "test.late", System.currentTimeMillis() + 10_000, 2, "/");
+      int before = dev.bulwark.testhandlers.Counts.CALLS.get();
+      sendBatch(vertx, s, "test.late", System.currentTimeMillis() - 1, 1, "/", "/");
+      sendBatch(vertx, s, "test.late", System.currentTimeMillis() + 10_000, 3, "/");
       vertx.setTimer(500, t -> ctx.verify(() -> {
-        assertEquals(1, got.size(), "only the batch still in time ran: " + got);
-        assertEquals(2, got.get(0).id());
+        assertEquals(1, dev.bulwark.testhandlers.Counts.CALLS.get() - before, "only the item still in time ran");
+        assertEquals(3, got.size(), "every item is accounted for: " + got);
+        var byId = new java.util.HashMap<Long, Outcome>();
+        got.forEach(o -> byId.put(o.id(), o));
+        for (long late = 1; late <= 2; late++) {
+          assertEquals(WorkerVerticle.NOT_RUN, byId.get(late).failure(), "late item " + late);
+          assertEquals(-1, byId.get(late).runNanos(), "late item " + late + " has no run time");
+        }
+        assertEquals(0, byId.get(3L).failure());
+        assertTrue(byId.get(3L).runNanos() >= 0, "the item that ran reports its time");
+        ctx.completeNow();
+      }));
+    });
+  }
+
+  @Test
+  void eachInstanceTakesBatchesAtItsOwnAddressAndSaysSoInItsOutcomes(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    ServiceConfig s = service("addressed", Sleeps.class, 3);
+    deploy(vertx, s, ctx, () -> {
+      List<Outcome> got = collect(vertx, "test.addressed");
+      for (int i = 0; i < 3; i++) {
+        for (int round = 0; round < 3; round++) {
+          vertx.eventBus().send(s.instanceAddress(i), new Batch("test.addressed", System.currentTimeMillis() + 10_000,
+              List.of(new Batch.Item(10L * i + round, Request.get("/?ms=0")))));
+        }
+      }
+      vertx.setTimer(500, t -> ctx.verify(() -> {
+        assertEquals(9, got.size(), "every batch is answered: " + got);
+        for (Outcome o : got) {
+          assertEquals(o.id() / 10, o.instance(), "the instance a batch was sent to answers it: " + o);
+        }
         ctx.completeNow();
       }));
     });

@@ -1,0 +1,87 @@
+package dev.bulwark.http;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The dealing rule on its own: which instance gets how many of a turn's requests. */
+class WorkerLoadTest {
+  private static int[] deal(WorkerLoad load, int n) {
+    int[] take = new int[load.instances()];
+    load.deal(n, take, new int[load.instances()]);
+    return take;
+  }
+
+  /** A load that has seen {@code count} outcomes of about 1 microsecond from instance 0. */
+  private static WorkerLoad learnedFast(int instances, int count) {
+    WorkerLoad load = new WorkerLoad(instances);
+    for (int i = 0; i < count; i++) {
+      deal(load, 1);
+      load.done(0, 1_000);
+    }
+    return load;
+  }
+
+  @Test
+  void aServiceNotYetSeenIsTreatedAsSlowOneRequestPerInstanceIdleFirst() {
+    WorkerLoad load = new WorkerLoad(4);
+    assertArrayEquals(new int[] {1, 1, 1, 0}, deal(load, 3));
+    // Only instance 3 is idle; the other two go to the least queued, lowest index first.
+    assertArrayEquals(new int[] {1, 1, 0, 1}, deal(load, 3));
+    assertEquals(2, load.queued(0));
+    assertEquals(1, load.queued(2));
+  }
+
+  @Test
+  void fastWorkIsPackedOntoTheFirstInstancesUpToASliceEach() {
+    WorkerLoad load = learnedFast(4, 60);
+    assertEquals(0, load.queued(0), "every outcome came back");
+    long avg = load.runNanos();
+    assertTrue(avg < 2_000, "the average learnt the fast run times: " + avg);
+    int perInstance = (int) (WorkerLoad.SLICE_NANOS / avg);
+    assertArrayEquals(new int[] {20, 0, 0, 0}, deal(load, 20), "one awake instance takes the whole turn");
+    int[] next = deal(load, perInstance);
+    assertEquals(perInstance - 20, next[0], "instance 0 is filled up to its slice");
+    assertEquals(20, next[1], "and the rest goes to the next one");
+    assertEquals(0, next[2] + next[3]);
+  }
+
+  @Test
+  void aStalledInstanceTakesNothingMoreWhileAnotherCan() throws Exception {
+    WorkerLoad load = learnedFast(3, 60);
+    assertArrayEquals(new int[] {1, 0, 0}, deal(load, 1));
+    assertArrayEquals(new int[] {5, 0, 0}, deal(load, 5), "instance 0 is busy but fast: it takes more");
+    Thread.sleep(5); // no outcome from instance 0 for longer than the stall time
+    assertArrayEquals(new int[] {0, 5, 0}, deal(load, 5), "nothing more queues behind a request gone slow");
+    load.done(0, 3_000_000);
+    assertTrue(load.runNanos() > WorkerLoad.SLICE_NANOS / 10, "the slow run moved the average");
+  }
+
+  @Test
+  void whenEveryInstanceIsStalledWorkStillGoesToTheLeastQueued() throws Exception {
+    WorkerLoad load = learnedFast(2, 60);
+    deal(load, 1);
+    Thread.sleep(5);
+    assertArrayEquals(new int[] {0, 3}, deal(load, 3));
+    Thread.sleep(5);
+    assertArrayEquals(new int[] {2, 0}, deal(load, 2), "both stalled: instance 0 has fewer queued");
+  }
+
+  @Test
+  void undeliveredAndForeignOutcomesKeepTheCountsRight() {
+    WorkerLoad load = new WorkerLoad(2);
+    deal(load, 2);
+    load.undelivered(1, 1);
+    assertEquals(0, load.queued(1));
+    long avg = load.runNanos();
+    load.done(7, 5);
+    load.done(-1, 5);
+    assertEquals(1, load.queued(0), "an outcome naming no instance of ours changes nothing");
+    assertEquals(avg, load.runNanos());
+    load.done(0, -1);
+    assertEquals(0, load.queued(0));
+    assertEquals(avg, load.runNanos(), "a request that was not run says nothing about run times");
+  }
+}
