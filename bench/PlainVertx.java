@@ -23,10 +23,11 @@ import java.util.UUID;
  *   <li>{@code hop}: the same, but each request is an event-bus request/reply to one of 4 WORKER verticles that
  *   answer, with nothing else of Bulwark (no limits, ids, metrics, request object): the naive form of Bulwark's
  *   design, one message and two thread hand-offs per request;</li>
- *   <li>{@code batch}: the form Bulwark's dispatch takes, with nothing else of Bulwark: a loop turn's requests are
- *   sent at the end of the turn as one message per worker verticle (up to 4, dealt out in turn), and each worker
- *   sends every answer back on its own. What this reaches against {@code plain} is the ceiling of the design on the
- *   machine at hand: Bulwark adds its features on top of it.</li>
+ *   <li>{@code batch}: the plain form of Bulwark's batched dispatch, with nothing else of Bulwark: a loop turn's
+ *   requests are sent at the end of the turn as one message per worker verticle (up to 4, dealt out in turn), and
+ *   each worker sends every answer back on its own. Bulwark adds its features on top, and deals a turn to as few
+ *   workers as its handler's run time needs (fewer thread wake-ups), so Bulwark/batched is what its features cost
+ *   net of that dealing.</li>
  * </ul>
  *
  * <pre>java -cp target/runtime-fat.jar bench/PlainVertx.java 18081 [plain|hop|batch]</pre>

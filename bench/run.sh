@@ -4,8 +4,8 @@
 #  java   Bulwark's Java hello handler (event loop -> event bus -> worker -> event loop) against a plain Vert.x 5
 #         hello server on the same HTTP stack (bench/PlainVertx.java plain) and against the naive form of the design,
 #         the same server with one event-bus request/reply per request to worker verticles (PlainVertx.java hop),
-#         and against the bare form of Bulwark's own dispatch, a loop turn's requests as one message per worker and
-#         nothing else of Bulwark (PlainVertx.java batch): the ceiling of the design on this machine.
+#         and against the bare form of Bulwark's batched dispatch, a loop turn's requests as one message per worker
+#         (all 4, dealt in turn) and nothing else of Bulwark (PlainVertx.java batch).
 #  js     workerd's hello example, verticles/hello.js, served by Bulwark's JavaScript worker (GraalJS) and by
 #         workerd itself (npm package pinned in bench/workerd/package.json, installed by this script into
 #         bench/workerd/node_modules; bench/workerd/config.capnp), with Bulwark's Java hello handler for reference.
@@ -412,7 +412,7 @@ table() {   # servers... : the req/s, latency, errors and CPU table at every con
     done
     for c in $CONNS; do
       awk -v b="$(med "bulwark,$c" RPS)" -v h="$(med "batch,$c" RPS)" -v p="$(med "plain,$c" RPS)" \
-        -v c="$c" 'BEGIN { printf "c%-5s design ceiling here (a turn per message, nothing else): Vert.x+EB batched/plain = %.2f; Bulwark/batched = %.2f\n", c,
+        -v c="$c" 'BEGIN { printf "c%-5s bare batched design (a turn per message to 4 workers, nothing else): Vert.x+EB batched/plain = %.2f; Bulwark/batched = %.2f\n", c,
           (p > 0) ? h / p : 0, (h > 0) ? b / h : 0 }'
     done
   fi
