@@ -2,6 +2,7 @@ package dev.bulwark.http;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 
 /**
  * How busy each worker instance of one service is, as every event loop of this process sees it, and the rule that
@@ -27,6 +28,7 @@ public final class WorkerLoad {
   /** Ranks a stalled instance after every other in the least-queued pass. */
   private static final int STALLED_RANK = 1 << 24;
 
+  private final LongSupplier clock;
   private final AtomicIntegerArray queued;
   // System.nanoTime() of an instance's last outcome, or of when it was last given work while it had none queued.
   private final AtomicLongArray progress;
@@ -34,6 +36,12 @@ public final class WorkerLoad {
   private volatile long runNanos = SLICE_NANOS;
 
   WorkerLoad(int instances) {
+    this(instances, System::nanoTime);
+  }
+
+  /** A load whose stall times are read from {@code clock} (nanoseconds), so that tests can move time themselves. */
+  WorkerLoad(int instances, LongSupplier clock) {
+    this.clock = clock;
     this.queued = new AtomicIntegerArray(instances);
     this.progress = new AtomicLongArray(instances);
   }
@@ -48,7 +56,7 @@ public final class WorkerLoad {
    */
   void deal(int n, int[] take, int[] scratch) {
     int k = take.length;
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     int perInstance = (int) Math.max(1, SLICE_NANOS / Math.max(1, runNanos)); // at most SLICE_NANOS: an int
     int left = n;
     for (int i = 0; i < k; i++) {
@@ -87,7 +95,7 @@ public final class WorkerLoad {
     if (instance < 0 || instance >= queued.length()) {
       return; // not one of ours (a foreign or corrupt outcome): nothing was counted for it
     }
-    progress.set(instance, System.nanoTime());
+    progress.set(instance, clock.getAsLong());
     queued.decrementAndGet(instance);
     if (nanos >= 0) {
       long avg = runNanos;

@@ -8,6 +8,9 @@ import org.junit.jupiter.api.Test;
 
 /** The dealing rule on its own: which instance gets how many of a turn's requests. */
 class WorkerLoadTest {
+  /** The loads' clock: time moves only when a test moves it. */
+  private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000_000);
+
   private static int[] deal(WorkerLoad load, int n) {
     int[] take = new int[load.instances()];
     load.deal(n, take, new int[load.instances()]);
@@ -15,8 +18,8 @@ class WorkerLoadTest {
   }
 
   /** A load that has seen {@code count} outcomes of about 1 microsecond from instance 0. */
-  private static WorkerLoad learnedFast(int instances, int count) {
-    WorkerLoad load = new WorkerLoad(instances);
+  private WorkerLoad learnedFast(int instances, int count) {
+    WorkerLoad load = new WorkerLoad(instances, now::get);
     for (int i = 0; i < count; i++) {
       deal(load, 1);
       load.done(0, 1_000);
@@ -26,7 +29,7 @@ class WorkerLoadTest {
 
   @Test
   void aServiceNotYetSeenIsTreatedAsSlowOneRequestPerInstanceIdleFirst() {
-    WorkerLoad load = new WorkerLoad(4);
+    WorkerLoad load = new WorkerLoad(4, now::get);
     assertArrayEquals(new int[] {1, 1, 1, 0}, deal(load, 3));
     // Only instance 3 is idle; the other two go to the least queued, lowest index first.
     assertArrayEquals(new int[] {1, 1, 0, 1}, deal(load, 3));
@@ -49,29 +52,31 @@ class WorkerLoadTest {
   }
 
   @Test
-  void aStalledInstanceTakesNothingMoreWhileAnotherCan() throws Exception {
+  void aStalledInstanceTakesNothingMoreWhileAnotherCan() {
     WorkerLoad load = learnedFast(3, 60);
     assertArrayEquals(new int[] {1, 0, 0}, deal(load, 1));
     assertArrayEquals(new int[] {5, 0, 0}, deal(load, 5), "instance 0 is busy but fast: it takes more");
-    Thread.sleep(5); // no outcome from instance 0 for longer than the stall time
+    now.addAndGet(WorkerLoad.STALL_NANOS / 2);
+    assertArrayEquals(new int[] {2, 0, 0}, deal(load, 2), "half the stall time without an outcome: not stalled yet");
+    now.addAndGet(WorkerLoad.STALL_NANOS / 2 + 1); // no outcome from instance 0 for longer than the stall time
     assertArrayEquals(new int[] {0, 5, 0}, deal(load, 5), "nothing more queues behind a request gone slow");
     load.done(0, 3_000_000);
     assertTrue(load.runNanos() > WorkerLoad.SLICE_NANOS / 10, "the slow run moved the average");
   }
 
   @Test
-  void whenEveryInstanceIsStalledWorkStillGoesToTheLeastQueued() throws Exception {
+  void whenEveryInstanceIsStalledWorkStillGoesToTheLeastQueued() {
     WorkerLoad load = learnedFast(2, 60);
     deal(load, 1);
-    Thread.sleep(5);
+    now.addAndGet(WorkerLoad.STALL_NANOS + 1);
     assertArrayEquals(new int[] {0, 3}, deal(load, 3));
-    Thread.sleep(5);
+    now.addAndGet(WorkerLoad.STALL_NANOS + 1);
     assertArrayEquals(new int[] {2, 0}, deal(load, 2), "both stalled: instance 0 has fewer queued");
   }
 
   @Test
   void undeliveredAndForeignOutcomesKeepTheCountsRight() {
-    WorkerLoad load = new WorkerLoad(2);
+    WorkerLoad load = new WorkerLoad(2, now::get);
     deal(load, 2);
     load.undelivered(1, 1);
     assertEquals(0, load.queued(1));
