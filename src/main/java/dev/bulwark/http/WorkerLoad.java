@@ -30,7 +30,7 @@ public final class WorkerLoad {
 
   private final LongSupplier clock;
   private final AtomicIntegerArray queued;
-  // System.nanoTime() of an instance's last outcome, or of when it was last given work while it had none queued.
+  // The clock at an instance's last outcome, or when it was last given work while it had none queued.
   private final AtomicLongArray progress;
   // Shared by the event loops and updated racily: a lost update only makes the average a little older.
   private volatile long runNanos = SLICE_NANOS;
