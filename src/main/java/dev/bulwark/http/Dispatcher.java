@@ -60,7 +60,6 @@ final class Dispatcher {
     final List<MessageProducer<Batch>> senders = new ArrayList<>();
     final int[] take;
     final int[] scratch;
-    final int[] sentTo;
     final List<Pending> turn = new ArrayList<>();
     Flight oldest;
     Flight newest;
@@ -76,8 +75,8 @@ final class Dispatcher {
       }
       this.take = new int[load.instances()];
       this.scratch = new int[load.instances()];
-      this.sentTo = new int[load.instances()];
     }
+
     void append(Flight f) {
       f.previous = newest;
       if (newest == null) {
@@ -211,14 +210,16 @@ final class Dispatcher {
         items.add(new Batch.Item(id, p.request()));
       }
       batches.add(new Batch(lane.replyTo, deadlineMillis, items));
-      lane.sentTo[batches.size() - 1] = instance;
     }
     // In the flight list before any send, since a send can fail at once and answer the flight's requests.
     lane.append(flight);
-    for (int b = 0; b < batches.size(); b++) {
-      Batch batch = batches.get(b);
-      int instance = lane.sentTo[b];
-      lane.senders.get(instance).write(batch).onFailure(err -> undelivered(lane, instance, batch, err));
+    int b = 0;
+    for (int instance = 0; instance < lane.take.length; instance++) {
+      if (lane.take[instance] > 0) { // the batches were made in instance order, one per instance given some
+        Batch batch = batches.get(b++);
+        int to = instance;
+        lane.senders.get(to).write(batch).onFailure(err -> undelivered(lane, to, batch, err));
+      }
     }
   }
 
