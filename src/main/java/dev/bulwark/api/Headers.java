@@ -17,6 +17,14 @@ import java.util.function.BiConsumer;
  */
 public final class Headers {
   private static final Headers EMPTY = new Headers(List.of());
+  /** The characters a field name may hold: RFC 9110 tchar (visible ASCII except delimiters). */
+  private static final boolean[] TOKEN = new boolean[128];
+
+  static {
+    for (char c = '!'; c < 127; c++) {
+      TOKEN[c] = "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
+    }
+  }
 
   private final List<Map.Entry<String, String>> fields;
 
@@ -42,11 +50,19 @@ public final class Headers {
 
   /** Headers from fields in order; names and values are validated. */
   public static Headers of(List<Map.Entry<String, String>> fields) {
-    List<Map.Entry<String, String>> list = new ArrayList<>(fields.size());
+    return of(fields, fields.size());
+  }
+
+  /**
+   * Headers from fields in order, such as a Vert.x {@code MultiMap} (iterated once, no intermediate list);
+   * names and values are validated. {@code sizeHint} is how many fields there probably are.
+   */
+  public static Headers of(Iterable<Map.Entry<String, String>> fields, int sizeHint) {
+    List<Map.Entry<String, String>> list = new ArrayList<>(Math.max(sizeHint, 0));
     for (Map.Entry<String, String> f : fields) {
       list.add(field(f.getKey(), f.getValue()));
     }
-    return new Headers(Collections.unmodifiableList(list));
+    return list.isEmpty() ? EMPTY : new Headers(Collections.unmodifiableList(list));
   }
 
   /** The first value of the field, if present. */
@@ -134,7 +150,7 @@ public final class Headers {
     }
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
-      if (c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
+      if (c >= 128 || !TOKEN[c]) {
         throw new IllegalArgumentException("invalid character in header name '" + name + "'");
       }
     }

@@ -10,6 +10,10 @@ import java.util.Objects;
  */
 public final class Response {
   private static final byte[] NO_BODY = new byte[0];
+  // Headers are immutable, so the factories' common ones are made once.
+  private static final Headers TEXT = Headers.of("content-type", "text/plain; charset=utf-8");
+  private static final Headers HTML = Headers.of("content-type", "text/html; charset=utf-8");
+  private static final Headers JSON = Headers.of("content-type", "application/json");
 
   private final int status;
   private final Headers headers;
@@ -35,13 +39,13 @@ public final class Response {
   }
 
   public static Response text(int status, String text) {
-    return new Response(status, Headers.of("content-type", "text/plain; charset=utf-8"),
+    return new Response(status, TEXT,
         text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** 200 with an HTML body. */
   public static Response html(String html) {
-    return new Response(200, Headers.of("content-type", "text/html; charset=utf-8"),
+    return new Response(200, HTML,
         html.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -54,7 +58,7 @@ public final class Response {
   }
 
   public static Response json(int status, Object value) {
-    return new Response(status, Headers.of("content-type", "application/json"),
+    return new Response(status, JSON,
         Json.encode(value).getBytes(StandardCharsets.UTF_8));
   }
 

@@ -27,6 +27,8 @@ import java.util.logging.Logger;
 final class Exchange {
   private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
   private static final Buffer EMPTY = Buffer.buffer(0);
+  /** Room for a browser's usual request header fields; Vert.x's headers cannot tell their count without a walk. */
+  private static final int TYPICAL_HEADER_COUNT = 12;
 
   private final Vertx vertx;
   private final Dispatcher dispatcher;
@@ -46,7 +48,7 @@ final class Exchange {
     this.gate = gate;
     this.start = System.nanoTime();
     this.id = RequestIds.keepOrCreate(req.getHeader(RequestIds.HEADER_NAME));
-    res.putHeader(RequestIds.HEADER_NAME, id);
+    res.headers().add(RequestIds.HEADER_NAME, id); // a new response has no fields yet, so nothing to replace
   }
 
   /** Handles a request for {@code gate}'s service. */
@@ -72,8 +74,7 @@ final class Exchange {
       return;
     }
     admitted = true;
-    // Released exactly once, whether the response ends or the connection goes away first.
-    res.endHandler(v -> release());
+    // Released exactly once: when the answer is written, or when the connection goes away first.
     res.closeHandler(v -> release());
     readBody(bodyTimeoutMillis);
   }
@@ -144,7 +145,7 @@ final class Exchange {
   }
 
   private void dispatch(Buffer body) {
-    Request request = Request.of(req.method().name(), req.uri(), Headers.of(req.headers().entries()),
+    Request request = Request.of(req.method().name(), req.uri(), Headers.of(req.headers(), TYPICAL_HEADER_COUNT),
         body.length() == 0 ? null : body.getBytes(), addressOf(req.remoteAddress()), id);
     dispatcher.submit(gate, request, this);
   }
@@ -204,6 +205,7 @@ final class Exchange {
     } else {
       res.end(Buffer.buffer(r.bodyBytes()));
     }
+    release();
     gate.meters().record(status, System.nanoTime() - start);
   }
 
@@ -213,6 +215,7 @@ final class Exchange {
     }
     done = true;
     text(res, status, message);
+    release();
     gate.meters().record(status, System.nanoTime() - start);
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,34 @@ class ApiTest {
     assertThrows(IllegalArgumentException.class, () -> Headers.of("bad name", "v"));
     assertThrows(IllegalArgumentException.class, () -> Headers.of("x", "a\r\nInjected: yes"));
     assertThrows(UnsupportedOperationException.class, () -> h.entries().clear());
+  }
+
+  @Test
+  void aFieldNameIsAnRfc9110TokenAndNothingElse() {
+    String delimiters = "\"(),/:;<=>?@[\\]{}";
+    for (char c = 0; c < 300; c++) {
+      char ch = c;
+      boolean token = c > ' ' && c < 127 && delimiters.indexOf(c) < 0;
+      if (token) {
+        assertEquals(1, Headers.of("x" + ch, "v").size(), "accepted: U+" + Integer.toHexString(c));
+      } else {
+        assertThrows(IllegalArgumentException.class, () -> Headers.of("x" + ch, "v"), "refused: U+"
+            + Integer.toHexString(ch));
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> Headers.of("", "v"));
+  }
+
+  @Test
+  void headersFromAnIterableKeepOrderRepeatsAndValidation() {
+    MultiMap received = MultiMap.caseInsensitiveMultiMap().add("Host", "h").add("Accept", "a").add("accept", "b");
+    Headers h = Headers.of(received, 1); // a size hint below the real count only costs a resize
+    assertEquals(List.of(Map.entry("Host", "h"), Map.entry("Accept", "a"), Map.entry("accept", "b")), h.entries());
+    assertEquals(List.of("a", "b"), h.getAll("ACCEPT"));
+    assertTrue(Headers.of(MultiMap.caseInsensitiveMultiMap(), 8).isEmpty());
+    assertEquals(1, Headers.of(MultiMap.caseInsensitiveMultiMap().add("x", "ok"), 0).size());
+    List<Map.Entry<String, String>> withBadValue = List.of(Map.entry("x", "a\nb"));
+    assertThrows(IllegalArgumentException.class, () -> Headers.of(withBadValue, 1));
   }
 
   @Test
