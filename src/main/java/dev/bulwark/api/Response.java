@@ -39,14 +39,12 @@ public final class Response {
   }
 
   public static Response text(int status, String text) {
-    return new Response(status, TEXT,
-        text.getBytes(StandardCharsets.UTF_8));
+    return new Response(status, TEXT, text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** 200 with an HTML body. */
   public static Response html(String html) {
-    return new Response(200, HTML,
-        html.getBytes(StandardCharsets.UTF_8));
+    return new Response(200, HTML, html.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -58,8 +56,7 @@ public final class Response {
   }
 
   public static Response json(int status, Object value) {
-    return new Response(status, JSON,
-        Json.encode(value).getBytes(StandardCharsets.UTF_8));
+    return new Response(status, JSON, Json.encode(value).getBytes(StandardCharsets.UTF_8));
   }
 
   /** Raw bytes with the given content type. */
