@@ -75,8 +75,13 @@ public final class TestRuntime implements AutoCloseable {
 
   /** Sends raw bytes on a fresh connection and returns everything the server writes until it closes or 10 s pass. */
   public String raw(String host, String request) throws IOException {
+    return raw(host, port(), request);
+  }
+
+  /** {@link #raw(String, String)} to another port, such as another socket's. */
+  public static String raw(String host, int port, String request) throws IOException {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host, port()), 5000);
+      socket.connect(new InetSocketAddress(host, port), 5000);
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
       out.write(request.getBytes(StandardCharsets.ISO_8859_1));
@@ -103,6 +108,9 @@ public final class TestRuntime implements AutoCloseable {
     String s = buf.toString(StandardCharsets.ISO_8859_1);
     int end = s.indexOf("\r\n\r\n");
     String head = s.substring(0, end).toLowerCase(java.util.Locale.ROOT);
+    if (head.matches("http/1\\.[01] (204|304)[\\s\\S]*")) {
+      return true; // no content by definition
+    }
     int cl = head.indexOf("content-length:");
     if (cl < 0) {
       return false;

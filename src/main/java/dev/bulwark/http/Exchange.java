@@ -12,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.SocketAddress;
@@ -59,11 +60,26 @@ final class Exchange {
 
   /** Answers a request no route matched. */
   static void notFound(HttpServerRequest req, ServiceMeters meters) {
+    answerEarly(req, meters, 404, "No service is routed for " + req.authority() + req.path() + "\n");
+  }
+
+  /**
+   * Answers a request the runtime takes no further (no route, or a {@link RequestCheck} answer), with a request id,
+   * counted in {@code meters}.
+   */
+  static void answerEarly(HttpServerRequest req, ServiceMeters meters, int status, String message) {
     long start = System.nanoTime();
     HttpServerResponse res = req.response();
+    if (res.ended() || res.closed()) {
+      return;
+    }
     res.putHeader(RequestIds.HEADER_NAME, RequestIds.keepOrCreate(req.getHeader(RequestIds.HEADER_NAME)));
-    text(res, 404, "No service is routed for " + req.authority() + req.path() + "\n");
-    meters.record(404, System.nanoTime() - start);
+    if (status == 204) {
+      res.setStatusCode(204).end();
+    } else {
+      text(res, status, message);
+    }
+    meters.record(status, System.nanoTime() - start);
   }
 
   private void admit(long bodyTimeoutMillis) {
@@ -99,10 +115,8 @@ final class Exchange {
       return;
     }
     Buffer body = Buffer.buffer();
-    long timer = vertx.setTimer(bodyTimeoutMillis, id -> {
-      res.putHeader(HttpHeaders.CONNECTION, "close");
-      answer(408, "Request body not received within " + bodyTimeoutMillis + " ms\n");
-    });
+    long timer = vertx.setTimer(bodyTimeoutMillis, id ->
+        answerAndClose(408, "Request body not received within " + bodyTimeoutMillis + " ms\n"));
     req.handler(chunk -> {
       if (done) {
         return;
@@ -116,6 +130,9 @@ final class Exchange {
     });
     req.exceptionHandler(err -> {
       vertx.cancelTimer(timer);
+      // A malformed chunk (answered while the connection is still there) or the connection went away; Vert.x also
+      // reports the close that follows, after the answer.
+      answerAndClose(400, "The request body could not be read: " + err.getMessage() + "\n");
       release();
     });
     req.endHandler(v -> {
@@ -139,9 +156,16 @@ final class Exchange {
   }
 
   private void tooLarge(long limit) {
-    // The rest of the body is not read; the connection cannot be reused, so it is closed after the answer.
+    answerAndClose(413, "Request body is larger than " + limit + " bytes\n");
+  }
+
+  /** Answers, then closes: the rest of the body is unread or unreadable, so the connection cannot be reused. */
+  private void answerAndClose(int status, String message) {
+    if (done || res.headWritten() || res.closed()) {
+      return;
+    }
     res.putHeader(HttpHeaders.CONNECTION, "close");
-    answer(413, "Request body is larger than " + limit + " bytes\n");
+    answer(status, message);
   }
 
   private void dispatch(Buffer body) {
@@ -201,6 +225,10 @@ final class Exchange {
       }
     }
     if (status == 204 || status == 304 || status < 200) {
+      res.end();
+    } else if (req.method() == HttpMethod.HEAD) {
+      // Vert.x sends no body for HEAD, and then no length either; the length a GET would get is what HEAD asks for.
+      headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(r.bodyLength()));
       res.end();
     } else {
       res.end(Buffer.buffer(r.bodyBytes()));

@@ -138,12 +138,28 @@ public final class HttpServerVerticle extends VerticleBase {
    * vertx-web's Router picks the service by host and path prefix.
    */
   private io.vertx.core.Handler<HttpServerRequest> handlerFor(SocketConfig socket) {
+    ServiceMeters unrouted = metrics.service(Metrics.NO_SERVICE);
+    io.vertx.core.Handler<HttpServerRequest> routing = routingFor(socket, unrouted);
+    return req -> {
+      RequestCheck.Answer early = RequestCheck.earlyAnswer(req);
+      if (early == null) {
+        routing.handle(req);
+      } else {
+        Exchange.answerEarly(req, unrouted, early.status(), early.body());
+      }
+    };
+  }
+
+  private io.vertx.core.Handler<HttpServerRequest> routingFor(SocketConfig socket, ServiceMeters unrouted) {
     List<RouteConfig> routes = socket.routes();
     if (routes.size() == 1 && routes.get(0).host() == null && routes.get(0).pathPrefix().equals("/")) {
       ServiceGate gate = services.get(routes.get(0).service());
       return req -> Exchange.run(vertx, dispatcher, req, gate, http.bodyTimeout().toMillis());
     }
     Router router = Router.router(vertx);
+    // RequestCheck has refused what vertx-web's matching is known to fail on; should it refuse something else, the
+    // answer is the runtime's, not vertx-web's default, which logs an error with a stack trace per such request.
+    router.errorHandler(400, ctx -> Exchange.answerEarly(ctx.request(), unrouted, 400, "Bad request target\n"));
     List<RouteConfig> sorted = new ArrayList<>(routes);
     // Most specific first: an exact host before any host, then the longest path prefix.
     sorted.sort(Comparator.comparing((RouteConfig r) -> r.host() == null)
@@ -158,7 +174,6 @@ public final class HttpServerVerticle extends VerticleBase {
       }
       route.handler(ctx -> Exchange.run(vertx, dispatcher, ctx.request(), gate, http.bodyTimeout().toMillis()));
     }
-    ServiceMeters unrouted = metrics.service(Metrics.NO_SERVICE);
     router.route().handler(ctx -> Exchange.notFound(ctx.request(), unrouted));
     return router;
   }

@@ -237,6 +237,7 @@ class HttpRuntimeTest {
     String head = rt.raw("127.0.0.1", "HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     assertTrue(head.startsWith("HTTP/1.1 200"), head);
     assertFalse(head.contains("Hello World"), head);
+    assertTrue(head.toLowerCase().contains("\r\ncontent-length: 12\r\n"), "the length a GET would get: " + head);
   }
 
   @Test

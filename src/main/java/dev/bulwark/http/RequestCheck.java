@@ -1,0 +1,89 @@
+package dev.bulwark.http;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.HostAndPort;
+import java.util.List;
+
+/**
+ * What RFC 9112 (3.2, 3.3) requires of a request line and its Host before any route or handler sees it, beyond what
+ * Vert.x's parser already refuses. Without this, such requests reached handlers on a socket with one route, while
+ * vertx-web's Router failed on them with an error logged per request: the same request got different answers
+ * depending on the config, and a scanner could fill the log.
+ */
+final class RequestCheck {
+  /** An answer the runtime gives itself: the status and the text of its body (empty for 204). */
+  record Answer(int status, String body) {
+  }
+
+  private static final Answer CONNECT = new Answer(501, "CONNECT is not supported: this server is not a proxy\n");
+  private static final Answer SERVER_OPTIONS = new Answer(204, "");
+  private static final Answer ASTERISK = new Answer(400, "The request target '*' is only for OPTIONS\n");
+  private static final Answer TARGET = new Answer(400,
+      "The request target must be a path starting with '/' or an absolute http(s) URI\n");
+  private static final Answer PERCENT = new Answer(400,
+      "The request path has a '%' that is not followed by two hex digits\n");
+  private static final Answer NO_HOST = new Answer(400, "An HTTP/1.1 request needs a Host header\n");
+  private static final Answer HOSTS = new Answer(400, "A request may have only one Host header\n");
+  private static final Answer BAD_HOST = new Answer(400, "The Host header is not a valid host[:port]\n");
+
+  private RequestCheck() {
+  }
+
+  /** The runtime's own answer to {@code req}, or null when the request may go on to routing. */
+  static Answer earlyAnswer(HttpServerRequest req) {
+    if (req.method() == HttpMethod.CONNECT) {
+      return CONNECT;
+    }
+    String target = req.uri();
+    if (target.equals("*")) {
+      // OPTIONS * asks about the server, not a resource of any handler (RFC 9110, 9.3.7).
+      return req.method() == HttpMethod.OPTIONS ? SERVER_OPTIONS : ASTERISK;
+    }
+    if (!target.startsWith("/") && !isAbsoluteHttp(target)) {
+      return TARGET;
+    }
+    if (!percentEncodingIsWellFormed(target)) {
+      return PERCENT;
+    }
+    return req.version() == HttpVersion.HTTP_2 ? null : hostProblem(req);
+  }
+
+  /**
+   * RFC 9112, 3.2: an HTTP/1.1 request has exactly one Host, an HTTP/1.0 one at most one, and its value is a valid
+   * authority or empty. (HTTP/2 carries the authority in its own pseudo-header.)
+   */
+  private static Answer hostProblem(HttpServerRequest req) {
+    String host = req.headers().get(HttpHeaders.HOST);
+    if (host == null) {
+      return req.version() == HttpVersion.HTTP_1_1 ? NO_HOST : null;
+    }
+    List<String> all = req.headers().getAll(HttpHeaders.HOST);
+    if (all.size() > 1) {
+      return HOSTS;
+    }
+    return host.isEmpty() || HostAndPort.parseAuthority(host, -1) != null ? null : BAD_HOST;
+  }
+
+  private static boolean isAbsoluteHttp(String target) {
+    return target.regionMatches(true, 0, "http://", 0, 7) || target.regionMatches(true, 0, "https://", 0, 8);
+  }
+
+  /**
+   * The path's percent-encoding: routing decodes the path, so a stray '%' there has no meaning (nginx refuses it
+   * too). The query is left to the handler: browsers send a typed {@code ?q=100%} as it is, and servers take it.
+   */
+  private static boolean percentEncodingIsWellFormed(String target) {
+    int query = target.indexOf('?');
+    int end = query < 0 ? target.length() : query;
+    for (int i = target.indexOf('%'); i >= 0 && i < end; i = target.indexOf('%', i + 1)) {
+      if (i + 2 >= end || Character.digit(target.charAt(i + 1), 16) < 0
+          || Character.digit(target.charAt(i + 2), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

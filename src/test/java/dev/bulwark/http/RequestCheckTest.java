@@ -1,0 +1,136 @@
+package dev.bulwark.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.TestRuntime;
+import dev.bulwark.testhandlers.Counts;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Requests that break HTTP/1.1's rules for the request line and Host are answered by the runtime, alike on a socket
+ * with one route and on one routed by vertx-web's Router, without reaching a handler or filling the log.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RequestCheckTest {
+  static TestRuntime rt;
+  static final List<LogRecord> problems = new CopyOnWriteArrayList<>();
+  static final java.util.logging.Handler capture = new java.util.logging.Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+        problems.add(record);
+      }
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+    }
+  };
+
+  @BeforeAll
+  static void start() throws Exception {
+    JsonObject config = TestRuntime.config(TestRuntime.service("counts", Counts.class));
+    config.getJsonArray("sockets").add(new JsonObject().put("name", "routed").put("address", "127.0.0.1:0")
+        .put("routes", new JsonArray()
+            .add(new JsonObject().put("path", "/a").put("service", "counts"))
+            .add(new JsonObject().put("host", "api.test").put("service", "counts"))
+            .add(new JsonObject().put("service", "counts"))));
+    rt = TestRuntime.start(config);
+    Logger.getLogger("").addHandler(capture);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    Logger.getLogger("").removeHandler(capture);
+    rt.close();
+  }
+
+  private static List<Integer> ports() {
+    return List.of(rt.port(), rt.bulwark.port("routed"));
+  }
+
+  @Test
+  void requestLinesAndHostsThatBreakTheRulesAreAnsweredBeforeAnyHandler() throws Exception {
+    Map<String, String> refused = Map.of(
+        "GET / HTTP/1.1\r\n\r\n", "400 Bad Request|needs a Host header",
+        "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "400 Bad Request|only one Host",
+        "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", "400 Bad Request|not a valid host",
+        "GET foo HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request|must be a path",
+        "GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request|two hex digits",
+        "GET /a%4 HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request|two hex digits",
+        "GET * HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request|only for OPTIONS",
+        "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", "204 No Content|",
+        "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", "501 Not Implemented|not a proxy");
+    problems.clear();
+    int before = Counts.CALLS.get();
+    for (int port : ports()) {
+      for (Map.Entry<String, String> c : refused.entrySet()) {
+        String answer = TestRuntime.raw("127.0.0.1", port, c.getKey());
+        String[] expected = c.getValue().split("\\|", -1);
+        String what = "port " + port + ", " + c.getKey().replace("\r\n", "\\r\\n") + " got " + answer;
+        assertTrue(answer.startsWith("HTTP/1.1 " + expected[0] + "\r\n"), what);
+        assertTrue(answer.contains(expected[1]), what);
+        assertTrue(answer.toLowerCase(java.util.Locale.ROOT).matches("(?s).*\r\nx-request-id: [0-9a-f]{16}\r\n.*"), what);
+      }
+    }
+    assertEquals(before, Counts.CALLS.get(), "no handler ran");
+    assertEquals(List.of(), problems, "nothing was logged as a problem");
+    HttpResponse<String> metrics = rt.send(HttpRequest.newBuilder(rt.adminUri("/metrics")).build());
+    assertTrue(metrics.body().contains("bulwark_requests_total{service=\"none\",status=\"400\"} 14.0"),
+        metrics.body());
+  }
+
+  @Test
+  void requestsWithinTheRulesReachTheHandler() throws Exception {
+    List<String> accepted = List.of(
+        "GET / HTTP/1.0\r\n\r\n", // HTTP/1.0 needs no Host
+        "GET / HTTP/1.1\r\nHost:\r\n\r\n", // an empty Host is allowed when the target has no authority
+        "GET /a?q=100%&r=%zz HTTP/1.1\r\nHost: x\r\n\r\n", // the query is the handler's to read
+        "GET http://x/a HTTP/1.1\r\nHost: x\r\n\r\n", // absolute-form
+        "GET /a%20b?q=%C3%A9 HTTP/1.1\r\nHost: [::1]:80\r\n\r\n",
+        "POST /a HTTP/1.1\r\nHost: api.test\r\nContent-Length: 2\r\n\r\nhi");
+    for (int port : ports()) {
+      for (String request : accepted) {
+        int before = Counts.CALLS.get();
+        String answer = TestRuntime.raw("127.0.0.1", port, request);
+        assertTrue(answer.matches("HTTP/1\\.[01] 200 OK\r\n(?s).*counted\n"), port + ": " + request + " got " + answer);
+        assertEquals(before + 1, Counts.CALLS.get(), request);
+      }
+    }
+  }
+
+  @Test
+  void aBodyWithAMalformedChunkGets400AndTheConnectionCloses() throws Exception {
+    problems.clear();
+    for (int port : ports()) {
+      String answer = TestRuntime.raw("127.0.0.1", port,
+          "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n");
+      assertTrue(answer.startsWith("HTTP/1.1 400 Bad Request\r\n"), answer);
+      assertTrue(answer.contains("The request body could not be read"), answer);
+      assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"), answer);
+    }
+    // The close that follows the answer is reported to the request too; it must not try to answer again.
+    Thread.sleep(200);
+    assertEquals(List.of(), problems, "nothing was logged as a problem");
+    assertEquals(200, rt.get("/").statusCode());
+  }
+}
