@@ -38,6 +38,9 @@ final class RequestCheck {
       return CONNECT;
     }
     String target = req.uri();
+    if (target == null) {
+      return TARGET; // an HTTP/2 request without :path
+    }
     if (target.equals("*")) {
       // OPTIONS * asks about the server, not a resource of any handler (RFC 9110, 9.3.7).
       return req.method() == HttpMethod.OPTIONS ? SERVER_OPTIONS : ASTERISK;
