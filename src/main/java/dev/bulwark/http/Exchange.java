@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import java.util.Map;
 import java.util.logging.Level;
@@ -114,6 +115,11 @@ final class Exchange {
       dispatch(EMPTY);
       return;
     }
+    if (expectsContinue()) {
+      // Only now that the request is admitted and its declared size allowed: a client that asked first is told
+      // 413 or 503 before it sends a body that would only be thrown away.
+      res.writeContinue();
+    }
     Buffer body = Buffer.buffer();
     long timer = vertx.setTimer(bodyTimeoutMillis, id ->
         answerAndClose(408, "Request body not received within " + bodyTimeoutMillis + " ms\n"));
@@ -144,12 +150,17 @@ final class Exchange {
     req.resume();
   }
 
+  private boolean expectsContinue() {
+    String expect = req.getHeader(HttpHeaders.EXPECT);
+    return expect != null && expect.equalsIgnoreCase("100-continue") && req.version() != HttpVersion.HTTP_1_0;
+  }
+
   /**
    * An HTTP/1.x request with neither Content-Length nor Transfer-Encoding, or with Content-Length 0, has no body
    * (RFC 9112, 6.3): it can be dispatched at once instead of after its end is seen.
    */
   private boolean declaresNoBody(String declared) {
-    if (req.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+    if (req.version() == HttpVersion.HTTP_2) {
       return false;
     }
     return declared == null ? !req.headers().contains(HttpHeaders.TRANSFER_ENCODING) : declared.trim().equals("0");

@@ -118,7 +118,7 @@ public final class HttpServerVerticle extends VerticleBase {
         .setIdleTimeout((int) http.idleTimeout().toMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setCompressionSupported(false)
-        .setHandle100ContinueAutomatically(true)
+        .setHandle100ContinueAutomatically(false) // Exchange says 100 Continue once the body is wanted
         .setReuseAddress(true)
         .setAcceptBacklog(b.socket().backlog());
     java.util.concurrent.atomic.AtomicLong open = metrics.connections(b.socket().name());

@@ -106,6 +106,37 @@ class HttpRuntimeTest {
   }
 
   @Test
+  void expectContinueIsAnsweredOnlyOnceTheBodyIsWanted() throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", rt.port())) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n"
+          + "Expect: 100-continue\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String first = firstLine(s.getInputStream());
+      assertEquals("HTTP/1.1 413 Request Entity Too Large", first, "refused before the body is sent, no 100");
+    }
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", rt.port())) {
+      s.setSoTimeout(5000);
+      var out = s.getOutputStream();
+      out.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      assertEquals("HTTP/1.1 100 Continue", firstLine(s.getInputStream()));
+      out.write("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      assertEquals("", firstLine(s.getInputStream()), "the blank line that ends the 100");
+      assertEquals("HTTP/1.1 200 OK", firstLine(s.getInputStream()));
+    }
+  }
+
+  private static String firstLine(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder line = new StringBuilder();
+    for (int c = in.read(); c >= 0 && c != '\n'; c = in.read()) {
+      if (c != '\r') {
+        line.append((char) c);
+      }
+    }
+    return line.toString();
+  }
+
+  @Test
   void aBodyThatNeverArrivesGets408AndFreesItsSlot() throws Exception {
     long t0 = System.nanoTime();
     String answer = rt.raw("127.0.0.1", "POST /gate HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc");
