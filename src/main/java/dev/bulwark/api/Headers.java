@@ -154,10 +154,18 @@ public final class Headers {
         throw new IllegalArgumentException("invalid character in header name '" + name + "'");
       }
     }
+    // RFC 9110, 5.5: visible characters, space and tab, and bytes 0x80-0xFF (obs-text, sent as ISO-8859-1).
+    // Anything else would be refused by Netty's encoder while the response is written, long after the handler
+    // returned, leaving the client without an answer; refused here, it is the handler's error, with its request id.
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (c == '\r' || c == '\n' || c == 0) {
-        throw new IllegalArgumentException("header '" + name + "' value contains CR, LF or NUL");
+      if ((c < ' ' && c != '\t') || c == 0x7f) {
+        throw new IllegalArgumentException("header '" + name + "' value contains control character U+"
+            + String.format("%04X", (int) c) + (c == '\r' || c == '\n' ? " (CR or LF)" : ""));
+      }
+      if (c > 0xff) {
+        throw new IllegalArgumentException("header '" + name + "' value has U+" + String.format("%04X", (int) c)
+            + ", which is not a byte: field values are ISO-8859-1; percent-encode other text (or use RFC 8187)");
       }
     }
     return Map.entry(name, value);

@@ -180,7 +180,16 @@ final class Exchange {
   }
 
   private void dispatch(Buffer body) {
-    Request request = Request.of(req.method().name(), req.uri(), Headers.of(req.headers(), TYPICAL_HEADER_COUNT),
+    Headers headers;
+    try {
+      headers = Headers.of(req.headers(), TYPICAL_HEADER_COUNT);
+    } catch (IllegalArgumentException e) {
+      // Vert.x's HTTP/1 parser and Netty's HTTP/2 decoder refuse control characters in values themselves today
+      // (400, RST_STREAM); should one get through, the client gets 400 rather than no answer.
+      answer(400, "Bad request header: " + e.getMessage() + "\n");
+      return;
+    }
+    Request request = Request.of(req.method().name(), req.uri(), headers,
         body.length() == 0 ? null : body.getBytes(), addressOf(req.remoteAddress()), id);
     dispatcher.submit(gate, request, this);
   }

@@ -44,6 +44,24 @@ class ApiTest {
   }
 
   @Test
+  void aFieldValueIsVisibleTextSpaceTabOrObsTextAndNothingElse() {
+    for (char c = 0; c < 0x120; c++) {
+      char ch = c;
+      boolean allowed = c == '\t' || (c >= ' ' && c != 0x7f && c <= 0xff);
+      if (allowed) {
+        assertEquals(1, Headers.of("x", "a" + ch + "b").size(), "accepted: U+" + Integer.toHexString(c));
+      } else {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Headers.of("x", "a" + ch),
+            "refused: U+" + Integer.toHexString(c));
+        assertTrue(e.getMessage().startsWith("header 'x' value "), e.getMessage());
+      }
+    }
+    IllegalArgumentException wide = assertThrows(IllegalArgumentException.class,
+        () -> Response.text("x").withHeader("x-name", "\u4e2d\u6587"));
+    assertTrue(wide.getMessage().contains("U+4E2D") && wide.getMessage().contains("ISO-8859-1"), wide.getMessage());
+  }
+
+  @Test
   void headersFromAnIterableKeepOrderRepeatsAndValidation() {
     MultiMap received = MultiMap.caseInsensitiveMultiMap().add("Host", "h").add("Accept", "a").add("accept", "b");
     Headers h = Headers.of(received, 1); // a size hint below the real count only costs a resize

@@ -44,6 +44,10 @@ class JsWorkerRuntimeTest {
             if (url.pathname === '/module/never') return new Promise(() => {});
             if (url.pathname === '/module/loop') { for (;;) {} }
             if (url.pathname === '/module/null') return null;
+            if (url.pathname === '/module/control') {
+              // Fetch's Headers allow U+0001 in a value; HTTP does not, and Netty would refuse it mid-write.
+              return new Response('x', { headers: { 'x-a': 'a\u0001b' } });
+            }
             if (url.pathname === '/module/escape') {
               try { await import('../../../../etc/passwd'); return new Response('escaped'); }
               catch (e) { return new Response('denied: ' + e.message); }
@@ -229,6 +233,9 @@ class JsWorkerRuntimeTest {
     assertTrue(r.body().contains(id), r.body());
     assertTrue(!r.body().contains("boom"), "the error stays in the log: " + r.body());
     assertEquals(500, rt.get("/module/null").statusCode());
+    HttpResponse<String> control = rt.get("/module/control");
+    assertEquals(500, control.statusCode(), "answered, not left hanging: " + control.body());
+    assertTrue(control.body().contains(control.headers().firstValue("x-request-id").orElseThrow()), control.body());
   }
 
   @Test
