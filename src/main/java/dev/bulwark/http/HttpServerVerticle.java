@@ -134,8 +134,8 @@ public final class HttpServerVerticle extends VerticleBase {
   }
 
   /**
-   * The request handler of a socket. With one catch-all route, requests go straight to the service; with several,
-   * vertx-web's Router picks the service by host and path prefix.
+   * The request handler of a socket. Every request first passes {@link RequestCheck}; then, with one catch-all route,
+   * it goes straight to the service, and with several vertx-web's Router picks the service by host and path prefix.
    */
   private io.vertx.core.Handler<HttpServerRequest> handlerFor(SocketConfig socket) {
     ServiceMeters unrouted = metrics.service(Metrics.NO_SERVICE);
