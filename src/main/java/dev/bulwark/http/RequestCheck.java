@@ -59,14 +59,14 @@ final class RequestCheck {
    * authority or empty. (HTTP/2 carries the authority in its own pseudo-header.)
    */
   private static Answer hostProblem(HttpServerRequest req) {
-    String host = req.headers().get(HttpHeaders.HOST);
-    if (host == null) {
+    List<String> hosts = req.headers().getAll(HttpHeaders.HOST);
+    if (hosts.isEmpty()) {
       return req.version() == HttpVersion.HTTP_1_1 ? NO_HOST : null;
     }
-    List<String> all = req.headers().getAll(HttpHeaders.HOST);
-    if (all.size() > 1) {
+    if (hosts.size() > 1) {
       return HOSTS;
     }
+    String host = hosts.get(0);
     return host.isEmpty() || HostAndPort.parseAuthority(host, -1) != null ? null : BAD_HOST;
   }
 
