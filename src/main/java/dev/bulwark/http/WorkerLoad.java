@@ -60,32 +60,42 @@ public final class WorkerLoad {
     int perInstance = (int) Math.max(1, SLICE_NANOS / Math.max(1, runNanos)); // at most SLICE_NANOS: an int
     int left = n;
     for (int i = 0; i < k; i++) {
-      int q = queued.get(i);
-      boolean stalled = q > 0 && now - progress.get(i) > STALL_NANOS;
-      scratch[i] = stalled ? STALLED_RANK + q : q;
-      int room = left == 0 || stalled ? 0 : perInstance - q;
-      take[i] = room > 0 ? Math.min(room, left) : 0;
-      left -= take[i];
-    }
-    if (left > 0) {
-      // Every instance has a slice's worth or more, or is stalled: the least queued get the rest, one at a time.
-      for (int i = 0; i < k; i++) {
-        scratch[i] += take[i];
-      }
-      for (; left > 0; left--) {
-        int least = 0;
-        for (int i = 1; i < k; i++) {
-          if (scratch[i] < scratch[least]) {
-            least = i;
-          }
+      // Another event loop may be dealing at this moment: the room counted here is claimed only if nobody took it
+      // first, or two loops would both give the same idle instance a request and one would wait behind the other.
+      while (true) {
+        int q = queued.get(i);
+        boolean stalled = q > 0 && now - progress.get(i) > STALL_NANOS;
+        scratch[i] = stalled ? STALLED_RANK + q : q;
+        int room = left == 0 || stalled ? 0 : perInstance - q;
+        int t = room > 0 ? Math.min(room, left) : 0;
+        if (t == 0) {
+          take[i] = 0;
+          break;
         }
-        scratch[least]++;
-        take[least]++;
+        if (q == 0) {
+          progress.set(i, now); // before the count, so that no loop sees it queued with an old time: not stalled
+        }
+        if (queued.compareAndSet(i, q, q + t)) {
+          take[i] = t;
+          scratch[i] += t;
+          left -= t;
+          break;
+        }
       }
     }
-    for (int i = 0; i < k; i++) {
-      if (take[i] > 0 && queued.getAndAdd(i, take[i]) == 0) {
-        progress.set(i, now);
+    // Every instance has a slice's worth or more, or is stalled: the least queued get the rest, one at a time. Here
+    // a race with another loop costs nothing that matters, since every instance is busy either way.
+    for (; left > 0; left--) {
+      int least = 0;
+      for (int i = 1; i < k; i++) {
+        if (scratch[i] < scratch[least]) {
+          least = i;
+        }
+      }
+      scratch[least]++;
+      take[least]++;
+      if (queued.getAndIncrement(least) == 0) {
+        progress.set(least, now);
       }
     }
   }

@@ -89,4 +89,44 @@ class WorkerLoadTest {
     assertEquals(0, load.queued(0));
     assertEquals(avg, load.runNanos(), "a request that was not run says nothing about run times");
   }
+
+  /** Waits until both threads have arrived at round {@code r}. */
+  private static void meet(java.util.concurrent.atomic.AtomicInteger arrived, int r) {
+    arrived.incrementAndGet();
+    while (arrived.get() < 2 * (r + 1)) {
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
+  void twoLoopsDealingAtOnceNeverBothTakeTheSameIdleInstance() throws Exception {
+    // The event loops share one load and deal at the same moment when requests reach two of them together: each
+    // must claim the instance it counted as idle, or a fast request ends up queued behind a slow one.
+    int rounds = 20_000;
+    WorkerLoad[] loads = new WorkerLoad[rounds];
+    for (int r = 0; r < rounds; r++) {
+      loads[r] = new WorkerLoad(2, now::get); // not yet measured: slow, one request per instance
+    }
+    int[][] first = new int[rounds][];
+    int[][] second = new int[rounds][];
+    // Both threads spin to the start of each round, so that their deals overlap as often as the machine allows.
+    java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
+    Thread other = new Thread(() -> {
+      for (int r = 0; r < rounds; r++) {
+        meet(arrived, r);
+        second[r] = deal(loads[r], 1);
+      }
+    });
+    other.start();
+    for (int r = 0; r < rounds; r++) {
+      meet(arrived, r);
+      first[r] = deal(loads[r], 1);
+    }
+    other.join(30_000);
+    for (int r = 0; r < rounds; r++) {
+      assertEquals(1, loads[r].queued(0), "round " + r + ": " + java.util.Arrays.toString(first[r]) + " and "
+          + java.util.Arrays.toString(second[r]));
+      assertEquals(1, loads[r].queued(1), "round " + r);
+    }
+  }
 }
