@@ -28,6 +28,7 @@ final class RequestCheck {
   private static final Answer NO_HOST = new Answer(400, "An HTTP/1.1 request needs a Host header\n");
   private static final Answer HOSTS = new Answer(400, "A request may have only one Host header\n");
   private static final Answer BAD_HOST = new Answer(400, "The Host header is not a valid host[:port]\n");
+  private static final Answer EXPECTATION = new Answer(417, "The only expectation this server meets is 100-continue\n");
 
   private RequestCheck() {
   }
@@ -51,7 +52,30 @@ final class RequestCheck {
     if (!percentEncodingIsWellFormed(target)) {
       return PERCENT;
     }
+    if (req.version() == HttpVersion.HTTP_1_0) {
+      return hostProblem(req); // an HTTP/1.0 request's Expect is ignored (RFC 9110, 10.1.1)
+    }
+    if (req.headers().contains(HttpHeaders.EXPECT) && !expectationsMet(req.headers().getAll(HttpHeaders.EXPECT))) {
+      return EXPECTATION;
+    }
     return req.version() == HttpVersion.HTTP_2 ? null : hostProblem(req);
+  }
+
+  /**
+   * RFC 9110, 10.1.1: 100-continue is the only expectation HTTP defines, and the exchange meets it once the request
+   * is admitted. Any other is refused with 417 rather than passed to a handler that cannot know it was asked, as Node
+   * and Apache do.
+   */
+  private static boolean expectationsMet(List<String> expects) {
+    for (String field : expects) {
+      for (String member : field.split(",", -1)) {
+        String m = member.trim();
+        if (!m.isEmpty() && !m.equalsIgnoreCase("100-continue")) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /**

@@ -119,6 +119,33 @@ class RequestCheckTest {
   }
 
   @Test
+  void anExpectationOtherThan100ContinueGets417AndNoHandlerRuns() throws Exception {
+    List<String> refused = List.of(
+        "GET / HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue, x-fast\r\nContent-Length: 2\r\n\r\nhi",
+        "GET / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nExpect: gzip\r\n\r\n");
+    int before = Counts.CALLS.get();
+    for (int port : ports()) {
+      for (String request : refused) {
+        String answer = TestRuntime.raw("127.0.0.1", port, request);
+        String what = "port " + port + ", " + request.replace("\r\n", "\\r\\n") + " got " + answer;
+        assertTrue(answer.startsWith("HTTP/1.1 417 Expectation Failed\r\n"), what);
+        assertTrue(answer.contains("The only expectation this server meets is 100-continue"), what);
+        assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("\r\nx-request-id: "), what);
+      }
+    }
+    assertEquals(before, Counts.CALLS.get(), "no handler ran");
+    // HTTP/1.0 has no expectations: the field is ignored there (RFC 9110, 10.1.1).
+    String old = TestRuntime.raw("127.0.0.1", rt.port(), "GET / HTTP/1.0\r\nExpect: 200-ok\r\n\r\n");
+    assertTrue(old.matches("HTTP/1\\.[01] 200 OK\r\n(?s).*counted\n"), old);
+    // The JDK client sends "Expect: 100-Continue": the case of the token does not matter.
+    HttpResponse<String> r = rt.send(HttpRequest.newBuilder(rt.uri("/")).expectContinue(true)
+        .POST(HttpRequest.BodyPublishers.ofString("hi")).build());
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals(before + 2, Counts.CALLS.get());
+  }
+
+  @Test
   void aBodyWithAMalformedChunkGets400AndTheConnectionCloses() throws Exception {
     problems.clear();
     for (int port : ports()) {
