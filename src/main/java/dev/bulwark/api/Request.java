@@ -14,7 +14,7 @@ import java.util.Optional;
 
 /**
  * An immutable HTTP request as a handler sees it: the whole body has already been received (within the service's
- * body limit). {@link #url()} is the request target as sent, e.g. {@code /orders?id=7}.
+ * body limit). {@link #url()} is the request target in origin form, e.g. {@code /orders?id=7}.
  */
 public final class Request {
   private static final byte[] NO_BODY = new byte[0];
@@ -52,7 +52,12 @@ public final class Request {
     return method;
   }
 
-  /** The request target as received: path plus query string. */
+  /**
+   * The request target: path plus query string, percent-encoded as received, except that bytes above 0x7F that a
+   * client sent raw (curl does for {@code /café}) are percent-encoded as UTF-8 bytes ({@code /caf%C3%A9}), as a
+   * browser sends them. An absolute-form target ({@code GET http://host/a}) is given as its path and query, and its
+   * authority as the {@code host} header.
+   */
   public String url() {
     return url;
   }

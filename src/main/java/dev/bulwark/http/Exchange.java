@@ -189,7 +189,8 @@ final class Exchange {
       answer(400, "Bad request header: " + e.getMessage() + "\n");
       return;
     }
-    Request request = Request.of(req.method().name(), req.uri(), headers,
+    // An absolute-form target's authority is already in Host (HttpServerVerticle): the handler gets origin form.
+    Request request = Request.of(req.method().name(), RequestCheck.originForm(req.uri()), headers,
         body.length() == 0 ? null : body.getBytes(), addressOf(req.remoteAddress()), id);
     dispatcher.submit(gate, request, this);
   }

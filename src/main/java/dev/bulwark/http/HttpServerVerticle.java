@@ -8,6 +8,7 @@ import dev.bulwark.observe.Metrics;
 import dev.bulwark.observe.ServiceMeters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -143,6 +144,12 @@ public final class HttpServerVerticle extends VerticleBase {
     return req -> {
       RequestCheck.Answer early = RequestCheck.earlyAnswer(req);
       if (early == null) {
+        String target = req.uri();
+        if (target.charAt(0) != '/') {
+          // Absolute-form: the target's authority is the request's host, whatever Host says (RFC 9112, 3.2.2), for
+          // routing by host as for the handler.
+          req.headers().set(HttpHeaders.HOST, RequestCheck.absoluteAuthority(target));
+        }
         routing.handle(req);
       } else {
         Exchange.answerEarly(req, unrouted, early.status(), early.body());

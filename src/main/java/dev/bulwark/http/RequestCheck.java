@@ -23,6 +23,9 @@ final class RequestCheck {
   private static final Answer ASTERISK = new Answer(400, "The request target '*' is only for OPTIONS\n");
   private static final Answer TARGET = new Answer(400,
       "The request target must be a path starting with '/' or an absolute http(s) URI\n");
+  private static final Answer CONTROL = new Answer(400, "The request target has a control character\n");
+  private static final Answer AUTHORITY = new Answer(400,
+      "The request target's authority is not a valid host[:port] (and may not have user information)\n");
   private static final Answer PERCENT = new Answer(400,
       "The request path has a '%' that is not followed by two hex digits\n");
   private static final Answer NO_HOST = new Answer(400, "An HTTP/1.1 request needs a Host header\n");
@@ -49,8 +52,12 @@ final class RequestCheck {
     if (!target.startsWith("/") && !isAbsoluteHttp(target)) {
       return TARGET;
     }
-    if (!percentEncodingIsWellFormed(target)) {
-      return PERCENT;
+    Answer characters = characterProblem(target);
+    if (characters != null) {
+      return characters;
+    }
+    if (target.charAt(0) != '/' && absoluteAuthority(target) == null) {
+      return AUTHORITY;
     }
     if (req.version() == HttpVersion.HTTP_1_0) {
       return hostProblem(req); // an HTTP/1.0 request's Expect is ignored (RFC 9110, 10.1.1)
@@ -99,18 +106,89 @@ final class RequestCheck {
   }
 
   /**
-   * The path's percent-encoding: routing decodes the path, so a stray '%' there has no meaning (nginx refuses it
-   * too). The query is left to the handler: browsers send a typed {@code ?q=100%} as it is, and servers take it.
+   * A control character anywhere in the target (Netty's parser lets NUL and others through to the handler), or a
+   * '%' in the path not followed by two hex digits: routing decodes the path, so a stray '%' there has no meaning
+   * (nginx refuses it too). The query's percent-encoding is left to the handler: browsers send a typed
+   * {@code ?q=100%} as it is, and servers take it.
    */
-  private static boolean percentEncodingIsWellFormed(String target) {
-    int query = target.indexOf('?');
-    int end = query < 0 ? target.length() : query;
-    for (int i = target.indexOf('%'); i >= 0 && i < end; i = target.indexOf('%', i + 1)) {
-      if (i + 2 >= end || Character.digit(target.charAt(i + 1), 16) < 0
-          || Character.digit(target.charAt(i + 2), 16) < 0) {
-        return false;
+  private static Answer characterProblem(String target) {
+    boolean inPath = true;
+    for (int i = 0, n = target.length(); i < n; i++) {
+      char c = target.charAt(i);
+      if (c <= ' ' || c == 0x7F) {
+        return CONTROL;
+      } else if (c == '?') {
+        inPath = false;
+      } else if (c == '%' && inPath && (i + 2 >= n || !isHex(target.charAt(i + 1)) || !isHex(target.charAt(i + 2)))) {
+        return PERCENT;
       }
     }
-    return true;
+    return null;
+  }
+
+  private static boolean isHex(char c) {
+    return c < 0x80 && Character.digit(c, 16) >= 0;
+  }
+
+  /** The authority of an absolute-form target, or null when it has none or one that is not a valid host[:port]. */
+  static String absoluteAuthority(String target) {
+    int start = target.indexOf("://") + 3;
+    int end = authorityEnd(target, start);
+    String authority = target.substring(start, end);
+    // RFC 9110, 4.2.4: userinfo in an http(s) URI is to be treated as an error.
+    return authority.isEmpty() || authority.indexOf('@') >= 0 || HostAndPort.parseAuthority(authority, -1) == null
+        ? null : authority;
+  }
+
+  private static int authorityEnd(String target, int start) {
+    for (int i = start; i < target.length(); i++) {
+      char c = target.charAt(i);
+      if (c == '/' || c == '?' || c == '#') {
+        return i;
+      }
+    }
+    return target.length();
+  }
+
+  /**
+   * The target a handler sees, for one {@link #earlyAnswer} let through: origin form (an absolute-form target's path
+   * and query, "/" when it has no path), with every byte above 0x7F percent-encoded as a browser would have sent
+   * it. HTTP carries the target as bytes, which Netty hands over one char per byte: a raw UTF-8 {@code /café} from
+   * curl would otherwise reach the handler as {@code /cafÃ©}. The common case, a path in ASCII, is returned as it is.
+   */
+  static String originForm(String target) {
+    String form = target;
+    if (target.charAt(0) != '/') {
+      int end = authorityEnd(target, target.indexOf("://") + 3);
+      form = end == target.length() || target.charAt(end) != '/' ? "/" + target.substring(end) : target.substring(end);
+    }
+    for (int i = 0, n = form.length(); i < n; i++) {
+      if (form.charAt(i) >= 0x80) {
+        return percentEncodeHighBytes(form, i);
+      }
+    }
+    return form;
+  }
+
+  private static String percentEncodeHighBytes(String form, int first) {
+    StringBuilder out = new StringBuilder(form.length() + 16).append(form, 0, first);
+    for (int i = first, n = form.length(); i < n; i++) {
+      char c = form.charAt(i);
+      if (c < 0x80) {
+        out.append(c);
+      } else if (c <= 0xFF) {
+        appendByte(out, c); // one byte of the target as received
+      } else { // not a byte: cannot come from the wire, but encode it as UTF-8 rather than lose it
+        for (byte b : String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+          appendByte(out, b & 0xFF);
+        }
+      }
+    }
+    return out.toString();
+  }
+
+  private static void appendByte(StringBuilder out, int b) {
+    out.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
   }
 }

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -54,6 +55,16 @@ class RequestCheckTest {
             .add(new JsonObject().put("path", "/a").put("service", "counts"))
             .add(new JsonObject().put("host", "api.test").put("service", "counts"))
             .add(new JsonObject().put("service", "counts"))));
+    config.getJsonArray("sockets").getJsonObject(0).put("service", "counts");
+    config.getJsonArray("services")
+        .add(TestRuntime.service("api", dev.bulwark.testhandlers.Target.class)
+            .put("bindings", new JsonObject().put("NAME", new JsonObject().put("text", "api"))))
+        .add(TestRuntime.service("other", dev.bulwark.testhandlers.Target.class)
+            .put("bindings", new JsonObject().put("NAME", new JsonObject().put("text", "other"))));
+    config.getJsonArray("sockets").add(new JsonObject().put("name", "hosts").put("address", "127.0.0.1:0")
+        .put("routes", new JsonArray()
+            .add(new JsonObject().put("host", "api.test").put("service", "api"))
+            .add(new JsonObject().put("service", "other"))));
     rt = TestRuntime.start(config);
     Logger.getLogger("").addHandler(capture);
   }
@@ -70,16 +81,22 @@ class RequestCheckTest {
 
   @Test
   void requestLinesAndHostsThatBreakTheRulesAreAnsweredBeforeAnyHandler() throws Exception {
-    Map<String, String> refused = Map.of(
-        "GET / HTTP/1.1\r\n\r\n", "400 Bad Request|needs a Host header",
-        "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "400 Bad Request|only one Host",
-        "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", "400 Bad Request|not a valid host",
-        "GET foo HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request|must be a path",
-        "GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request|two hex digits",
-        "GET /a%4 HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request|two hex digits",
-        "GET * HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request|only for OPTIONS",
-        "OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", "204 No Content|",
-        "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", "501 Not Implemented|not a proxy");
+    Map<String, String> refused = Map.ofEntries(
+        Map.entry("GET /a\u0000b HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request|a control character"),
+        Map.entry("GET /a?b=\u0001 HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request|a control character"),
+        Map.entry("GET http://user@x/ HTTP/1.1\r\nHost: x\r\n\r\n",
+            "400 Bad Request|may not have user information"),
+        Map.entry("GET http:///a HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request|authority is not a valid"),
+        Map.entry("GET / HTTP/1.1\r\n\r\n", "400 Bad Request|needs a Host header"),
+        Map.entry("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "400 Bad Request|only one Host"),
+        Map.entry("GET / HTTP/1.1\r\nHost: a b\r\n\r\n", "400 Bad Request|not a valid host"),
+        Map.entry("GET foo HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request|must be a path"),
+        Map.entry("GET /%zz HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request|two hex digits"),
+        Map.entry("GET /a%4 HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request|two hex digits"),
+        Map.entry("GET * HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request|only for OPTIONS"),
+        Map.entry("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", "204 No Content|"),
+        Map.entry("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
+            "501 Not Implemented|not a proxy"));
     problems.clear();
     int before = Counts.CALLS.get();
     for (int port : ports()) {
@@ -95,7 +112,7 @@ class RequestCheckTest {
     assertEquals(before, Counts.CALLS.get(), "no handler ran");
     assertEquals(List.of(), problems, "nothing was logged as a problem");
     HttpResponse<String> metrics = rt.send(HttpRequest.newBuilder(rt.adminUri("/metrics")).build());
-    assertTrue(metrics.body().contains("bulwark_requests_total{service=\"none\",status=\"400\"} 14.0"),
+    assertTrue(metrics.body().contains("bulwark_requests_total{service=\"none\",status=\"400\"} 22.0"),
         metrics.body());
   }
 
@@ -115,6 +132,28 @@ class RequestCheckTest {
         assertTrue(answer.matches("HTTP/1\\.[01] 200 OK\r\n(?s).*counted\n"), port + ": " + request + " got " + answer);
         assertEquals(before + 1, Counts.CALLS.get(), request);
       }
+    }
+  }
+
+  @Test
+  void aHandlerSeesTheTargetInOriginFormWithRawBytesPercentEncoded() throws Exception {
+    int port = rt.bulwark.port("hosts");
+    // The wire bytes of "/café?q=é" sent raw, as curl does: ISO-8859-1 puts one byte in each char.
+    String cafe = new String("GET /café?q=é HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.UTF_8),
+        StandardCharsets.ISO_8859_1);
+    Map<String, String> seen = new java.util.LinkedHashMap<>();
+    seen.put(cafe, "other url=/caf%C3%A9?q=%C3%A9 host=x q=é");
+    seen.put("GET /a%20b?q=%C3%A9 HTTP/1.1\r\nHost: x\r\n\r\n", "other url=/a%20b?q=%C3%A9 host=x q=é");
+    // Absolute-form: the target's authority is the host, whatever Host says (RFC 9112, 3.2.2).
+    seen.put("GET http://api.test/p?q=1 HTTP/1.1\r\nHost: elsewhere\r\n\r\n", "api url=/p?q=1 host=api.test q=1");
+    seen.put("GET http://x HTTP/1.1\r\nHost: x\r\n\r\n", "other url=/ host=x q=");
+    seen.put("GET HTTP://X:81?q=2 HTTP/1.1\r\nHost: x\r\n\r\n", "other url=/?q=2 host=X:81 q=2");
+    seen.put("GET http://api.test/ HTTP/1.0\r\n\r\n", "api url=/ host=api.test q=");
+    for (Map.Entry<String, String> c : seen.entrySet()) {
+      String answer = TestRuntime.raw("127.0.0.1", port, c.getKey());
+      String body = new String(answer.substring(answer.indexOf("\r\n\r\n") + 4).getBytes(StandardCharsets.ISO_8859_1),
+          StandardCharsets.UTF_8);
+      assertEquals(c.getValue() + "\n", body, c.getKey().replace("\r\n", "\\r\\n") + " got " + answer);
     }
   }
 

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,6 +56,10 @@ class JsWorkerRuntimeTest {
             if (url.pathname === '/module/sandbox') {
               return Response.json([typeof Java, typeof Polyglot, typeof Graal, typeof load, typeof print,
                 typeof require, typeof process]);
+            }
+            if (url.pathname === '/module/url') {
+              return Response.json({ url: request.url, host: url.host, path: url.pathname,
+                q: url.searchParams.get('q') });
             }
             if (url.pathname === '/module/echo') {
               return Response.json({ method: request.method, body: await request.text(),
@@ -151,6 +156,26 @@ class JsWorkerRuntimeTest {
     assertEquals(200, r.statusCode(), r.body());
     assertEquals("hello module 42", r.body());
     assertEquals("text/plain;charset=UTF-8", r.headers().firstValue("content-type").orElseThrow());
+  }
+
+  @Test
+  void requestUrlIsWholeForAbsoluteFormAndRawUtf8Targets() throws Exception {
+    // Sent raw as curl does: the UTF-8 bytes of "é", one per char in ISO-8859-1, which raw() writes as they are.
+    String e = new String("é".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    String relative = rt.raw("127.0.0.1", "GET /module/url?q=" + e + " HTTP/1.1\r\nHost: w.test\r\n\r\n");
+    String absolute = rt.raw("127.0.0.1",
+        "GET http://api.test:81/module/url?q=" + e + " HTTP/1.1\r\nHost: w.test\r\n\r\n");
+    for (String answer : List.of(relative, absolute)) {
+      assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer);
+    }
+    JsonObject r = new JsonObject(relative.substring(relative.indexOf("\r\n\r\n") + 4));
+    assertEquals("http://w.test/module/url?q=%C3%A9", r.getString("url"));
+    assertEquals("/module/url", r.getString("path"));
+    JsonObject a = new JsonObject(absolute.substring(absolute.indexOf("\r\n\r\n") + 4));
+    assertEquals("http://api.test:81/module/url?q=%C3%A9", a.getString("url"), "before: http://w.testhttp://api...");
+    assertEquals("api.test:81", a.getString("host"));
+    // The body is UTF-8 JSON read back as ISO-8859-1 by raw(): "é" arrives as its two bytes.
+    assertEquals(e, a.getString("q"));
   }
 
   @Test
