@@ -23,6 +23,8 @@ final class RequestCheck {
   private static final Answer ASTERISK = new Answer(400, "The request target '*' is only for OPTIONS\n");
   private static final Answer TARGET = new Answer(400,
       "The request target must be a path starting with '/' or an absolute http(s) URI\n");
+  private static final Answer TRANSFER_CODING = new Answer(501,
+      "The only transfer coding this server decodes is chunked (RFC 9112, 6.1)\n");
   private static final Answer CONTROL = new Answer(400, "The request target has a control character\n");
   private static final Answer AUTHORITY = new Answer(400,
       "The request target's authority is not a valid host[:port] (and may not have user information)\n");
@@ -58,6 +60,11 @@ final class RequestCheck {
     }
     if (target.charAt(0) != '/' && absoluteAuthority(target) == null) {
       return AUTHORITY;
+    }
+    String coding = req.headers().get(HttpHeaders.TRANSFER_ENCODING);
+    if (coding != null && !coding.trim().equalsIgnoreCase("chunked")) {
+      // Vert.x's parser takes "gzip, chunked" and hands over the body still gzip-coded, as if it were the content.
+      return TRANSFER_CODING;
     }
     if (req.version() == HttpVersion.HTTP_1_0) {
       return hostProblem(req); // an HTTP/1.0 request's Expect is ignored (RFC 9110, 10.1.1)

@@ -87,6 +87,8 @@ class RequestCheckTest {
         Map.entry("GET http://user@x/ HTTP/1.1\r\nHost: x\r\n\r\n",
             "400 Bad Request|may not have user information"),
         Map.entry("GET http:///a HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request|authority is not a valid"),
+        Map.entry("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+            "501 Not Implemented|only transfer coding this server decodes is chunked"),
         Map.entry("GET / HTTP/1.1\r\n\r\n", "400 Bad Request|needs a Host header"),
         Map.entry("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "400 Bad Request|only one Host"),
         Map.entry("GET / HTTP/1.1\r\nHost: a b\r\n\r\n", "400 Bad Request|not a valid host"),
