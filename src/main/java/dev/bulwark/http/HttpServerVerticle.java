@@ -12,6 +12,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -149,6 +151,12 @@ public final class HttpServerVerticle extends VerticleBase {
           // Absolute-form: the target's authority is the request's host, whatever Host says (RFC 9112, 3.2.2), for
           // routing by host as for the handler.
           req.headers().set(HttpHeaders.HOST, RequestCheck.absoluteAuthority(target));
+        } else if (req.version() == HttpVersion.HTTP_2 && !req.headers().contains(HttpHeaders.HOST)) {
+          // HTTP/2 carries the host as :authority: handlers read it from Host, as HTTP/1.1 gives it (RFC 9113, 8.3.1).
+          HostAndPort authority = req.authority();
+          if (authority != null) {
+            req.headers().set(HttpHeaders.HOST, authority.toString());
+          }
         }
         routing.handle(req);
       } else {

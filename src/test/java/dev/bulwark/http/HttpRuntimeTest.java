@@ -50,10 +50,13 @@ class HttpRuntimeTest {
         TestRuntime.service("nc", NoContent.class),
         TestRuntime.service("which", dev.bulwark.testhandlers.Which.class).put("instances", 4),
         TestRuntime.service("stuck", dev.bulwark.testhandlers.Which.class).put("instances", 2).put("timeout", "300ms"),
+        TestRuntime.service("target", dev.bulwark.testhandlers.Target.class)
+            .put("bindings", new JsonObject().put("NAME", new JsonObject().put("text", "target"))),
         TestRuntime.service("named", Named.class)
             .put("bindings", new JsonObject().put("NAME", new JsonObject().put("text", "api"))));
     JsonArray routes = new JsonArray();
-    for (String s : List.of("slow", "pair", "gone", "gate", "throws", "null", "async", "small", "nc", "which", "stuck")) {
+    for (String s : List.of("slow", "pair", "gone", "gate", "throws", "null", "async", "small", "nc", "which", "stuck",
+        "target")) {
       routes.add(new JsonObject().put("path", "/" + s).put("service", s));
     }
     routes.add(new JsonObject().put("host", "api.test").put("service", "named"));
@@ -308,6 +311,11 @@ class HttpRuntimeTest {
     assertEquals("Hello World\n", first.body());
     assertEquals(java.net.http.HttpClient.Version.HTTP_2, second.version());
     assertTrue(second.headers().firstValue("x-request-id").isPresent());
+    // HTTP/2 sends the host as :authority, with no Host field: the handler still finds it under host.
+    HttpResponse<String> third = h2.send(HttpRequest.newBuilder(rt.uri("/target?q=1")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(java.net.http.HttpClient.Version.HTTP_2, third.version());
+    assertEquals("target url=/target?q=1 host=127.0.0.1:" + rt.port() + " q=1\n", third.body());
   }
 
   @Test
