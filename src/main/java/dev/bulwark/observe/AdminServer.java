@@ -47,7 +47,10 @@ public final class AdminServer {
    */
   public Future<HttpServer> listen(Vertx vertx, ListenAddress address) {
     List<String> hosts = address.hosts();
-    return listen(vertx, hosts.get(0), address.port()).compose(first -> {
+    Future<HttpServer> bound = listen(vertx, hosts.get(0), address.port()).recover(err -> Future.failedFuture(
+        new IllegalStateException("cannot listen on the admin address " + address + " (admin.address, --admin): "
+            + err.getMessage(), err)));
+    return bound.compose(first -> {
       Future<?> more = Future.succeededFuture();
       for (String other : hosts.subList(1, hosts.size())) {
         more = more.compose(v -> vertx.createHttpServer(new HttpServerOptions().setReuseAddress(true))

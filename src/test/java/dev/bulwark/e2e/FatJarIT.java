@@ -455,6 +455,14 @@ class FatJarIT {
             "the message should name the address that is taken" + bulwark.describe());
         assertFalse(bulwark.stdout().contains(" ready in "), bulwark.describe());
       }
+      // The admin listener's port taken: the message says it is the admin address, not just "Address in use".
+      try (RuntimeProcess bulwark = RuntimeProcess.run(tmp, "--listen", "127.0.0.1:0",
+          "--admin", "127.0.0.1:" + port)) {
+        assertEquals(1, bulwark.exitValue(), "an admin port in use" + bulwark.describe());
+        assertTrue(bulwark.stderr().contains("cannot listen on the admin address 127.0.0.1:" + port
+            + " (admin.address, --admin)"), bulwark.describe());
+        assertFalse(bulwark.stdout().contains(" ready in "), bulwark.describe());
+      }
     }
   }
 
