@@ -8,10 +8,11 @@ import io.vertx.core.net.HostAndPort;
 import java.util.List;
 
 /**
- * What RFC 9112 (3.2, 3.3) requires of a request line and its Host before any route or handler sees it, beyond what
- * Vert.x's parser already refuses. Without this, such requests reached handlers on a socket with one route, while
- * vertx-web's Router failed on them with an error logged per request: the same request got different answers
- * depending on the config, and a scanner could fill the log.
+ * What RFC 9112 (3.2, 3.3, 6.1) and RFC 9110 (10.1.1) require of a request line, its Host, its transfer coding and
+ * its expectations before any route or handler sees it, beyond what Vert.x's parser already refuses; and the target
+ * in the form a handler sees it ({@link #originForm}). Without the check, such requests reached handlers on a socket
+ * with one route, while vertx-web's Router failed on them with an error logged per request: the same request got
+ * different answers depending on the config, and a scanner could fill the log.
  */
 final class RequestCheck {
   /** An answer the runtime gives itself: the status and the text of its body (empty for 204). */
