@@ -217,9 +217,12 @@ final class JsIsolate {
     } catch (PolyglotException e) {
       if (e.isInterrupted() || e.isCancelled()) {
         st.cpuLeft = 0;
-        st.promise.tryFail(overCpu());
+        // Once the handler has answered, the client has its response: what was stopped is the work it went on
+        // doing (ctx.waitUntil, timers), or turning a large body into bytes.
+        boolean stopped = st.promise.tryFail(overCpu());
         LOG.warning(() -> "request " + st.id + " to service '" + service.name() + "' exceeded its CPU budget of "
             + service.cpuBudget().toMillis() + " ms and was stopped"
+            + (stopped ? "" : " after it had answered (its response went out; the work it was still doing did not)")
             + (e.isCancelled() ? "; the isolate is replaced" : ""));
       } else if (e.isHostException()) {
         st.promise.tryFail(e.asHostException());

@@ -57,6 +57,11 @@ class JsWorkerRuntimeTest {
               return Response.json([typeof Java, typeof Polyglot, typeof Graal, typeof load, typeof print,
                 typeof require, typeof process]);
             }
+            if (url.pathname === '/module/afterwards') {
+              // Answers at once, then spins in a timer charged to the same request until its CPU budget stops it.
+              ctx.waitUntil(new Promise((resolve) => setTimeout(() => { for (;;) {} }, 1)));
+              return new Response('answered first');
+            }
             if (url.pathname === '/module/url') {
               return Response.json({ url: request.url, host: url.host, path: url.pathname,
                 q: url.searchParams.get('q') });
@@ -314,6 +319,43 @@ class JsWorkerRuntimeTest {
       assertTrue(records.get(1).getMessage().startsWith("[" + id + "] TypeError: shown with its stack"),
           records.get(1).getMessage());
       assertTrue(records.get(1).getMessage().contains("module.mjs:"), records.get(1).getMessage());
+    } finally {
+      log.removeHandler(capture);
+    }
+  }
+
+  @Test
+  void workAfterTheAnswerThatRunsOverTheBudgetIsStoppedAndTheLogSaysTheAnswerWentOut() throws Exception {
+    java.util.logging.Logger log = java.util.logging.Logger.getLogger(JsIsolate.class.getName());
+    List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord record) {
+        warnings.add(record.getMessage());
+      }
+
+      @Override
+      public void flush() {
+      }
+
+      @Override
+      public void close() {
+      }
+    };
+    log.addHandler(capture);
+    try {
+      HttpResponse<String> r = rt.get("/module/afterwards");
+      assertEquals(200, r.statusCode(), r.body());
+      assertEquals("answered first", r.body());
+      String id = r.headers().firstValue("x-request-id").orElseThrow();
+      long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (warnings.stream().noneMatch(w -> w.contains(id)) && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+      assertEquals(List.of("request " + id + " to service 'module' exceeded its CPU budget of 100 ms and was stopped"
+          + " after it had answered (its response went out; the work it was still doing did not)"),
+          warnings.stream().filter(w -> w.contains(id)).toList());
+      assertEquals("hello module 42", rt.get("/module").body(), "the isolate still serves");
     } finally {
       log.removeHandler(capture);
     }
