@@ -18,7 +18,9 @@ public class Echo implements Handler {
     try {
       body = request.bodyLength() == 0 ? new JsonObject() : request.json();
     } catch (DecodeException e) {
-      return Response.json(400, new JsonObject().put("error", "body is not a JSON object: " + e.getMessage()));
+      // Jackson's message goes on with where it read from: the first line says what is wrong.
+      String problem = e.getMessage().lines().findFirst().orElse("");
+      return Response.json(400, new JsonObject().put("error", "body is not a JSON object: " + problem));
     }
     return Response.json(new JsonObject()
         .put("greeting", env.get("GREETING").orElse("Hello"))

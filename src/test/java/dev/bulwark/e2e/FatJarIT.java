@@ -275,6 +275,14 @@ class FatJarIT {
         assertEquals("/echo", json.getString("path"));
         assertEquals("my-id-123", json.getString("requestId"));
       }
+      // A body that is not JSON: 400 with one line saying why (not Jackson's whole message with its source).
+      HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/echo"))
+          .timeout(REQUEST_TIMEOUT).POST(HttpRequest.BodyPublishers.ofString("hello")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(400, bad.statusCode(), bad.body());
+      String error = new JsonObject(bad.body()).getString("error");
+      assertTrue(error.startsWith("body is not a JSON object: Unrecognized token 'hello'"), error);
+      assertFalse(error.contains("\n"), error);
       // Everything else goes to the hello service.
       HttpResponse<String> hello = get("http://127.0.0.1:" + port + "/");
       assertEquals(200, hello.statusCode());
