@@ -3,6 +3,7 @@ package dev.bulwark.js;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bulwark.LogCapture;
 import dev.bulwark.TestRuntime;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -293,71 +294,34 @@ class JsWorkerRuntimeTest {
 
   @Test
   void consoleWritesToTheLogWithTheRequestId() throws Exception {
-    java.util.logging.Logger log = java.util.logging.Logger.getLogger("bulwark.js.module");
-    List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Handler capture = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord record) {
-        records.add(record);
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    log.addHandler(capture);
-    try {
+    try (LogCapture log = LogCapture.of("bulwark.js.module")) {
       HttpResponse<String> r = rt.get("/module/log");
       String id = r.headers().firstValue("x-request-id").orElseThrow();
+      List<java.util.logging.LogRecord> records = log.records();
       assertEquals(2, records.size(), records.toString());
       assertEquals("[" + id + "] logged text with { n: 1, list: [ 1, \"a\" ] }", records.get(0).getMessage());
       assertEquals(java.util.logging.Level.SEVERE, records.get(1).getLevel());
       assertTrue(records.get(1).getMessage().startsWith("[" + id + "] TypeError: shown with its stack"),
           records.get(1).getMessage());
       assertTrue(records.get(1).getMessage().contains("module.mjs:"), records.get(1).getMessage());
-    } finally {
-      log.removeHandler(capture);
     }
   }
 
   @Test
   void workAfterTheAnswerThatRunsOverTheBudgetIsStoppedAndTheLogSaysTheAnswerWentOut() throws Exception {
-    java.util.logging.Logger log = java.util.logging.Logger.getLogger(JsIsolate.class.getName());
-    List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Handler capture = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord record) {
-        warnings.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {
-      }
-
-      @Override
-      public void close() {
-      }
-    };
-    log.addHandler(capture);
-    try {
+    try (LogCapture log = LogCapture.of(JsIsolate.class.getName())) {
       HttpResponse<String> r = rt.get("/module/afterwards");
       assertEquals(200, r.statusCode(), r.body());
       assertEquals("answered first", r.body());
       String id = r.headers().firstValue("x-request-id").orElseThrow();
       long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-      while (warnings.stream().noneMatch(w -> w.contains(id)) && System.nanoTime() < until) {
+      while (log.messages().stream().noneMatch(w -> w.contains(id)) && System.nanoTime() < until) {
         Thread.sleep(20);
       }
       assertEquals(List.of("request " + id + " to service 'module' exceeded its CPU budget of 100 ms and was stopped"
           + " after it had answered (its response went out; the work it was still doing did not)"),
-          warnings.stream().filter(w -> w.contains(id)).toList());
+          log.messages().stream().filter(w -> w.contains(id)).toList());
       assertEquals("hello module 42", rt.get("/module").body(), "the isolate still serves");
-    } finally {
-      log.removeHandler(capture);
     }
   }
 
