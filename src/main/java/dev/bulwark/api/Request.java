@@ -54,8 +54,8 @@ public final class Request {
 
   /**
    * The request target: path plus query string, percent-encoded as received, except that bytes above 0x7F that a
-   * client sent raw (curl does for {@code /café}) are percent-encoded as UTF-8 bytes ({@code /caf%C3%A9}), as a
-   * browser sends them. An absolute-form target ({@code GET http://host/a}) is given as its path and query, and its
+   * client sent raw (curl does in a query: {@code ?q=é}) are percent-encoded as UTF-8 bytes ({@code ?q=%C3%A9}), as
+   * a browser sends them. An absolute-form target ({@code GET http://host/a}) is given as its path and query, and its
    * authority as the {@code host} header.
    */
   public String url() {

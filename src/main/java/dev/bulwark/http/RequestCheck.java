@@ -161,8 +161,8 @@ final class RequestCheck {
   /**
    * The target a handler sees, for one {@link #earlyAnswer} let through: origin form (an absolute-form target's path
    * and query, "/" when it has no path), with every byte above 0x7F percent-encoded as a browser would have sent
-   * it. HTTP carries the target as bytes, which Netty hands over one char per byte: a raw UTF-8 {@code /café} from
-   * curl would otherwise reach the handler as {@code /cafÃ©}. The common case, a path in ASCII, is returned as it is.
+   * it. HTTP carries the target as bytes, which Netty hands over one char per byte: a raw UTF-8 {@code ?q=é} from
+   * curl would otherwise reach the handler as {@code ?q=Ã©}. The common case, a path in ASCII, is returned as it is.
    */
   static String originForm(String target) {
     String form = target;
