@@ -192,7 +192,19 @@ public final class JsService implements AutoCloseable {
     } else {
       b.append(script).append(": ");
     }
-    b.append(e.getMessage());
+    String message = e.getMessage();
+    if (e.isSyntaxError() && at != null && at.getSource() != null) {
+      // GraalJS starts a syntax error's message with its own "name:line:column" (a 0-based column), which would
+      // stand beside the 1-based one above and disagree with it.
+      String kind = "SyntaxError: ";
+      String own = at.getSource().getName() + ":" + at.getStartLine() + ":";
+      int from = message.startsWith(kind) ? kind.length() : 0;
+      int space = message.startsWith(own, from) ? message.indexOf(' ', from + own.length()) : -1;
+      if (space > 0) {
+        message = message.substring(0, from) + message.substring(space + 1);
+      }
+    }
+    b.append(message);
     for (PolyglotException.StackFrame f : e.getPolyglotStackTrace()) {
       if (f.isGuestFrame() && f.getSourceLocation() != null
           && !f.getSourceLocation().getSource().getName().startsWith("bulwark:")) {

@@ -2,6 +2,7 @@ package dev.bulwark.js;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bulwark.api.Env;
@@ -30,7 +31,10 @@ class JsServiceTest {
   @Test
   void syntaxErrorNamesFileAndLine() throws Exception {
     String m = loadError("broken.mjs", "export default {\n  async fetch(req) {\n    return new Response('x';\n  }\n};\n");
-    assertTrue(m.contains("broken.mjs:3"), m);
+    // One location, with the 1-based column an editor shows (the ';' is the 28th character of line 3).
+    assertTrue(m.contains("broken.mjs:3:28: SyntaxError: Expected , but found ;"), m);
+    assertFalse(m.contains(":3:27"), "GraalJS's own 0-based location is not repeated: " + m);
+    assertTrue(m.contains("return new Response('x';"), "the line is shown: " + m);
   }
 
   @Test
