@@ -71,6 +71,7 @@ final class JsIsolate {
       timers = vertx == null ? null : new TimersHost(vertx, this);
       Map<String, Object> hostModules = new java.util.LinkedHashMap<>();
       hostModules.put("text", new TextHost());
+      hostModules.put("clock", new ClockHost());
       hostModules.put("crypto", new CryptoHost());
       hostModules.put("console", new ConsoleHost(service.name(), () -> current == null ? null : current.id));
       Map<String, Object> values = new java.util.LinkedHashMap<>();

@@ -31,4 +31,17 @@
   for (const [name, fn] of Object.entries(defs)) {
     Object.defineProperty(global, name, { value: fn, writable: true, configurable: true, enumerable: true });
   }
+  // High Resolution Time: now() is milliseconds since the isolate was made, from a monotonic clock (workerd's only
+  // moves on I/O, against timing attacks between tenants; a Bulwark runtime runs its own owner's code).
+  const clock = host.clock;
+  const timeOrigin = Date.now() - clock.now();
+  class Performance {
+    get timeOrigin() { return timeOrigin; }
+    now() { return clock.now(); }
+    toJSON() { return { timeOrigin }; }
+  }
+  Object.defineProperty(Performance.prototype, Symbol.toStringTag, { value: 'Performance', configurable: true });
+  Object.defineProperty(global, 'performance', {
+    value: new Performance(), writable: true, configurable: true, enumerable: true,
+  });
 });
