@@ -26,6 +26,12 @@ public final class LogCapture extends Handler implements AutoCloseable {
     return List.copyOf(records);
   }
 
+  /** What was logged so far at WARNING or above, in order. */
+  public List<LogRecord> problems() {
+    return records.stream().filter(r -> r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue())
+        .toList();
+  }
+
   /** The messages logged so far, in order. */
   public List<String> messages() {
     return records.stream().map(LogRecord::getMessage).toList();

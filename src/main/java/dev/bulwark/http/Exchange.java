@@ -115,7 +115,7 @@ final class Exchange {
       dispatch(EMPTY);
       return;
     }
-    if (expectsContinue()) {
+    if (RequestCheck.expectation(req) == RequestCheck.Expectation.CONTINUE) {
       // Only now that the request is admitted and its declared size allowed: a client that asked first is told
       // 413 or 503 before it sends a body that would only be thrown away.
       res.writeContinue();
@@ -148,11 +148,6 @@ final class Exchange {
       }
     });
     req.resume();
-  }
-
-  private boolean expectsContinue() {
-    String expect = req.getHeader(HttpHeaders.EXPECT);
-    return expect != null && expect.equalsIgnoreCase("100-continue") && req.version() != HttpVersion.HTTP_1_0;
   }
 
   /**

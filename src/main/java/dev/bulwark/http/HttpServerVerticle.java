@@ -8,12 +8,9 @@ import dev.bulwark.observe.Metrics;
 import dev.bulwark.observe.ServiceMeters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -146,18 +143,7 @@ public final class HttpServerVerticle extends VerticleBase {
     return req -> {
       RequestCheck.Answer early = RequestCheck.earlyAnswer(req);
       if (early == null) {
-        String target = req.uri();
-        if (target.charAt(0) != '/') {
-          // Absolute-form: the target's authority is the request's host, whatever Host says (RFC 9112, 3.2.2), for
-          // routing by host as for the handler.
-          req.headers().set(HttpHeaders.HOST, RequestCheck.absoluteAuthority(target));
-        } else if (req.version() == HttpVersion.HTTP_2 && !req.headers().contains(HttpHeaders.HOST)) {
-          // HTTP/2 carries the host as :authority: handlers read it from Host, as HTTP/1.1 gives it (RFC 9113, 8.3.1).
-          HostAndPort authority = req.authority();
-          if (authority != null) {
-            req.headers().set(HttpHeaders.HOST, authority.toString());
-          }
-        }
+        RequestCheck.setHost(req); // before routing, which may go by host
         routing.handle(req);
       } else {
         Exchange.answerEarly(req, unrouted, early.status(), early.body());

@@ -67,30 +67,53 @@ final class RequestCheck {
       // Vert.x's parser takes "gzip, chunked" and hands over the body still gzip-coded, as if it were the content.
       return TRANSFER_CODING;
     }
-    if (req.version() == HttpVersion.HTTP_1_0) {
-      return hostProblem(req); // an HTTP/1.0 request's Expect is ignored (RFC 9110, 10.1.1)
-    }
-    if (req.headers().contains(HttpHeaders.EXPECT) && !expectationsMet(req.headers().getAll(HttpHeaders.EXPECT))) {
+    if (expectation(req) == Expectation.OTHER) {
       return EXPECTATION;
     }
     return req.version() == HttpVersion.HTTP_2 ? null : hostProblem(req);
   }
 
+  /** What a request's Expect fields ask for. */
+  enum Expectation { NONE, CONTINUE, OTHER }
+
   /**
    * RFC 9110, 10.1.1: 100-continue is the only expectation HTTP defines, and the exchange meets it once the request
-   * is admitted. Any other is refused with 417 rather than passed to a handler that cannot know it was asked, as Node
-   * and Apache do.
+   * is admitted; any other is refused with 417 rather than passed to a handler that cannot know it was asked, as Node
+   * and Apache do. An HTTP/1.0 request's Expect is ignored.
    */
-  private static boolean expectationsMet(List<String> expects) {
-    for (String field : expects) {
+  static Expectation expectation(HttpServerRequest req) {
+    if (req.version() == HttpVersion.HTTP_1_0 || !req.headers().contains(HttpHeaders.EXPECT)) {
+      return Expectation.NONE;
+    }
+    Expectation asked = Expectation.NONE;
+    for (String field : req.headers().getAll(HttpHeaders.EXPECT)) {
       for (String member : field.split(",", -1)) {
         String m = member.trim();
-        if (!m.isEmpty() && !m.equalsIgnoreCase("100-continue")) {
-          return false;
+        if (m.equalsIgnoreCase("100-continue")) {
+          asked = Expectation.CONTINUE;
+        } else if (!m.isEmpty()) {
+          return Expectation.OTHER;
         }
       }
     }
-    return true;
+    return asked;
+  }
+
+  /**
+   * Gives the request the Host its handler and host routing go by, for one {@link #earlyAnswer} let through: an
+   * absolute-form target's authority, whatever Host says (RFC 9112, 3.2.2), or HTTP/2's :authority, which comes
+   * without a Host field (RFC 9113, 8.3.1).
+   */
+  static void setHost(HttpServerRequest req) {
+    String target = req.uri();
+    if (target.charAt(0) != '/') {
+      req.headers().set(HttpHeaders.HOST, absoluteAuthority(target));
+    } else if (req.version() == HttpVersion.HTTP_2 && !req.headers().contains(HttpHeaders.HOST)) {
+      HostAndPort authority = req.authority();
+      if (authority != null) {
+        req.headers().set(HttpHeaders.HOST, authority.toString());
+      }
+    }
   }
 
   /**
@@ -140,12 +163,16 @@ final class RequestCheck {
 
   /** The authority of an absolute-form target, or null when it has none or one that is not a valid host[:port]. */
   static String absoluteAuthority(String target) {
-    int start = target.indexOf("://") + 3;
+    int start = authorityStart(target);
     int end = authorityEnd(target, start);
     String authority = target.substring(start, end);
     // RFC 9110, 4.2.4: userinfo in an http(s) URI is to be treated as an error.
     return authority.isEmpty() || authority.indexOf('@') >= 0 || HostAndPort.parseAuthority(authority, -1) == null
         ? null : authority;
+  }
+
+  private static int authorityStart(String absoluteTarget) {
+    return absoluteTarget.indexOf("://") + 3;
   }
 
   private static int authorityEnd(String target, int start) {
@@ -167,7 +194,7 @@ final class RequestCheck {
   static String originForm(String target) {
     String form = target;
     if (target.charAt(0) != '/') {
-      int end = authorityEnd(target, target.indexOf("://") + 3);
+      int end = authorityEnd(target, authorityStart(target));
       form = end == target.length() || target.charAt(end) != '/' ? "/" + target.substring(end) : target.substring(end);
     }
     for (int i = 0, n = form.length(); i < n; i++) {

@@ -3,6 +3,7 @@ package dev.bulwark.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bulwark.LogCapture;
 import dev.bulwark.TestRuntime;
 import dev.bulwark.testhandlers.Counts;
 import io.vertx.core.json.JsonArray;
@@ -12,11 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,23 +26,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RequestCheckTest {
   static TestRuntime rt;
-  static final List<LogRecord> problems = new CopyOnWriteArrayList<>();
-  static final java.util.logging.Handler capture = new java.util.logging.Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-        problems.add(record);
-      }
-    }
-
-    @Override
-    public void flush() {
-    }
-
-    @Override
-    public void close() {
-    }
-  };
 
   @BeforeAll
   static void start() throws Exception {
@@ -66,12 +46,10 @@ class RequestCheckTest {
             .add(new JsonObject().put("host", "api.test").put("service", "api"))
             .add(new JsonObject().put("service", "other"))));
     rt = TestRuntime.start(config);
-    Logger.getLogger("").addHandler(capture);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    Logger.getLogger("").removeHandler(capture);
     rt.close();
   }
 
@@ -99,20 +77,22 @@ class RequestCheckTest {
         Map.entry("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n", "204 No Content|"),
         Map.entry("CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
             "501 Not Implemented|not a proxy"));
-    problems.clear();
-    int before = Counts.CALLS.get();
-    for (int port : ports()) {
-      for (Map.Entry<String, String> c : refused.entrySet()) {
-        String answer = TestRuntime.raw("127.0.0.1", port, c.getKey());
-        String[] expected = c.getValue().split("\\|", -1);
-        String what = "port " + port + ", " + c.getKey().replace("\r\n", "\\r\\n") + " got " + answer;
-        assertTrue(answer.startsWith("HTTP/1.1 " + expected[0] + "\r\n"), what);
-        assertTrue(answer.contains(expected[1]), what);
-        assertTrue(answer.toLowerCase(java.util.Locale.ROOT).matches("(?s).*\r\nx-request-id: [0-9a-f]{16}\r\n.*"), what);
+    try (LogCapture log = LogCapture.of("")) {
+      int before = Counts.CALLS.get();
+      for (int port : ports()) {
+        for (Map.Entry<String, String> c : refused.entrySet()) {
+          String answer = TestRuntime.raw("127.0.0.1", port, c.getKey());
+          String[] expected = c.getValue().split("\\|", -1);
+          String what = "port " + port + ", " + c.getKey().replace("\r\n", "\\r\\n") + " got " + answer;
+          assertTrue(answer.startsWith("HTTP/1.1 " + expected[0] + "\r\n"), what);
+          assertTrue(answer.contains(expected[1]), what);
+          assertTrue(answer.toLowerCase(java.util.Locale.ROOT)
+              .matches("(?s).*\r\nx-request-id: [0-9a-f]{16}\r\n.*"), what);
+        }
       }
+      assertEquals(before, Counts.CALLS.get(), "no handler ran");
+      assertEquals(List.of(), log.problems(), "nothing was logged as a problem");
     }
-    assertEquals(before, Counts.CALLS.get(), "no handler ran");
-    assertEquals(List.of(), problems, "nothing was logged as a problem");
     HttpResponse<String> metrics = rt.send(HttpRequest.newBuilder(rt.adminUri("/metrics")).build());
     assertTrue(metrics.body().contains("bulwark_requests_total{service=\"none\",status=\"400\"} 22.0"),
         metrics.body());
@@ -188,17 +168,18 @@ class RequestCheckTest {
 
   @Test
   void aBodyWithAMalformedChunkGets400AndTheConnectionCloses() throws Exception {
-    problems.clear();
-    for (int port : ports()) {
-      String answer = TestRuntime.raw("127.0.0.1", port,
-          "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n");
-      assertTrue(answer.startsWith("HTTP/1.1 400 Bad Request\r\n"), answer);
-      assertTrue(answer.contains("The request body could not be read"), answer);
-      assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"), answer);
+    try (LogCapture log = LogCapture.of("")) {
+      for (int port : ports()) {
+        String answer = TestRuntime.raw("127.0.0.1", port,
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 400 Bad Request\r\n"), answer);
+        assertTrue(answer.contains("The request body could not be read"), answer);
+        assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("\r\nconnection: close\r\n"), answer);
+      }
+      // The close that follows the answer is reported to the request too; it must not try to answer again.
+      Thread.sleep(200);
+      assertEquals(List.of(), log.problems(), "nothing was logged as a problem");
     }
-    // The close that follows the answer is reported to the request too; it must not try to answer again.
-    Thread.sleep(200);
-    assertEquals(List.of(), problems, "nothing was logged as a problem");
     assertEquals(200, rt.get("/").statusCode());
   }
 }
