@@ -263,16 +263,19 @@ check_loopback() {   # every listening TCP socket of the server is on 127.0.0.0/
 CLK_TCK=$(getconf CLK_TCK)
 # user + nice + system only: irq/softirq time (loopback TCP work) is not charged to any process.
 busy_ticks() { awk '/^cpu / {print $2 + $3 + $4; exit}' /proc/stat; }
+# Time the hypervisor ran someone else while this machine wanted its CPUs (steal, the 8th value): on a shared VM it
+# comes and goes (seen here: 23 % of both cores over 10 s, then 3 % a minute later) and no process is charged for it.
+steal_ticks() { awk '/^cpu / {print $9; exit}' /proc/stat; }
 proc_ticks() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}' || echo 0; }
 child_ticks() { sed 's/^.*) //' "/proc/$$/stat" | awk '{print $14 + $15}'; }
 
 # Samples VmRSS of a pid every 100 ms into a file until killed; the max is read afterwards.
 sample_rss() { while :; do rss_kb "$1"; sleep 0.1; done >>"$2"; }
 
-run_wrk() {   # server conns duration outfile; sets RUN_SRV_TICKS, RUN_OTHER_PCT
-  local s=$1 c=$2 d=$3 f=$4 b0 p0 k0 t0
+run_wrk() {   # server conns duration outfile; sets RUN_SRV_TICKS, RUN_OTHER_PCT, RUN_STEAL_PCT
+  local s=$1 c=$2 d=$3 f=$4 b0 p0 k0 t0 st0
   SAMPLER=""
-  b0=$(busy_ticks); p0=$(proc_ticks "${PID[$s]}"); k0=$(child_ticks); t0=$(now_ms)
+  st0=$(steal_ticks); b0=$(busy_ticks); p0=$(proc_ticks "${PID[$s]}"); k0=$(child_ticks); t0=$(now_ms)
   sample_rss "${PID[$s]}" "$OUT/$s.rss-samples" &
   SAMPLER=$!
   # In the background and waited for, so that Ctrl-C / TERM reach the trap at once, not after the run.
@@ -289,6 +292,8 @@ run_wrk() {   # server conns duration outfile; sets RUN_SRV_TICKS, RUN_OTHER_PCT
   RUN_OTHER_PCT=$(awk -v b=$(( $(busy_ticks) - b0 )) -v srv="$RUN_SRV_TICKS" -v kids=$(( $(child_ticks) - k0 )) \
     -v ms=$(( $(now_ms) - t0 )) -v hz="$CLK_TCK" -v n="$(nproc)" \
     'BEGIN { o = (b - srv - kids) / hz; if (o < 0) o = 0; printf "%.0f", 100 * o / (ms / 1000 * n) }')
+  RUN_STEAL_PCT=$(awk -v st=$(( $(steal_ticks) - st0 )) -v ms=$(( $(now_ms) - t0 )) -v hz="$CLK_TCK" -v n="$(nproc)" \
+    'BEGIN { printf "%.0f", 100 * st / hz / (ms / 1000 * n) }')
   alive "$s" || { echo "${LABEL[$s]} died during wrk c$c; log tail:" >&2; tail -50 "$OUT/$s.log" >&2; exit 1; }
 }
 
@@ -336,7 +341,7 @@ done
 for s in "${SERVERS[@]}"; do : >"$OUT/$s.rss-samples"; done   # under-load RSS counts measured runs only
 
 declare -A RPS=() P50=() P99=() ERR=() CPU=()
-OTHER=""
+OTHER=""; STEAL=""
 if (( ${#MEASURED[@]} > 0 )); then
   for r in $(seq "$ROUNDS"); do
     for c in $CONNS; do
@@ -347,9 +352,9 @@ if (( ${#MEASURED[@]} > 0 )); then
         read -r rps p50 p99 err n < <(parse_wrk "$f")
         cpu=$(awk -v t="$RUN_SRV_TICKS" -v hz="$CLK_TCK" -v n="$n" 'BEGIN {printf "%.1f", (n > 0) ? t / hz * 1e6 / n : 0}')
         RPS[$s,$c]+="$rps "; P50[$s,$c]+="$p50 "; P99[$s,$c]+="$p99 "; ERR[$s,$c]=$(( ${ERR[$s,$c]:-0} + err ))
-        CPU[$s,$c]+="$cpu "; OTHER+="$RUN_OTHER_PCT "
+        CPU[$s,$c]+="$cpu "; OTHER+="$RUN_OTHER_PCT "; STEAL+="$RUN_STEAL_PCT "
         log "  $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $err, server CPU $cpu us/request," \
-          "other processes ${RUN_OTHER_PCT}% of the machine"
+          "other processes ${RUN_OTHER_PCT}% of the machine, stolen by the hypervisor ${RUN_STEAL_PCT}%"
       done
     done
   done
@@ -464,6 +469,14 @@ table() {   # servers... : the req/s, latency, errors and CPU table at every con
     # shellcheck disable=SC2086
     if awk -v m="$(median $OTHER)" 'BEGIN {exit !(m > 10)}'; then
       echo "WARNING: the machine was busy with other work during the runs; these numbers are not reliable, re-run"
+    fi
+    # shellcheck disable=SC2086
+    echo "steal: the hypervisor took $(median $STEAL)% of the machine's CPU in the median measured run" \
+      "(max $(printf '%s\n' $STEAL | sort -n | tail -1)%)"
+    # shellcheck disable=SC2086
+    if awk -v m="$(printf '%s\n' $STEAL | sort -n | tail -1)" 'BEGIN {exit !(m > 5)}'; then
+      echo "WARNING: the hypervisor took over 5 % of the CPU in some runs: the servers measured then had less machine" \
+        "than the others, so the ratios are not reliable; re-run when steal stays near 0"
     fi
   fi
   for s in "${SERVERS[@]}"; do
