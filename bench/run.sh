@@ -264,7 +264,7 @@ CLK_TCK=$(getconf CLK_TCK)
 # user + nice + system only: irq/softirq time (loopback TCP work) is not charged to any process.
 busy_ticks() { awk '/^cpu / {print $2 + $3 + $4; exit}' /proc/stat; }
 # Time the hypervisor ran someone else while this machine wanted its CPUs (steal, the 8th value): on a shared VM it
-# comes and goes (seen here: 23 % of both cores over 10 s, then 3 % a minute later) and no process is charged for it.
+# comes and goes (seen here: a quarter of both cores over 10 s, 3 % a minute later) and no process is charged for it.
 steal_ticks() { awk '/^cpu / {print $9; exit}' /proc/stat; }
 proc_ticks() { sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $12 + $13}' || echo 0; }
 child_ticks() { sed 's/^.*) //' "/proc/$$/stat" | awk '{print $14 + $15}'; }
