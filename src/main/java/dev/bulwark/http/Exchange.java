@@ -6,6 +6,7 @@ import dev.bulwark.api.Response;
 import dev.bulwark.dispatch.Outcome;
 import dev.bulwark.observe.ServiceMeters;
 import dev.bulwark.worker.WorkerVerticle;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -41,6 +42,11 @@ final class Exchange {
   private final long start;
   private boolean admitted;
   private boolean done;
+  /**
+   * This answer is the connection's last: the client asked for that, part of the request stays unread, or the
+   * handler said so. Set through {@link #lastAnswer}.
+   */
+  private boolean closeAfter;
 
   private Exchange(Vertx vertx, Dispatcher dispatcher, HttpServerRequest req, ServiceGate gate) {
     this.vertx = vertx;
@@ -51,6 +57,17 @@ final class Exchange {
     this.start = System.nanoTime();
     this.id = RequestIds.keepOrCreate(req.getHeader(RequestIds.HEADER_NAME));
     res.headers().add(RequestIds.HEADER_NAME, id); // a new response has no fields yet, so nothing to replace
+    if (RequestCheck.closeRequested(req)) {
+      lastAnswer(); // now, so that a request pipelined behind this one is not started
+    }
+  }
+
+  /** Makes the answer to come the connection's last (see {@link Closing}); once. */
+  private void lastAnswer() {
+    if (!closeAfter) {
+      closeAfter = true;
+      Closing.announce(req);
+    }
   }
 
   /** Handles a request for {@code gate}'s service. */
@@ -75,16 +92,23 @@ final class Exchange {
       return;
     }
     res.putHeader(RequestIds.HEADER_NAME, RequestIds.keepOrCreate(req.getHeader(RequestIds.HEADER_NAME)));
-    if (status == 204) {
-      res.setStatusCode(204).end();
-    } else {
-      text(res, status, message);
+    // Answered before any body was read: a declared body would be parsed as the next request.
+    boolean last = RequestCheck.bodyPending(req) || RequestCheck.closeRequested(req);
+    if (last) {
+      Closing.announce(req);
+    }
+    Future<Void> written = status == 204 ? res.setStatusCode(204).end() : text(req, res, status, message);
+    if (last) {
+      Closing.after(req, written);
     }
     meters.record(status, System.nanoTime() - start);
   }
 
   private void admit(long bodyTimeoutMillis) {
     if (!gate.admission().tryAcquire()) {
+      if (RequestCheck.bodyPending(req)) {
+        lastAnswer(); // answered before the body is read
+      }
       res.putHeader(HttpHeaders.RETRY_AFTER, "1");
       answer(503, "Service '" + gate.config().name() + "' is at its limit of "
           + gate.config().limits().maxInFlight() + " requests in flight; retry shortly\n");
@@ -170,7 +194,7 @@ final class Exchange {
     if (done || res.headWritten() || res.closed()) {
       return;
     }
-    res.putHeader(HttpHeaders.CONNECTION, "close");
+    lastAnswer();
     answer(status, message);
   }
 
@@ -234,22 +258,27 @@ final class Exchange {
     MultiMap headers = res.headers();
     for (Map.Entry<String, String> f : r.headers().entries()) {
       String name = f.getKey();
-      // Framing is ours to set from the actual body; a handler's value could only disagree with it.
-      if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("transfer-encoding")
-          && !name.equalsIgnoreCase(RequestIds.HEADER)) {
+      if (!isOurs(name)) {
         headers.add(name, f.getValue());
+      } else if (name.equalsIgnoreCase("connection") && RequestCheck.hasClose(f.getValue())) {
+        lastAnswer(); // the handler asks for this connection to end with its answer
       }
     }
+    // Before the end: ending lets Vert.x start the connection's next pipelined request at once, on this thread.
+    release();
+    Future<Void> written;
     if (status == 204 || status == 304 || status < 200) {
-      res.end();
+      written = res.end();
     } else if (req.method() == HttpMethod.HEAD) {
       // Vert.x sends no body for HEAD, and then no length either; the length a GET would get is what HEAD asks for.
       headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(r.bodyLength()));
-      res.end();
+      written = res.end();
     } else {
-      res.end(Buffer.buffer(r.bodyBytes()));
+      written = res.end(Buffer.buffer(r.bodyBytes()));
     }
-    release();
+    if (closeAfter) {
+      Closing.after(req, written);
+    }
     gate.meters().record(status, System.nanoTime() - start);
   }
 
@@ -258,13 +287,42 @@ final class Exchange {
       return;
     }
     done = true;
-    text(res, status, message);
-    release();
+    release(); // before the end, as in write
+    Future<Void> written = text(req, res, status, message);
+    if (closeAfter) {
+      Closing.after(req, written);
+    }
     gate.meters().record(status, System.nanoTime() - start);
   }
 
-  private static void text(HttpServerResponse res, int status, String message) {
-    res.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(message);
+  /**
+   * A response field the runtime sets itself or drops: framing (content-length, transfer-encoding), which it sets
+   * from the actual body and a handler's value could only disagree with; the request id; and the hop-by-hop fields
+   * of RFC 9110, 7.6.1 (connection, keep-alive, proxy-connection, te, trailer, upgrade), which describe the
+   * handler's own connection, e.g. a {@code fetch()} response passed on as it came, whose {@code connection: close}
+   * would otherwise close the client's keep-alive connection. Gone by length first: this runs for every field.
+   */
+  private static boolean isOurs(String name) {
+    return switch (name.length()) {
+      case 2 -> name.equalsIgnoreCase("te");
+      case 7 -> name.equalsIgnoreCase("trailer") || name.equalsIgnoreCase("upgrade");
+      case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
+      case 12 -> name.equalsIgnoreCase(RequestIds.HEADER);
+      case 14 -> name.equalsIgnoreCase("content-length");
+      case 16 -> name.equalsIgnoreCase("proxy-connection");
+      case 17 -> name.equalsIgnoreCase("transfer-encoding");
+      default -> false;
+    };
+  }
+
+  /** The runtime's own plain-text answer; to HEAD, the length a GET would get and no body. */
+  private static Future<Void> text(HttpServerRequest req, HttpServerResponse res, int status, String message) {
+    res.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8");
+    if (req.method() == HttpMethod.HEAD) {
+      Buffer body = Buffer.buffer(message);
+      return res.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end();
+    }
+    return res.end(message);
   }
 
   private void release() {

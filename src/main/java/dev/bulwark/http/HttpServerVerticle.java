@@ -125,6 +125,7 @@ public final class HttpServerVerticle extends VerticleBase {
     HttpServer server = vertx.createHttpServer(options).requestHandler(handlerFor(b.socket()))
         .connectionHandler(conn -> {
           open.incrementAndGet();
+          Closing.onHalfClose(conn, http.shutdownGrace()); // a client's FIN still gets its answers
           conn.closeHandler(v -> open.decrementAndGet());
         });
     return server.listen(b.port(), host).onSuccess(s -> {

@@ -27,6 +27,10 @@ final class RequestCheck {
   private static final Answer TRANSFER_CODING = new Answer(501,
       "The only transfer coding this server decodes is chunked (RFC 9112, 6.1)\n");
   private static final Answer CONTROL = new Answer(400, "The request target has a control character\n");
+  private static final Answer FRAGMENT = new Answer(400, "The request target has a fragment ('#'), which clients keep"
+      + " to themselves\n");
+  private static final Answer FOLDED = new Answer(400, "A Transfer-Encoding or Content-Length field is folded over"
+      + " two lines (obsolete line folding)\n");
   private static final Answer AUTHORITY = new Answer(400,
       "The request target's authority is not a valid host[:port] (and may not have user information)\n");
   private static final Answer PERCENT = new Answer(400,
@@ -63,7 +67,10 @@ final class RequestCheck {
       return AUTHORITY;
     }
     String coding = req.headers().get(HttpHeaders.TRANSFER_ENCODING);
-    if (coding != null && !coding.trim().equalsIgnoreCase("chunked")) {
+    if (folded(coding) || folded(req.headers().get(HttpHeaders.CONTENT_LENGTH))) {
+      return FOLDED;
+    }
+    if (coding != null && !coding.equalsIgnoreCase("chunked")) {
       // Vert.x's parser takes "gzip, chunked" and hands over the body still gzip-coded, as if it were the content.
       return TRANSFER_CODING;
     }
@@ -71,6 +78,64 @@ final class RequestCheck {
       return EXPECTATION;
     }
     return req.version() == HttpVersion.HTTP_2 ? null : hostProblem(req);
+  }
+
+  /**
+   * Netty trims a field value's surrounding whitespace and accepts obsolete line folding, joining a continuation
+   * line to the value with a space: {@code Transfer-Encoding:} followed by the line {@code " chunked"} arrives as
+   * {@code " chunked"}, and Netty frames the body as chunked. A front end that does not unfold would see no body and
+   * take what follows as the next request: a framing field with whitespace at either end is refused (RFC 9112, 5.2
+   * allows a server to refuse any obs-fold with 400). Folds of other fields cannot be told from a value with a
+   * space in it once Netty has joined them; they are not framing, so they are left as joined.
+   */
+  private static boolean folded(String framing) {
+    return framing != null && !framing.isEmpty()
+        && (framing.charAt(0) <= ' ' || framing.charAt(framing.length() - 1) <= ' ');
+  }
+
+  /**
+   * The client asked for the connection to close after this request with a {@code close} member in a list, e.g.
+   * {@code Connection: TE, close} (what Perl's LWP sends). Vert.x itself closes only when the whole value is
+   * {@code close}, or for HTTP/1.0 without keep-alive; RFC 9112, 9.6 requires a close for any list with it.
+   */
+  static boolean closeRequested(HttpServerRequest req) {
+    String first = req.getHeader(HttpHeaders.CONNECTION);
+    if (first == null || first.equalsIgnoreCase("keep-alive") || first.equalsIgnoreCase("close")
+        || req.version() == HttpVersion.HTTP_2) {
+      return false; // the common cases, which Vert.x handles (HTTP/2 has no Connection field)
+    }
+    for (String field : req.headers().getAll(HttpHeaders.CONNECTION)) {
+      if (hasClose(field)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A Connection field value with a {@code close} member. */
+  static boolean hasClose(String connection) {
+    for (String member : connection.split(",", -1)) {
+      if (member.trim().equalsIgnoreCase("close")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The request declares a body the runtime has not read yet: an answer given now must end the connection (HTTP/1.x)
+   * or the stream (HTTP/2), since the unread body would otherwise be parsed as the next request. Vert.x calls the
+   * request handler before a body's end is seen, even for a GET without one, so HTTP/1.x goes by the declaration.
+   */
+  static boolean bodyPending(HttpServerRequest req) {
+    if (req.version() == HttpVersion.HTTP_2) {
+      return !req.isEnded();
+    }
+    if (req.isEnded()) {
+      return false;
+    }
+    String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return length != null ? !length.equals("0") : req.headers().contains(HttpHeaders.TRANSFER_ENCODING);
   }
 
   /** What a request's Expect fields ask for. */
@@ -148,6 +213,8 @@ final class RequestCheck {
       char c = target.charAt(i);
       if (c <= ' ' || c == 0x7F) {
         return CONTROL;
+      } else if (c == '#') {
+        return FRAGMENT; // RFC 9112, 3.2: no request-target form has one
       } else if (c == '?') {
         inPath = false;
       } else if (c == '%' && inPath && (i + 2 >= n || !isHex(target.charAt(i + 1)) || !isHex(target.charAt(i + 2)))) {
@@ -189,7 +256,13 @@ final class RequestCheck {
    * The target a handler sees, for one {@link #earlyAnswer} let through: origin form (an absolute-form target's path
    * and query, "/" when it has no path), with every byte above 0x7F percent-encoded as a browser would have sent
    * it. HTTP carries the target as bytes, which Netty hands over one char per byte: a raw UTF-8 {@code ?q=é} from
-   * curl would otherwise reach the handler as {@code ?q=Ã©}. The common case, a path in ASCII, is returned as it is.
+   * curl would otherwise reach the handler as {@code ?q=Ã©}.
+   *
+   * <p>The path is the one routing matched: normalized as vertx-web's Router normalizes it before matching (RFC 3986,
+   * 6.2.2 and 5.2.4: dot segments removed, percent-encoded unreserved characters decoded, empty segments dropped), so
+   * {@code /public/../admin} reaches the handler as {@code /admin}, the path it was routed by, and a handler's own
+   * path check cannot be walked around. The query is left as sent. The common case, a plain ASCII path, is returned
+   * as it is.
    */
   static String originForm(String target) {
     String form = target;
@@ -197,12 +270,29 @@ final class RequestCheck {
       int end = authorityEnd(target, authorityStart(target));
       form = end == target.length() || target.charAt(end) != '/' ? "/" + target.substring(end) : target.substring(end);
     }
+    form = normalizePath(form);
     for (int i = 0, n = form.length(); i < n; i++) {
       if (form.charAt(i) >= 0x80) {
         return percentEncodeHighBytes(form, i);
       }
     }
     return form;
+  }
+
+  /** {@code form} with its path (up to '?') normalized as routing normalizes it, when it needs any. */
+  private static String normalizePath(String form) {
+    int query = form.indexOf('?');
+    int end = query < 0 ? form.length() : query;
+    boolean plain = true;
+    for (int i = 0; i < end && plain; i++) {
+      char c = form.charAt(i);
+      plain = c != '%' && !(c == '/' && i + 1 < end && (form.charAt(i + 1) == '.' || form.charAt(i + 1) == '/'));
+    }
+    if (plain) {
+      return form;
+    }
+    String path = io.vertx.core.internal.net.RFC3986.normalizePath(form.substring(0, end));
+    return query < 0 ? path : path + form.substring(query);
   }
 
   private static String percentEncodeHighBytes(String form, int first) {

@@ -140,7 +140,8 @@ final class JsIsolate {
       }
       joined.append(n.toLowerCase(java.util.Locale.ROOT)).append('\0').append(v);
     });
-    String host = request.header("host").orElse("localhost");
+    // An empty Host (allowed by RFC 9112, 3.2, for a target without authority) is no host either.
+    String host = request.header("host").filter(h -> !h.isEmpty()).orElse("localhost");
     String url = "http://" + host + request.url();
     Object body = request.bodyLength() == 0 ? null : ByteBuffer.wrap(request.bodyBytes());
     ProxyExecutable done = args -> {

@@ -131,6 +131,12 @@ class RequestCheckTest {
     seen.put("GET http://x HTTP/1.1\r\nHost: x\r\n\r\n", "other url=/ host=x q=");
     seen.put("GET HTTP://X:81?q=2 HTTP/1.1\r\nHost: x\r\n\r\n", "other url=/?q=2 host=X:81 q=2");
     seen.put("GET http://api.test/ HTTP/1.0\r\n\r\n", "api url=/ host=api.test q=");
+    // The path routing matched: dot segments removed, unreserved characters decoded, as vertx-web's Router does
+    // before matching; the query as sent.
+    seen.put("GET /public/../admin/./x?p=/../y HTTP/1.1\r\nHost: x\r\n\r\n", "other url=/admin/x?p=/../y host=x q=");
+    seen.put("GET /%61dmin//x/ HTTP/1.1\r\nHost: x\r\n\r\n", "other url=/admin/x/ host=x q=");
+    seen.put("GET /a%2Fb/.. HTTP/1.1\r\nHost: x\r\n\r\n", "other url=/ host=x q=");
+    seen.put("GET http://api.test/a/../../b HTTP/1.1\r\nHost: x\r\n\r\n", "api url=/b host=api.test q=");
     for (Map.Entry<String, String> c : seen.entrySet()) {
       String answer = TestRuntime.raw("127.0.0.1", port, c.getKey());
       String body = new String(answer.substring(answer.indexOf("\r\n\r\n") + 4).getBytes(StandardCharsets.ISO_8859_1),

@@ -182,6 +182,16 @@ class JsWorkerRuntimeTest {
     assertEquals("api.test:81", a.getString("host"));
     // The body is UTF-8 JSON read back as ISO-8859-1 by raw(): "é" arrives as its two bytes.
     assertEquals(e, a.getString("q"));
+    // An empty Host (allowed without an authority) is no host: before, the URL was http:///module/url and
+    // new URL() took "module" for the host and "/url" for the path.
+    String empty = rt.raw("127.0.0.1", "GET /module/url HTTP/1.1\r\nHost:\r\n\r\n");
+    JsonObject u = new JsonObject(empty.substring(empty.indexOf("\r\n\r\n") + 4));
+    assertEquals("http://localhost/module/url", u.getString("url"), empty);
+    assertEquals("/module/url", u.getString("path"));
+    // Dot segments are gone before the script sees the URL, as routing saw it.
+    String dots = rt.raw("127.0.0.1", "GET /other/../module/./url HTTP/1.1\r\nHost: w.test\r\n\r\n");
+    JsonObject d = new JsonObject(dots.substring(dots.indexOf("\r\n\r\n") + 4));
+    assertEquals("http://w.test/module/url", d.getString("url"), dots);
   }
 
   @Test

@@ -1,0 +1,198 @@
+package dev.bulwark.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.impl.HttpServerConnection;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * How the HTTP side ends a connection it will not reuse, and what it does when the client half-closes.
+ *
+ * <p><b>Closing after an answer.</b> Vert.x closes an HTTP/1.x connection after a response only when the request
+ * asked for it ({@code Connection: close} as the whole value, or HTTP/1.0); a {@code Connection: close} the server
+ * puts on its own answer is only a header. When the runtime answers before a declared body was read (413, 408, an
+ * early 4xx/5xx), the connection cannot be reused: the unread rest of the body would be parsed as the next request.
+ * So the connection is closed once the answer is written, the way nginx does it (a lingering close): the answer is
+ * followed by a FIN, whatever the client still sends is read and thrown away, unparsed, until it closes its side, is
+ * silent for {@link #LINGER_QUIET}, or {@link #LINGER_MAX} has passed. Closing at once instead would make the kernel
+ * answer the unread bytes with a reset, which can destroy the answer in the client's receive buffer before the client
+ * reads it. Over HTTP/2 only the stream ends: the answer, then RST_STREAM(NO_ERROR) so the client stops sending the
+ * body (RFC 9113, 8.1), and the connection goes on.
+ *
+ * <p><b>Half-close.</b> A client that sends its request and then shuts down its sending side ({@code nc -N},
+ * {@code printf ... | nc}, some health checkers, HTTP/1.0-style clients) still reads the answer. Netty closes a
+ * connection whose input ended unless half-closure is allowed; it is allowed on every HTTP/1.x connection here, and
+ * the end of input starts Vert.x's graceful shutdown of that connection: the requests already received are answered,
+ * no others are read, and the connection closes after the last answer (or after the grace period).
+ */
+final class Closing {
+  private static final Logger LOG = Logger.getLogger(Closing.class.getName());
+  /** A lingering close ends when the client has sent nothing for this long. */
+  static final Duration LINGER_QUIET = Duration.ofSeconds(2);
+  /** A lingering close ends after this long, however much the client still sends. */
+  static final Duration LINGER_MAX = Duration.ofSeconds(10);
+  private static final String LINGER = "bulwark-linger";
+  private static final String HALF_CLOSE = "bulwark-half-close";
+  private static final int NO_ERROR = 0;
+
+  private Closing() {}
+
+  /**
+   * Marks {@code req}'s answer as the connection's last (HTTP/1.x: {@code Connection: close}); call before the answer
+   * is written, then {@link #after} with the write.
+   */
+  static void announce(HttpServerRequest req) {
+    if (req.version() == HttpVersion.HTTP_2) {
+      return;
+    }
+    if (!req.response().headWritten()) {
+      req.response().putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    // At once, not after the write: the bytes already read may hold more requests (pipelined, or what the client
+    // sent after a body it was told not to send), which Vert.x would otherwise start in this same read. Once
+    // shutting down, it starts none; the write's completion then closes (see after).
+    req.connection().shutdown(LINGER_MAX);
+  }
+
+  /** Once {@code written} completes, ends the connection (HTTP/1.x) or the stream (HTTP/2) as the class describes. */
+  static void after(HttpServerRequest req, Future<Void> written) {
+    written.onComplete(ar -> {
+      try {
+        if (req.version() == HttpVersion.HTTP_2) {
+          if (!req.isEnded()) {
+            req.response().reset(NO_ERROR);
+          }
+          return;
+        }
+        linger(req.connection());
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "closing a connection failed; closing it outright", e);
+        req.connection().close();
+      }
+    });
+  }
+
+  /** Shuts down the output, then reads and discards until the client closes, goes quiet, or time is up. */
+  private static void linger(HttpConnection conn) {
+    Channel ch = channel(conn);
+    if (ch == null || !(ch instanceof DuplexChannel duplex) || !ch.isActive()) {
+      conn.close();
+      return;
+    }
+    if (ch.pipeline().get(LINGER) != null) {
+      return;
+    }
+    Discard discard = new Discard();
+    ch.pipeline().addFirst(LINGER, discard);
+    duplex.shutdownOutput().addListener(f -> {
+      if (!f.isSuccess()) {
+        ch.close();
+        return;
+      }
+      if (duplex.isInputShutdown()) {
+        ch.close();
+        return;
+      }
+      discard.arm(ch);
+    });
+  }
+
+  /**
+   * Allows half-closure on an HTTP/1.x connection, and turns the end of the client's input into a graceful shutdown
+   * of {@code conn} within {@code grace}. Call from the server's connection handler, on the connection's event loop.
+   */
+  static void onHalfClose(HttpConnection conn, Duration grace) {
+    if (conn.protocolVersion() == HttpVersion.HTTP_2) {
+      return;
+    }
+    Channel ch = channel(conn);
+    if (ch == null || !(ch instanceof DuplexChannel)) {
+      return;
+    }
+    ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+    ch.pipeline().addFirst(HALF_CLOSE, new ChannelInboundHandlerAdapter() {
+      @Override
+      public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+          // Nothing more will be read: answer what was received, then close (at once when nothing is in flight).
+          conn.shutdown(grace);
+        }
+        ctx.fireUserEventTriggered(evt);
+      }
+    });
+  }
+
+  private static Channel channel(HttpConnection conn) {
+    return conn instanceof HttpServerConnection internal ? internal.channelHandlerContext().channel() : null;
+  }
+
+  /** First in the pipeline of a connection being closed: nothing the client still sends reaches the HTTP codec. */
+  private static final class Discard extends ChannelInboundHandlerAdapter {
+    private long lastRead = System.nanoTime();
+    private ScheduledFuture<?> quiet;
+    private ScheduledFuture<?> max;
+
+    void arm(Channel ch) {
+      max = ch.eventLoop().schedule(() -> { ch.close(); }, LINGER_MAX.toMillis(), TimeUnit.MILLISECONDS);
+      scheduleQuiet(ch, LINGER_QUIET.toNanos());
+      ch.closeFuture().addListener(f -> cancel());
+    }
+
+    private void scheduleQuiet(Channel ch, long delayNanos) {
+      quiet = ch.eventLoop().schedule(() -> {
+        long idle = System.nanoTime() - lastRead;
+        if (idle >= LINGER_QUIET.toNanos()) {
+          ch.close();
+        } else {
+          scheduleQuiet(ch, LINGER_QUIET.toNanos() - idle);
+        }
+      }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancel() {
+      if (quiet != null) {
+        quiet.cancel(false);
+      }
+      if (max != null) {
+        max.cancel(false);
+      }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof ByteBuf) {
+        lastRead = System.nanoTime();
+      }
+      ReferenceCountUtil.release(msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      // swallowed with the bytes: the codec behind has nothing new
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent) {
+        ctx.close(); // the client is done: so are we
+        return;
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+}

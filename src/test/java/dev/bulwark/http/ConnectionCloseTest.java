@@ -1,0 +1,213 @@
+package dev.bulwark.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.TestRuntime;
+import dev.bulwark.testhandlers.Counts;
+import dev.bulwark.testhandlers.HopByHop;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * When the runtime ends a connection and when it keeps it: an answer given before a declared body was read, or to a
+ * client that asked to close, is the connection's last (the rest of the bytes are never parsed as another request);
+ * a client that half-closes still gets its answer; a handler's hop-by-hop fields never reach the client.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ConnectionCloseTest {
+  static TestRuntime rt;
+
+  @BeforeAll
+  static void start() throws Exception {
+    JsonObject config = TestRuntime.config(
+        TestRuntime.service("counts", Counts.class).put("maxBodyBytes", 100).put("maxInFlight", 1),
+        TestRuntime.service("hop", HopByHop.class));
+    config.getJsonArray("sockets").getJsonObject(0).put("routes", new JsonArray()
+        .add(new JsonObject().put("path", "/hop").put("service", "hop"))
+        .add(new JsonObject().put("service", "counts")));
+    rt = TestRuntime.start(config);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    rt.close();
+  }
+
+  /** What a client read until the server closed (or 5 s passed), and whether it saw the close. */
+  record Read(String text, boolean closed) {
+    int answers() {
+      Matcher m = Pattern.compile("HTTP/1\\.[01] \\d{3} ").matcher(text);
+      int n = 0;
+      while (m.find()) {
+        n++;
+      }
+      return n;
+    }
+
+    boolean says(String field) {
+      return text.toLowerCase(Locale.ROOT).contains("\r\n" + field.toLowerCase(Locale.ROOT) + "\r\n");
+    }
+  }
+
+  static Read exchange(String request, boolean halfClose) throws IOException {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", rt.port()), 5000);
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      if (halfClose) {
+        s.shutdownOutput();
+      }
+      InputStream in = s.getInputStream();
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      boolean closed = false;
+      try {
+        for (int n; ; ) {
+          n = in.read(buf);
+          if (n < 0) {
+            closed = true;
+            break;
+          }
+          got.write(buf, 0, n);
+        }
+      } catch (SocketTimeoutException e) {
+        // still open after 5 s
+      }
+      return new Read(got.toString(StandardCharsets.ISO_8859_1), closed);
+    }
+  }
+
+  private static final String NEXT = "GET /next HTTP/1.1\r\nHost: x\r\n\r\n";
+
+  @Test
+  void a413BeforeTheBodyIsReadEndsTheConnectionAndTheBytesAfterItAreNeverARequest() throws Exception {
+    int before = Counts.CALLS.get();
+    // Declared too large: answered at once. The body follows anyway, and a request after it.
+    Read declared = exchange("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n" + "a".repeat(5000) + NEXT,
+        false);
+    assertTrue(declared.text().startsWith("HTTP/1.1 413 "), declared.text());
+    assertTrue(declared.says("connection: close"), declared.text());
+    assertTrue(declared.closed(), "the connection ends: " + declared.text());
+    assertEquals(1, declared.answers(), declared.text());
+    // Chunked: found too large while reading.
+    Read chunked = exchange("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "c8\r\n" + "b".repeat(200) + "\r\n0\r\n\r\n" + NEXT, false);
+    assertTrue(chunked.text().startsWith("HTTP/1.1 413 "), chunked.text());
+    assertTrue(chunked.closed(), chunked.text());
+    assertEquals(1, chunked.answers(), chunked.text());
+    assertEquals(before, Counts.CALLS.get(), "neither the body nor the request after it reached the handler");
+  }
+
+  @Test
+  void anEarlyAnswerToARequestWithAnUnreadBodyEndsTheConnection() throws Exception {
+    // 417 before the body: the client was told no and sends a next request instead, which must not be taken for
+    // the body (or the body for a request).
+    Read expect = exchange("POST / HTTP/1.1\r\nHost: x\r\nExpect: x-fast\r\nContent-Length: 5\r\n\r\n" + NEXT, false);
+    assertTrue(expect.text().startsWith("HTTP/1.1 417 "), expect.text());
+    assertTrue(expect.says("connection: close") && expect.closed(), expect.text());
+    assertEquals(1, expect.answers(), expect.text());
+    // Without a body, an early answer keeps the connection for the next request.
+    Read kept = exchange("GET /a#b HTTP/1.1\r\nHost: x\r\n\r\n" + NEXT + "GET / HTTP/1.1\r\nHost: x\r\nConnection: close"
+        + "\r\n\r\n", false);
+    assertTrue(kept.text().startsWith("HTTP/1.1 400 "), kept.text());
+    assertTrue(kept.text().contains("fragment"), kept.text());
+    assertEquals(3, kept.answers(), kept.text());
+  }
+
+  @Test
+  void closeAsOneMemberOfTheConnectionListIsHonoured() throws Exception {
+    int before = Counts.CALLS.get();
+    Read r = exchange("GET / HTTP/1.1\r\nHost: x\r\nConnection: TE, close\r\n\r\n" + NEXT, false);
+    assertTrue(r.text().startsWith("HTTP/1.1 200 "), r.text());
+    assertTrue(r.says("connection: close") && r.closed(), r.text());
+    assertEquals(1, r.answers(), "the request after the close is not served: " + r.text());
+    assertEquals(before + 1, Counts.CALLS.get());
+  }
+
+  @Test
+  void aClientThatHalfClosesAfterItsRequestsStillGetsEveryAnswer() throws Exception {
+    Read one = exchange("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi", true);
+    assertTrue(one.text().startsWith("HTTP/1.1 200 ") && one.text().endsWith("counted\n"), one.text());
+    assertTrue(one.closed(), one.text());
+    // Two pipelined requests, then FIN: both answered, in order, then the server closes. The service admits one
+    // request at a time, and the second starts only once the first is answered: it is not turned away with 503.
+    Read two = exchange("GET /1 HTTP/1.1\r\nHost: x\r\n\r\nGET /2 HTTP/1.0\r\n\r\n", true);
+    assertEquals(2, two.answers(), two.text());
+    assertFalse(two.text().contains(" 503 "), two.text());
+    assertTrue(two.closed(), two.text());
+    // FIN with nothing sent: closed at once.
+    Read none = exchange("", true);
+    assertEquals("", none.text());
+    assertTrue(none.closed());
+  }
+
+  @Test
+  void aFoldedFramingFieldIsRefused() throws Exception {
+    int before = Counts.CALLS.get();
+    Read r = exchange("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\r\n chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n" + NEXT,
+        false);
+    assertTrue(r.text().startsWith("HTTP/1.1 400 "), r.text());
+    assertTrue(r.text().contains("folded"), r.text());
+    assertTrue(r.closed(), r.text());
+    assertEquals(before, Counts.CALLS.get());
+  }
+
+  @Test
+  void aHandlersHopByHopFieldsAreDroppedAndItsConnectionCloseHonoured() throws Exception {
+    Read kept = exchange("GET /hop HTTP/1.1\r\nHost: x\r\n\r\nGET /hop HTTP/1.1\r\nHost: x\r\n\r\n", false);
+    assertEquals(2, kept.answers(), "keep-alive survives a handler's 'Connection: keep-alive': " + kept.text());
+    assertFalse(kept.closed(), kept.text());
+    String head = kept.text().substring(0, kept.text().indexOf("\r\n\r\n")).toLowerCase(Locale.ROOT);
+    for (String dropped : new String[] {"connection:", "keep-alive:", "proxy-connection:", "upgrade:", "\r\nte:",
+        "trailer:"}) {
+      assertFalse(head.contains(dropped), dropped + " in " + head);
+    }
+    assertTrue(head.contains("x-kept: yes"), head);
+    Read closed = exchange("GET /hop?connection=close HTTP/1.1\r\nHost: x\r\n\r\n" + NEXT, false);
+    assertTrue(closed.says("connection: close") && closed.closed(), closed.text());
+    assertEquals(1, closed.answers(), closed.text());
+  }
+
+  @Test
+  void overHttp2A413IsAnAnswerAndTheConnectionStaysUsable() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      var client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+          .setHttp2ClearTextUpgrade(false));
+      RequestOptions post = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(rt.port())
+          .setURI("/");
+      int status = client.request(post).compose(req -> req.send(Buffer.buffer("x".repeat(5000))))
+          .map(res -> res.statusCode()).await(10, TimeUnit.SECONDS);
+      assertEquals(413, status);
+      String body = client.request(new RequestOptions(post).setMethod(HttpMethod.GET))
+          .compose(req -> req.send()).compose(res -> res.body()).await(10, TimeUnit.SECONDS).toString();
+      assertEquals("counted\n", body);
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+}
