@@ -56,7 +56,8 @@ final class Exchange {
     this.gate = gate;
     this.start = System.nanoTime();
     this.id = RequestIds.keepOrCreate(req.getHeader(RequestIds.HEADER_NAME));
-    res.headers().add(RequestIds.HEADER_NAME, id); // a new response has no fields yet, so nothing to replace
+    // A new response has no fields yet, so nothing to replace.
+    res.headers().add(RequestIds.HEADER_NAME, id).add(HttpHeaders.DATE, HttpDate.now());
     if (RequestCheck.closeRequested(req)) {
       lastAnswer(); // now, so that a request pipelined behind this one is not started
     }
@@ -91,7 +92,8 @@ final class Exchange {
     if (res.ended() || res.closed()) {
       return;
     }
-    res.putHeader(RequestIds.HEADER_NAME, RequestIds.keepOrCreate(req.getHeader(RequestIds.HEADER_NAME)));
+    res.putHeader(RequestIds.HEADER_NAME, RequestIds.keepOrCreate(req.getHeader(RequestIds.HEADER_NAME)))
+        .putHeader(HttpHeaders.DATE, HttpDate.now());
     // Answered before any body was read: a declared body would be parsed as the next request.
     boolean last = RequestCheck.bodyPending(req) || RequestCheck.closeRequested(req);
     if (last) {
@@ -102,6 +104,49 @@ final class Exchange {
       Closing.after(req, written);
     }
     meters.record(status, System.nanoTime() - start);
+  }
+
+  /**
+   * Answers a request Vert.x's parser could not read (its invalid-request handler): 414 for a request line over
+   * {@code http.maxInitialLineBytes}, 431 for header fields over {@code http.maxHeaderBytes}, 400 for anything else
+   * malformed, with a request id, the parser's reason and a lingering close. Vert.x's own answer had no body, no
+   * request id, no {@code Connection: close}, and closed at once, which can reset the connection before the client
+   * reads the answer.
+   */
+  static void malformed(HttpServerRequest req, ServiceMeters meters, int maxLineBytes, int maxHeaderBytes) {
+    Throwable cause = req.decoderResult().cause();
+    String message;
+    int status;
+    if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+      status = 414;
+      message = "The request line is longer than " + maxLineBytes + " bytes\n";
+    } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+      status = 431;
+      message = "The request's header fields are larger than " + maxHeaderBytes + " bytes\n";
+    } else {
+      status = 400;
+      message = "The request is not valid HTTP/1.1" + reason(cause) + "\n";
+    }
+    Closing.announce(req);
+    long start = System.nanoTime();
+    HttpServerResponse res = req.response();
+    res.putHeader(RequestIds.HEADER_NAME, RequestIds.keepOrCreate(null)).putHeader(HttpHeaders.DATE, HttpDate.now());
+    Closing.after(req, text(req, res, status, message));
+    meters.record(status, System.nanoTime() - start);
+  }
+
+  /** The parser's reason, in printable ASCII only and short: it may quote the client's bytes. */
+  private static String reason(Throwable cause) {
+    String m = cause == null ? null : cause.getMessage();
+    if (m == null || m.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder(": ");
+    for (int i = 0; i < m.length() && out.length() < 160; i++) {
+      char c = m.charAt(i);
+      out.append(c >= ' ' && c < 0x7F ? c : '?');
+    }
+    return out.toString();
   }
 
   private void admit(long bodyTimeoutMillis) {
@@ -205,6 +250,7 @@ final class Exchange {
     } catch (IllegalArgumentException e) {
       // Vert.x's HTTP/1 parser and Netty's HTTP/2 decoder refuse control characters in values themselves today
       // (400, RST_STREAM); should one get through, the client gets 400 rather than no answer.
+      lastAnswer(); // a malformed head: what follows it cannot be trusted to be framed as Vert.x read it
       answer(400, "Bad request header: " + e.getMessage() + "\n");
       return;
     }
@@ -260,6 +306,8 @@ final class Exchange {
       String name = f.getKey();
       if (!isOurs(name)) {
         headers.add(name, f.getValue());
+      } else if (name.length() == 4) {
+        headers.set(HttpHeaders.DATE, f.getValue()); // the handler's own Date, instead of the runtime's
       } else if (name.equalsIgnoreCase("connection") && RequestCheck.hasClose(f.getValue())) {
         lastAnswer(); // the handler asks for this connection to end with its answer
       }
@@ -300,11 +348,13 @@ final class Exchange {
    * from the actual body and a handler's value could only disagree with; the request id; and the hop-by-hop fields
    * of RFC 9110, 7.6.1 (connection, keep-alive, proxy-connection, te, trailer, upgrade), which describe the
    * handler's own connection, e.g. a {@code fetch()} response passed on as it came, whose {@code connection: close}
-   * would otherwise close the client's keep-alive connection. Gone by length first: this runs for every field.
+   * would otherwise close the client's keep-alive connection; and Date, which replaces the runtime's rather than
+   * adding a second. Gone by length first: this runs for every field.
    */
   private static boolean isOurs(String name) {
     return switch (name.length()) {
       case 2 -> name.equalsIgnoreCase("te");
+      case 4 -> name.equalsIgnoreCase("date"); // set, not added: see write
       case 7 -> name.equalsIgnoreCase("trailer") || name.equalsIgnoreCase("upgrade");
       case 10 -> name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive");
       case 12 -> name.equalsIgnoreCase(RequestIds.HEADER);

@@ -122,7 +122,10 @@ public final class HttpServerVerticle extends VerticleBase {
         .setReuseAddress(true)
         .setAcceptBacklog(b.socket().backlog());
     java.util.concurrent.atomic.AtomicLong open = metrics.connections(b.socket().name());
+    ServiceMeters unrouted = metrics.service(Metrics.NO_SERVICE);
     HttpServer server = vertx.createHttpServer(options).requestHandler(handlerFor(b.socket()))
+        .invalidRequestHandler(req -> Exchange.malformed(req, unrouted, http.maxInitialLineBytes(),
+            http.maxHeaderBytes()))
         .connectionHandler(conn -> {
           open.incrementAndGet();
           Closing.onHalfClose(conn, http.shutdownGrace()); // a client's FIN still gets its answers

@@ -187,9 +187,49 @@ class ConnectionCloseTest {
       assertFalse(head.contains(dropped), dropped + " in " + head);
     }
     assertTrue(head.contains("x-kept: yes"), head);
+    assertTrue(head.contains("\r\ndate: thu, 01 jan 1970 00:00:00 gmt"), "the handler's Date: " + head);
+    assertEquals(head.indexOf("\r\ndate:"), head.lastIndexOf("\r\ndate:"), "one Date only: " + head);
     Read closed = exchange("GET /hop?connection=close HTTP/1.1\r\nHost: x\r\n\r\n" + NEXT, false);
     assertTrue(closed.says("connection: close") && closed.closed(), closed.text());
     assertEquals(1, closed.answers(), closed.text());
+  }
+
+  private static final Pattern IMF_FIXDATE =
+      Pattern.compile("(?s).*\r\ndate: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n.*");
+
+  @Test
+  void everyAnswerCarriesADate() throws Exception {
+    for (String request : new String[] {"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/1.1\r\nConnection: close\r\n\r\n", // 400: no Host
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n", // 413
+        "GET /" + "a".repeat(5000) + " HTTP/1.1\r\nHost: x\r\n\r\n"}) { // 414, from the parser
+      Read r = exchange(request, false);
+      assertTrue(IMF_FIXDATE.matcher(r.text()).matches(), r.text());
+    }
+  }
+
+  @Test
+  void whatTheParserCannotReadIsAnsweredWithAReasonAnIdAndALingeringClose() throws Exception {
+    int before = Counts.CALLS.get();
+    // The request line over http.maxInitialLineBytes, still arriving while the answer goes out: before, the close
+    // came at once, as a reset that could destroy the 414 before the client read it.
+    Read longLine = exchange("GET /" + "a".repeat(100_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", false);
+    assertTrue(longLine.text().matches("HTTP/1\\.[01] 414 (?s).*"), longLine.text());
+    assertTrue(longLine.text().contains("The request line is longer than 4096 bytes"), longLine.text());
+    Read header = exchange("GET / HTTP/1.1\r\nHost: x\r\nX-A: " + "b".repeat(20_000) + "\r\n\r\n" + NEXT, false);
+    assertTrue(header.text().matches("HTTP/1\\.[01] 431 (?s).*"), header.text());
+    Read malformed = exchange("GET / HTTP/1.1\r\nHost : x\r\n\r\n" + NEXT, false);
+    assertTrue(malformed.text().matches("HTTP/1\\.[01] 400 (?s).*not valid HTTP/1\\.1: .*"), malformed.text());
+    for (Read r : new Read[] {longLine, header, malformed}) {
+      assertTrue(r.says("connection: close") && r.closed(), r.text());
+      assertTrue(r.text().toLowerCase(Locale.ROOT).matches("(?s).*\r\nx-request-id: [0-9a-f]{16}\r\n.*"), r.text());
+      assertEquals(1, r.answers(), r.text());
+    }
+    assertEquals(before, Counts.CALLS.get(), "no handler ran");
+    assertEquals("counted\n", rt.get("/").body(), "the next client is served as usual");
+    var m = rt.send(java.net.http.HttpRequest.newBuilder(rt.adminUri("/metrics")).build()).body();
+    assertTrue(m.contains("bulwark_requests_total{service=\"none\",status=\"414\"}"), m);
+    assertTrue(m.contains("bulwark_requests_total{service=\"none\",status=\"431\"}"), m);
   }
 
   @Test

@@ -19,6 +19,7 @@ public class HopByHop implements Handler {
         .withHeader("Upgrade", "h2c")
         .withHeader("TE", "trailers")
         .withHeader("Trailer", "x-checksum")
+        .withHeader("Date", "Thu, 01 Jan 1970 00:00:00 GMT")
         .withHeader("X-Kept", "yes");
   }
 }
