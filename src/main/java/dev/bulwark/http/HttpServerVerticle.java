@@ -118,6 +118,10 @@ public final class HttpServerVerticle extends VerticleBase {
         .setIdleTimeout((int) http.idleTimeout().toMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setCompressionSupported(false)
+        // Netty's WebSocket extension handler, which these put in every connection's pipeline, closes a connection
+        // with over 128 pipelined requests in flight, unanswered (maxPipelineDepth). Bulwark serves no WebSockets.
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         .setHandle100ContinueAutomatically(false) // Exchange says 100 Continue once the body is wanted
         .setReuseAddress(true)
         .setAcceptBacklog(b.socket().backlog());

@@ -166,6 +166,26 @@ class ConnectionCloseTest {
   }
 
   @Test
+  void manyPipelinedRequestsAreAllAnsweredInOrder() throws Exception {
+    // Before: past 128 in flight, Netty's WebSocket extension handler closed the connection with no answer at all.
+    int n = 300;
+    StringBuilder requests = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      requests.append("GET /").append(i).append(" HTTP/1.1\r\nHost: x\r\nX-Request-Id: r").append(i).append("\r\n");
+      requests.append(i == n - 1 ? "Connection: close\r\n\r\n" : "\r\n");
+    }
+    Read r = exchange(requests.toString(), false);
+    assertEquals(n, r.answers(), r.text().length() > 300 ? r.text().substring(0, 300) : r.text());
+    Matcher ids = Pattern.compile("\r\nx-request-id: r(\\d+)\r\n", Pattern.CASE_INSENSITIVE).matcher(r.text());
+    for (int i = 0; i < n; i++) {
+      assertTrue(ids.find(), "answer " + i);
+      assertEquals(i, Integer.parseInt(ids.group(1)), "answers in the order asked");
+    }
+    assertFalse(r.text().contains(" 503 "), "one at a time is enough for a service of maxInFlight 1");
+    assertTrue(r.closed());
+  }
+
+  @Test
   void aFoldedFramingFieldIsRefused() throws Exception {
     int before = Counts.CALLS.get();
     Read r = exchange("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding:\r\n chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n" + NEXT,
