@@ -10,8 +10,16 @@
     if (!TOKEN.test(n)) throw new TypeError('Invalid header name: "' + n + '"');
     return n.toLowerCase();
   }
+  // WebIDL ByteString: a header value is bytes, one per code unit; '\u20ac' cannot be one (Node and workerd throw
+  // this TypeError too, where before it failed only when sent, or went out as '?' on a fetch()).
+  const NOT_BYTE = /[^\u0000-\u00ff]/;
   function normalizeValue(value) {
     const v = String(value).replace(HTTP_WS, '');
+    const wide = NOT_BYTE.exec(v);
+    if (wide) {
+      throw new TypeError('Cannot convert argument to a ByteString because the character at index ' + wide.index
+        + ' has a value of ' + v.charCodeAt(wide.index) + ' which is greater than 255.');
+    }
     if (/[\0\r\n]/.test(v)) throw new TypeError('Invalid header value: ' + JSON.stringify(v));
     return v;
   }

@@ -96,7 +96,9 @@
       return h;
     }
     get redirect() { return this[REDIRECT_MODE]; }
-    get signal() { return this[SIGNAL]; }
+    // An incoming request's signal is made on first use (most handlers never ask): never null, as the spec says. It
+    // does not abort when the client goes away: the answer is buffered and written once the handler is done.
+    get signal() { return this[SIGNAL] || (this[SIGNAL] = internal.newAbortSignal(null)); }
     get cf() { return this.__cf; }
     get integrity() { return ''; }
     get keepalive() { return false; }
