@@ -62,11 +62,12 @@ public final class Bulwark {
   public static Future<Bulwark> start(RuntimeConfig config) {
     Metrics metrics = new Metrics();
     GuardedTransport transport = GuardedTransport.create(metrics.registry(), config.http().deferAccept());
-    Vertx vertx = Vertx.builder()
-        .with(vertxOptions(config))
-        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
-        .withTransport(transport)
-        .build();
+    var builder = Vertx.builder().with(vertxOptions(config)).withTransport(transport);
+    if (config.vertxMetrics() != RuntimeConfig.VertxMetrics.OFF) {
+      // Given a factory, Vert.x collects every category whatever the options' enabled flag says: off means no factory.
+      builder.withMetrics(new MicrometerMetricsFactory(metrics.registry()));
+    }
+    Vertx vertx = builder.build();
     Bulwark runtime = new Bulwark(vertx, config, metrics, transport);
     // Completed from whichever thread finishes last, not from a context that closing Vert.x has just shut down.
     Promise<Bulwark> result = Promise.promise();

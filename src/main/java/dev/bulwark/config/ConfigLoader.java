@@ -46,8 +46,15 @@ public final class ConfigLoader {
 
   /** Reads a YAML file into a tree; a missing or malformed file fails with a {@link ConfigException}. */
   public static Future<JsonObject> readYaml(Vertx vertx, Path file) {
+    if (Files.isDirectory(file)) {
+      return Future.failedFuture(new ConfigException(file + ": is a directory, not a YAML file"));
+    }
     if (!Files.isRegularFile(file)) {
       return Future.failedFuture(new ConfigException(file + ": no such file"));
+    }
+    String problem = yamlProblem(file);
+    if (problem != null) {
+      return Future.failedFuture(new ConfigException(problem));
     }
     ConfigStoreOptions store = new ConfigStoreOptions().setType("file").setFormat("yaml")
         .setConfig(new JsonObject().put("path", file.toAbsolutePath().toString()));
@@ -76,6 +83,37 @@ public final class ConfigLoader {
     Map<String, String> map = new HashMap<>();
     json.forEach(e -> map.put(e.getKey(), String.valueOf(e.getValue())));
     return map;
+  }
+
+  /**
+   * What vertx-config's YAML reading would let pass or report badly, checked first with SnakeYAML (the parser it
+   * uses) as a strict reader: a key given twice in one mapping (SnakeYAML's default keeps the last, so a second
+   * {@code http:} block would silently drop the first), a top level that is not a mapping, and syntax errors, as
+   * {@code file:line:column: problem}. Null when the file is fine.
+   */
+  static String yamlProblem(Path file) {
+    org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    Object top;
+    try (java.io.Reader in = Files.newBufferedReader(file)) {
+      top = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(options)).load(in);
+    } catch (org.yaml.snakeyaml.constructor.DuplicateKeyException e) {
+      org.yaml.snakeyaml.error.Mark m = e.getProblemMark();
+      String key = e.getProblem().replaceFirst("^found duplicate key ", "");
+      return file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1) + ": '" + key + "' is given twice in the"
+          + " same mapping; only one may be";
+    } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+      org.yaml.snakeyaml.error.Mark m = e.getProblemMark();
+      String where = m == null ? "" : ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
+      return file + where + ": not valid YAML: " + e.getProblem();
+    } catch (java.io.IOException | RuntimeException e) {
+      return file + ": cannot be read as YAML: " + e.getMessage();
+    }
+    if (top != null && !(top instanceof Map)) {
+      return file + ": the top level must be a mapping (sockets:, services:, http:, admin:), not "
+          + (top instanceof java.util.List ? "a list" : "the value '" + top + "'");
+    }
+    return null;
   }
 
   private static String rootMessage(Throwable err) {

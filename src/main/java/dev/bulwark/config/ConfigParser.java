@@ -33,6 +33,8 @@ public final class ConfigParser {
   static final Set<String> BINDING_KINDS = Set.of("text", "json", "secret", "service");
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
+  /** A path a request can have: RFC 3986 pchars and '/', with '%' only as an escape. */
+  private static final Pattern PATH_PREFIX = Pattern.compile("(/|[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})+");
   private static final Pattern BINDING_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
 
   private final String origin;
@@ -117,8 +119,23 @@ public final class ConfigParser {
         }
       }
     }
+    for (int i = 0; i < sockets.size(); i++) {
+      SocketConfig s = sockets.get(i);
+      for (int j = 0; j < i; j++) {
+        SocketConfig earlier = sockets.get(j);
+        if (earlier.name().equals(s.name())) {
+          problem("sockets", "two sockets are named '" + s.name() + "'");
+        } else if (earlier.address().overlaps(s.address())) {
+          problem("sockets", "sockets '" + earlier.name() + "' (" + earlier.address() + ") and '" + s.name() + "' ("
+              + s.address() + ") would share a port: each would get some of the other's connections");
+        }
+      }
+    }
     HttpConfig http = http(tree);
     Optional<ListenAddress> admin = admin(tree);
+    admin.ifPresent(a -> sockets.stream().filter(s -> s.address().overlaps(a)).forEach(s ->
+        problem("admin.address", "'" + a + "' would share a port with socket '" + s.name() + "' (" + s.address()
+            + "): the admin listener needs a port of its own, apart from user traffic")));
     return new RuntimeConfig(origin, sockets, services, http, admin, vertxMetrics(tree));
   }
 
@@ -306,6 +323,16 @@ public final class ConfigParser {
     } else {
       problem(path, "needs 'service: NAME' or 'routes: [...]' when there is more than one service");
     }
+    for (int i = 0; i < routes.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        RouteConfig r = routes.get(i);
+        RouteConfig earlier = routes.get(j);
+        if (java.util.Objects.equals(r.host(), earlier.host()) && r.pathPrefix().equals(earlier.pathPrefix())) {
+          problem(path + ".routes[" + i + "]", "matches the same requests as routes[" + j + "] (host "
+              + (r.host() == null ? "any" : r.host()) + ", path " + r.pathPrefix() + "), which would always win");
+        }
+      }
+    }
     int backlog = values.integer(s, "backlog", path, 1, 1 << 20, SocketConfig.DEFAULT_BACKLOG);
     if (name == null || address == null) {
       return Optional.empty();
@@ -332,6 +359,10 @@ public final class ConfigParser {
     if (r.containsKey("path")) {
       if (r.getValue("path") instanceof String p && p.startsWith("/")) {
         prefix = p;
+        if (!PATH_PREFIX.matcher(p).matches()) {
+          problem(path + ".path", "'" + p + "' can never match a request: a path prefix has only the characters of"
+              + " a URL path (letters, digits, / and -._~!$&'()*+,;=:@), a '%' only before two hex digits");
+        }
       } else {
         problem(path + ".path", "must be a path prefix starting with /");
       }
@@ -349,11 +380,21 @@ public final class ConfigParser {
     return new HttpConfig(
         (int) values.size(h, "maxHeaderBytes", "http", 256, 1024 * 1024, d.maxHeaderBytes()),
         (int) values.size(h, "maxInitialLineBytes", "http", 64, 1024 * 1024, d.maxInitialLineBytes()),
-        values.duration(h, "idleTimeout", "http", d.idleTimeout()),
+        positive(h, "idleTimeout", d.idleTimeout(), "it is what closes idle and slowloris connections"),
         values.integer(h, "eventLoops", "http", 0, 1024, d.eventLoopInstances()),
         values.duration(h, "shutdownGrace", "http", d.shutdownGrace()),
-        values.duration(h, "bodyTimeout", "http", d.bodyTimeout()),
+        positive(h, "bodyTimeout", d.bodyTimeout(), "a request body must arrive within some time"),
         deferAccept(h, d.deferAccept()));
+  }
+
+  /** A timeout of the http section that cannot be off: 0 would mean no timer at all (before: a hang, or none). */
+  private Duration positive(JsonObject h, String key, Duration fallback, String why) {
+    Duration d = values.duration(h, key, "http", fallback);
+    if (d.toMillis() < 1) {
+      problem("http." + key, "must be at least 1ms (" + why + "), got '" + h.getValue(key) + "'");
+      return fallback;
+    }
+    return d;
   }
 
   /** The kernel counts TCP_DEFER_ACCEPT in whole seconds. */

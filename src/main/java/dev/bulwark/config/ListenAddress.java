@@ -78,6 +78,30 @@ public record ListenAddress(String text, List<String> hosts, int port) {
     return text.startsWith("*");
   }
 
+  /**
+   * Whether this address and {@code other} would take the same port on some host: a fixed port (0 picks a free one)
+   * that both name, on a host both name or where either is all interfaces. Vert.x shares one listening socket
+   * between servers that ask for the same host and port, handing connections to each in turn, so two sockets (or a
+   * socket and the admin listener) on one address would each get some of the other's clients.
+   */
+  public boolean overlaps(ListenAddress other) {
+    if (port == 0 || port != other.port) {
+      return false;
+    }
+    for (String h : hosts) {
+      for (String o : other.hosts) {
+        if (h.equalsIgnoreCase(o) || isAnyHost(h) || isAnyHost(o)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean isAnyHost(String host) {
+    return host.equals("::") || host.equals("0.0.0.0");
+  }
+
   public ListenAddress withPort(int newPort) {
     return new ListenAddress(text, hosts, newPort);
   }

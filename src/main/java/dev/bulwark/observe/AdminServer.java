@@ -3,6 +3,7 @@ package dev.bulwark.observe;
 import dev.bulwark.config.ListenAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -28,14 +29,15 @@ public final class AdminServer {
 
   private Future<HttpServer> listen(Vertx vertx, String host, int port) {
     Router router = Router.router(vertx);
-    router.get("/health/live").handler(ctx -> ctx.response()
+    // HEAD wherever GET (RFC 9110, 9.3.2): probes and monitors use it; before, it got 405.
+    router.route("/health/live").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> ctx.response()
         .putHeader("content-type", "application/json").end("{\"status\":\"UP\"}\n"));
-    router.get("/health/ready").handler(ctx -> {
+    router.route("/health/ready").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> {
       boolean up = ready.get();
       ctx.response().setStatusCode(up ? 200 : 503).putHeader("content-type", "application/json")
           .end(up ? "{\"status\":\"UP\"}\n" : "{\"status\":\"DOWN\"}\n");
     });
-    router.get("/metrics").handler(ctx -> ctx.response()
+    router.route("/metrics").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     server = vertx.createHttpServer(new HttpServerOptions().setReuseAddress(true)).requestHandler(router);
     return server.listen(port, host);

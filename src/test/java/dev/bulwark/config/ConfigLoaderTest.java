@@ -33,10 +33,37 @@ class ConfigLoaderTest {
     Files.writeString(bad, "sockets:\n  - name: http\n    address: [unclosed\n");
     ConfigLoader.readYaml(vertx, bad).onComplete(ctx.failing(err -> ctx.verify(() -> {
       assertTrue(err instanceof ConfigException);
-      assertTrue(err.getMessage().startsWith(bad + ": not valid YAML"), err.getMessage());
-      assertTrue(err.getMessage().contains("line"), err.getMessage());
+      // file:line:column, then SnakeYAML's problem: not its internal "in 'string', line 4" on one long line.
+      assertTrue(err.getMessage().startsWith(bad + ":4:1: not valid YAML: "), err.getMessage());
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void aKeyGivenTwiceIsAnErrorNotTheLastOneWinning(Vertx vertx, VertxTestContext ctx) throws Exception {
+    Path twice = dir.resolve("twice.yaml");
+    Files.writeString(twice, "http:\n  maxHeaderBytes: 300\nservices:\n  - name: a\n    source: A.java\n"
+        + "http:\n  bodyTimeout: 5s\n");
+    ConfigLoader.readYaml(vertx, twice).onComplete(ctx.failing(err -> ctx.verify(() -> {
+      assertEquals(twice + ":6:1: 'http' is given twice in the same mapping; only one may be", err.getMessage());
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  void aTopLevelThatIsNotAMappingIsSaidSoPlainly(Vertx vertx, VertxTestContext ctx) throws Exception {
+    Path scalar = dir.resolve("scalar.yaml");
+    Files.writeString(scalar, "hello\n");
+    Path list = dir.resolve("list.yaml");
+    Files.writeString(list, "- a\n- b\n");
+    ConfigLoader.readYaml(vertx, scalar).onComplete(ctx.failing(e1 -> ConfigLoader.readYaml(vertx, list)
+        .onComplete(ctx.failing(e2 -> ConfigLoader.readYaml(vertx, dir).onComplete(ctx.failing(e3 -> ctx.verify(() -> {
+          assertEquals(scalar + ": the top level must be a mapping (sockets:, services:, http:, admin:), not the value"
+              + " 'hello'", e1.getMessage(), "before: 'class java.lang.String cannot be cast to class java.util.Map'");
+          assertTrue(e2.getMessage().endsWith("not a list"), e2.getMessage());
+          assertEquals(dir + ": is a directory, not a YAML file", e3.getMessage());
+          ctx.completeNow();
+        })))))));
   }
 
   @Test

@@ -109,6 +109,60 @@ class ConfigParserTest {
   }
 
   @Test
+  void socketsAndTheAdminListenerCannotShareAPortOrAName() {
+    JsonObject t = minimal();
+    JsonArray sockets = t.getJsonArray("sockets");
+    sockets.add(new JsonObject().put("name", "http").put("address", "127.0.0.1:9000"));
+    sockets.add(new JsonObject().put("name", "second").put("address", "*:8080"));
+    sockets.add(new JsonObject().put("name", "zero").put("address", "127.0.0.1:0"));
+    sockets.add(new JsonObject().put("name", "zero2").put("address", "127.0.0.1:0"));
+    t.put("admin", new JsonObject().put("address", "[::1]:8080"));
+    List<String> p = problems(t);
+    assertTrue(p.contains("f.yaml: sockets: two sockets are named 'http'"), p.toString());
+    assertTrue(p.contains("f.yaml: sockets: sockets 'http' (localhost:8080) and 'second' (*:8080) would share a port:"
+        + " each would get some of the other's connections"), p.toString());
+    assertTrue(p.contains("f.yaml: admin.address: '[::1]:8080' would share a port with socket 'http'"
+        + " (localhost:8080): the admin listener needs a port of its own, apart from user traffic"), p.toString());
+    assertEquals(4, p.size(), "port 0 is a free port each time, never shared: " + p);
+    // Other ports, or other hosts of the same port, are fine.
+    JsonObject ok = minimal();
+    ok.getJsonArray("sockets").add(new JsonObject().put("name", "b").put("address", "127.0.0.2:8080"));
+    ok.put("admin", new JsonObject().put("address", "127.0.0.1:8081"));
+    assertEquals(2, ConfigParser.parse(ok, "f.yaml", Map.of()).sockets().size());
+  }
+
+  @Test
+  void routesThatCanNeverMatchAreErrors() {
+    JsonObject t = minimal();
+    t.getJsonArray("sockets").getJsonObject(0).put("routes", new JsonArray()
+        .add(new JsonObject().put("path", "/a").put("service", "hello"))
+        .add(new JsonObject().put("path", "/a").put("service", "hello"))
+        .add(new JsonObject().put("path", "/a b").put("service", "hello"))
+        .add(new JsonObject().put("path", "/%zz").put("service", "hello"))
+        .add(new JsonObject().put("service", "hello"))
+        .add(new JsonObject().put("service", "hello")));
+    List<String> p = problems(t);
+    assertEquals(List.of(
+        "f.yaml: sockets[0].routes[2].path: '/a b' can never match a request: a path prefix has only the characters"
+            + " of a URL path (letters, digits, / and -._~!$&'()*+,;=:@), a '%' only before two hex digits",
+        "f.yaml: sockets[0].routes[3].path: '/%zz' can never match a request: a path prefix has only the characters"
+            + " of a URL path (letters, digits, / and -._~!$&'()*+,;=:@), a '%' only before two hex digits",
+        "f.yaml: sockets[0].routes[1]: matches the same requests as routes[0] (host any, path /a), which would always"
+            + " win",
+        "f.yaml: sockets[0].routes[5]: matches the same requests as routes[4] (host any, path /), which would always"
+            + " win"), p);
+  }
+
+  @Test
+  void httpTimeoutsCannotBeZero() {
+    JsonObject t = minimal().put("http", new JsonObject().put("bodyTimeout", "0").put("idleTimeout", "0ms"));
+    assertEquals(List.of(
+        "f.yaml: http.idleTimeout: must be at least 1ms (it is what closes idle and slowloris connections), got '0ms'",
+        "f.yaml: http.bodyTimeout: must be at least 1ms (a request body must arrive within some time), got '0'"),
+        problems(t), "before: accepted, and every request with a body hung");
+  }
+
+  @Test
   void bindingsOfEveryKind() {
     JsonObject t = minimal();
     t.getJsonArray("services").getJsonObject(0).put("bindings", new JsonObject()

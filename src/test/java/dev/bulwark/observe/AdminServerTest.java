@@ -33,6 +33,30 @@ class AdminServerTest {
       HttpResponse<String> metrics = rt.send(HttpRequest.newBuilder(rt.adminUri("/metrics")).build());
       assertTrue(metrics.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
       assertTrue(metrics.body().contains("bulwark_accept_paused_seconds_total 0.0"), metrics.body());
+      for (String path : List.of("/health/live", "/health/ready", "/metrics")) {
+        HttpResponse<String> head = rt.send(HttpRequest.newBuilder(rt.adminUri(path))
+            .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(200, head.statusCode(), "HEAD " + path + " (before: 405)");
+        assertEquals("", head.body());
+      }
+    }
+  }
+
+  @Test
+  void vertxMetricsOffBasicAndFull() throws Exception {
+    for (String level : List.of("off", "basic", "full")) {
+      JsonObject config = TestRuntime.config(TestRuntime.service("hello", Hello.class));
+      config.getJsonObject("admin").put("vertxMetrics", level);
+      try (TestRuntime rt = TestRuntime.start(config)) {
+        assertEquals(200, rt.get("/").statusCode());
+        String body = rt.send(HttpRequest.newBuilder(rt.adminUri("/metrics")).build()).body();
+        assertTrue(body.contains("bulwark_requests_total{service=\"hello\",status=\"200\"} 1.0"), level + ": " + body);
+        boolean pools = body.contains("\nvertx_pool_");
+        boolean http = body.contains("\nvertx_http_server_");
+        assertEquals(level.equals("off") ? List.of(false, false) : level.equals("basic") ? List.of(true, false)
+            : List.of(true, true), List.of(pools, http), level + " (before, off gave full): " + body.length());
+        assertTrue(level.equals("off") ? !body.contains("\nvertx_") : true, body);
+      }
     }
   }
 }
