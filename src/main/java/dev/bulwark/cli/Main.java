@@ -71,13 +71,29 @@ public final class Main implements Callable<Integer> {
     }
     Thread hook = new Thread(() -> {
       log.info("shutting down: not ready, no longer accepting, finishing requests in flight");
+      long grace = runtime.config().http().shutdownGrace().toMillis();
+      long wait = grace + 5000;
+      int status = 0;
       try {
-        long wait = runtime.config().http().shutdownGrace().toMillis() + 5000;
         runtime.close().toCompletionStage().toCompletableFuture().get(wait, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        status = FAILED;
+        log.warning("shutdown did not finish within " + wait + " ms (http.shutdownGrace " + grace + " ms, then 5 s"
+            + " for the rest): handlers still running, e.g. blocked in a call, were cut off");
       } catch (Exception e) {
-        log.warning("shutdown did not finish cleanly: " + e);
+        status = FAILED;
+        log.warning("shutdown did not finish cleanly: " + (e.getCause() == null ? e : e.getCause()));
       }
-      log.info("stopped");
+      log.info(status == 0 ? "stopped" : "stopped (not cleanly)");
+      // A JVM ended by a signal exits with 128 + the signal (143, 130) even when every hook ran to the end; the
+      // status promised is 0 for a clean shutdown and 1 for one that was not. Nothing of the runtime is left to
+      // stop, so the other hooks (logging's reset) have nothing to do either: flush and end here.
+      for (java.util.logging.Handler h : Logger.getLogger("").getHandlers()) {
+        h.flush();
+      }
+      System.out.flush();
+      System.err.flush();
+      Runtime.getRuntime().halt(status);
     }, "bulwark-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     Thread.currentThread().join();

@@ -487,6 +487,8 @@ class FatJarIT {
       bulwark.awaitExit(Duration.ofSeconds(5));
       assertTrue(bulwark.stdout().contains("stopped"),
           "the shutdown hook should have run to the end (" + ms + " ms)" + bulwark.describe());
+      assertEquals(0, bulwark.exitValue(), "a clean shutdown exits 0 (before: 143, the JVM's 128 + SIGTERM)"
+          + bulwark.describe());
     }
   }
 
