@@ -52,6 +52,26 @@ final class ConfigOptions {
     return Files.isRegularFile(ConfigLoader.DEFAULT_FILE) ? ConfigLoader.DEFAULT_FILE.toString() : "embedded default";
   }
 
+  /**
+   * Why a HANDLER_FILE argument cannot be one, said once and with what was likely meant (a configuration file, the
+   * {@code check} subcommand), or null when its name is a handler's. Before, the single-handler configuration made
+   * of it also failed, with a second, misleading problem about sockets.
+   */
+  static String notAHandler(String arg) {
+    String lower = arg.toLowerCase(java.util.Locale.ROOT);
+    if (lower.endsWith(".java") || lower.endsWith(".js") || lower.endsWith(".mjs") || lower.endsWith(".cjs")) {
+      return null;
+    }
+    String what = "'" + arg + "' is neither a Java source file (.java) nor a JavaScript worker (.js, .mjs)";
+    if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
+      return what + "; a configuration file goes after --config: --config " + arg;
+    }
+    if (!lower.contains(".") && !lower.contains("/") && dev.bulwark.config.ConfigValues.close("check", lower)) {
+      return what + "; did you mean the subcommand 'check'?";
+    }
+    return what;
+  }
+
   /** Reads, overrides and validates the configuration; fails with {@link ConfigException}. */
   Future<RuntimeConfig> load(Vertx vertx) {
     if (handlerFile != null && configFile != null) {
@@ -59,6 +79,9 @@ final class ConfigOptions {
           "give either HANDLER_FILE or --config FILE, not both (" + handlerFile + ", " + configFile + ")"));
     }
     Future<JsonObject> tree;
+    if (handlerFile != null && notAHandler(handlerFile.toString()) != null) {
+      return Future.failedFuture(new ConfigException(notAHandler(handlerFile.toString())));
+    }
     if (handlerFile != null) {
       tree = Future.succeededFuture(ConfigLoader.singleHandler(handlerFile));
     } else if (configFile != null) {

@@ -320,6 +320,8 @@ public final class ConfigParser {
       }
     } else if (services.size() == 1) {
       routes.add(new RouteConfig(null, "/", services.iterator().next()));
+    } else if (services.isEmpty()) {
+      return Optional.empty(); // no valid service to route to: the services' own problems say why
     } else {
       problem(path, "needs 'service: NAME' or 'routes: [...]' when there is more than one service");
     }
@@ -415,7 +417,8 @@ public final class ConfigParser {
     }
     unknownKeys(a, ADMIN_KEYS, "admin.");
     Object address = a.getValue("address", "127.0.0.1:9090");
-    if (address instanceof Boolean b && !b || "off".equals(address) || "false".equals(address)) {
+    if (address instanceof Boolean b && !b || address instanceof String t
+        && (t.trim().equalsIgnoreCase("off") || t.trim().equalsIgnoreCase("false"))) {
       return Optional.empty();
     }
     if (!(address instanceof String text)) {

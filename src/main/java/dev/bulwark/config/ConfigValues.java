@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads numbers, sizes and durations from config values, written as numbers or with units, reporting problems. */
-final class ConfigValues {
+public final class ConfigValues {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib)?");
 
@@ -95,7 +95,7 @@ final class ConfigValues {
   }
 
   /** A likely typo: a prefix of the other, or at most two edits away. */
-  static boolean close(String a, String b) {
+  public static boolean close(String a, String b) {
     String x = a.toLowerCase(Locale.ROOT);
     String y = b.toLowerCase(Locale.ROOT);
     if (x.startsWith(y) || y.startsWith(x)) {

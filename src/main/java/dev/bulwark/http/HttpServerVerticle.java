@@ -90,8 +90,7 @@ public final class HttpServerVerticle extends VerticleBase {
 
   private Future<HttpServer> retry(Binding b, Throwable err) {
     if (!isNoSuchFamily(err)) {
-      return Future.failedFuture(new IllegalStateException("cannot listen on " + ListenAddress.url(b.host(), b.port())
-          + " (socket '" + b.socket().name() + "', address " + b.socket().address() + "): " + err.getMessage(), err));
+      return Future.failedFuture(cannotListen(b, err, ""));
     }
     if (b.fallbackHost() != null) {
       LOG.info(() -> "no IPv6 here: socket '" + b.socket().name() + "' listens on " + b.fallbackHost() + " only");
@@ -102,7 +101,14 @@ public final class HttpServerVerticle extends VerticleBase {
           + ") listens on IPv4 only; clients that try ::1 will fall back to 127.0.0.1");
       return Future.succeededFuture(null);
     }
-    return Future.failedFuture(err);
+    return Future.failedFuture(cannotListen(b, err, " (no network interface of this machine has that address)"));
+  }
+
+  private static IllegalStateException cannotListen(Binding b, Throwable err, String why) {
+    // A negative port is Vert.x's "a free port, shared by the instances that ask for this one": port 0 to the user.
+    return new IllegalStateException("cannot listen on " + ListenAddress.url(b.host(), Math.max(0, b.port()))
+        + " (socket '" + b.socket().name() + "', address " + b.socket().address() + "): " + err.getMessage() + why,
+        err);
   }
 
   private static boolean isNoSuchFamily(Throwable err) {

@@ -183,6 +183,10 @@ class ConfigParserTest {
   void adminCanBeTurnedOff() {
     JsonObject t = minimal().put("admin", new JsonObject().put("address", "off"));
     assertTrue(ConfigParser.parse(t, "f.yaml", Map.of()).admin().isEmpty());
+    for (String off : new String[] {"OFF", "Off", " off ", "false"}) { // before: "'OFF' has no port"
+      assertTrue(ConfigParser.parse(minimal().put("admin", new JsonObject().put("address", off)), "f.yaml", Map.of())
+          .admin().isEmpty(), off);
+    }
   }
 
   @Test

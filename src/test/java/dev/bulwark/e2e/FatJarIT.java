@@ -472,6 +472,13 @@ class FatJarIT {
         assertFalse(bulwark.stdout().contains(" ready in "), bulwark.describe());
       }
     }
+    // An address no interface here has (192.0.2.1 is TEST-NET-1, never assigned; the bind fails locally, nothing is
+    // sent): named with its socket, and why. Before: only "bind(..) failed with error(-99)".
+    try (RuntimeProcess bulwark = RuntimeProcess.run(tmp, "--listen", "192.0.2.1:0", "--admin", "off")) {
+      assertEquals(1, bulwark.exitValue(), bulwark.describe());
+      assertTrue(bulwark.stderr().contains("cannot listen on http://192.0.2.1:0 (socket 'http', address 192.0.2.1:0): ")
+          && bulwark.stderr().contains("(no network interface of this machine has that address)"), bulwark.describe());
+    }
   }
 
   // 9. SIGTERM after a successful start: a graceful stop within 15 s.
