@@ -10,7 +10,7 @@ import java.util.logging.Logger;
  * At most one log line per second per key, saying how many were suppressed in between: a flood of aborted
  * connections must not become a flood of log lines (nor of disk writes).
  */
-final class RateLimitedLog {
+public final class RateLimitedLog {
   private static final long INTERVAL_NANOS = 1_000_000_000L;
 
   private final Logger log;
@@ -21,11 +21,11 @@ final class RateLimitedLog {
     final AtomicLong suppressed = new AtomicLong();
   }
 
-  RateLimitedLog(Logger log) {
+  public RateLimitedLog(Logger log) {
     this.log = log;
   }
 
-  void log(Level level, String key, String message) {
+  public void log(Level level, String key, String message) {
     State s = states.computeIfAbsent(key, k -> new State());
     long now = System.nanoTime();
     long last = s.last.get();

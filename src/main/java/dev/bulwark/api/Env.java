@@ -53,7 +53,23 @@ public final class Env {
     if (v instanceof JsonObject o) {
       return o.copy();
     }
-    throw new IllegalArgumentException("binding '" + name + "' is not a JSON object but " + v.getClass().getSimpleName());
+    throw new IllegalArgumentException("binding '" + name + "' is not a JSON object but " + kind(v)
+        + (v instanceof JsonArray ? "; read it with jsonArray(name)" : "; read it with get(name) or text(name)"));
+  }
+
+  /** The JSON array value of a binding ({@code json: [1, 2]}). */
+  public JsonArray jsonArray(String name) {
+    Object v = require(name);
+    if (v instanceof JsonArray a) {
+      return a.copy();
+    }
+    throw new IllegalArgumentException("binding '" + name + "' is not a JSON array but " + kind(v)
+        + (v instanceof JsonObject ? "; read it with json(name)" : "; read it with get(name) or text(name)"));
+  }
+
+  private static String kind(Object v) {
+    return v instanceof JsonObject ? "an object" : v instanceof JsonArray ? "an array" : v instanceof String ? "text" : v instanceof Number ? "a number"
+        : v instanceof Boolean ? "a boolean" : v.getClass().getSimpleName();
   }
 
   public Set<String> names() {

@@ -29,6 +29,8 @@ import java.util.logging.Logger;
  */
 final class Exchange {
   private static final Logger LOG = Logger.getLogger(Exchange.class.getName());
+  /** One line a second per service at most: a stuck service under load must not flood the log. */
+  private static final dev.bulwark.accept.RateLimitedLog TIMEOUTS = new dev.bulwark.accept.RateLimitedLog(LOG);
   private static final Buffer EMPTY = Buffer.buffer(0);
   /** Room for a browser's usual request header fields; Vert.x's headers cannot tell their count without a walk. */
   private static final int TYPICAL_HEADER_COUNT = 12;
@@ -276,6 +278,12 @@ final class Exchange {
 
   /** The service's deadline passed with no answer. */
   void timedOut() {
+    if (!done && !res.closed()) {
+      // A handler that never answers (an async one, a script awaiting forever) leaves no other trace in the log.
+      TIMEOUTS.log(Level.WARNING, gate.config().name(), "request " + id + " (" + req.method() + " " + req.path()
+          + ") to service '" + gate.config().name() + "': no answer within "
+          + gate.config().limits().timeout().toMillis() + " ms, answered 504");
+    }
     answer(504, "Service '" + gate.config().name() + "' did not answer within "
         + gate.config().limits().timeout().toMillis() + " ms\nrequest id: " + id + "\n");
   }

@@ -112,5 +112,13 @@ class ApiTest {
     assertEquals("v", env.json("J").getString("k"), "handlers get copies of JSON bindings");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> env.text("MISSING"));
     assertTrue(e.getMessage().contains("no binding named 'MISSING'"), e.getMessage());
+    Env arrays = Env.of(Map.of("A", new io.vertx.core.json.JsonArray().add(1).add(2), "N", 3));
+    assertEquals(2, arrays.jsonArray("A").size());
+    arrays.jsonArray("A").add(3);
+    assertEquals(2, arrays.jsonArray("A").size(), "a copy");
+    assertEquals("binding 'A' is not a JSON object but an array; read it with jsonArray(name)",
+        assertThrows(IllegalArgumentException.class, () -> arrays.json("A")).getMessage());
+    assertEquals("binding 'N' is not a JSON array but a number; read it with get(name) or text(name)",
+        assertThrows(IllegalArgumentException.class, () -> arrays.jsonArray("N")).getMessage());
   }
 }

@@ -192,7 +192,14 @@ class HttpRuntimeTest {
     assertEquals(504, r.statusCode());
     assertTrue(ms < 2500, "answered at the deadline, not when the handler finished: " + ms + " ms");
     assertTrue(r.body().contains(r.headers().firstValue("x-request-id").orElseThrow()));
-    assertEquals(504, rt.get("/async/never").statusCode());
+    try (dev.bulwark.LogCapture log = dev.bulwark.LogCapture.of("dev.bulwark.http")) {
+      HttpResponse<String> never = rt.get("/async/never");
+      assertEquals(504, never.statusCode());
+      String id = never.headers().firstValue("x-request-id").orElseThrow();
+      // An async handler that never answers left no trace in the log before.
+      assertTrue(log.messages().stream().anyMatch(m -> m.startsWith("request " + id + " (GET /async/never) to service")
+          && m.endsWith(" ms, answered 504")), log.messages().toString());
+    }
   }
 
   @Test
