@@ -23,7 +23,10 @@ public final class Overrides {
   private static final Map<String, Set<String>> KEYS = Map.of(
       "", ConfigParser.ROOT_KEYS,
       "socket", ConfigParser.SOCKET_KEYS,
+      "route", ConfigParser.ROUTE_KEYS,
       "service", ConfigParser.SERVICE_KEYS,
+      "fetch", ConfigParser.FETCH_KEYS,
+      "binding", ConfigParser.BINDING_KINDS,
       "http", ConfigParser.HTTP_KEYS,
       "admin", ConfigParser.ADMIN_KEYS);
 
@@ -69,7 +72,8 @@ public final class Overrides {
     int i = 0;
     while (i < segs.size()) {
       if (node instanceof JsonObject obj) {
-        Set<String> known = KEYS.getOrDefault(kind, Set.of());
+        // A service's bindings are named by the user: the names here are the ones the file gives.
+        Set<String> known = kind.equals("bindings") ? obj.fieldNames() : KEYS.getOrDefault(kind, Set.of());
         String matched = null;
         int used = 0;
         StringBuilder joined = new StringBuilder();
@@ -93,18 +97,24 @@ public final class Overrides {
         i += used;
         path.append(path.length() == 0 ? "" : ".").append(matched);
         if (i == segs.size()) {
-          obj.put(matched, value);
-          setBy.put(path.toString(), origin);
+          if (kind.equals("binding")) {
+            obj.clear(); // a binding is one kind: {text: x} replaces {json: ...}
+          }
+          // BULWARK_SERVICES_ECHO_BINDINGS_GREETING=Hi sets the binding's text.
+          obj.put(matched, kind.equals("bindings") ? new JsonObject().put("text", value) : value);
+          setBy.put(path.toString() + (kind.equals("bindings") ? ".text" : ""), origin);
           return;
         }
         Object child = obj.getValue(matched);
         if (child == null) {
-          child = matched.equals("sockets") || matched.equals("services") ? new JsonArray() : new JsonObject();
+          child = matched.equals("sockets") || matched.equals("services") || matched.equals("routes") ? new JsonArray()
+              : new JsonObject();
           obj.put(matched, child);
         }
-        kind = switch (matched) {
+        kind = kind.equals("bindings") ? "binding" : switch (matched) {
           case "sockets" -> "socket";
           case "services" -> "service";
+          case "routes" -> "route";
           default -> matched;
         };
         node = child;

@@ -36,6 +36,39 @@ class OverridesTest {
   }
 
   @Test
+  void routesBindingsAndFetchAreReachableToo() {
+    JsonObject base = tree();
+    base.getJsonArray("services").getJsonObject(0).put("source", "verticles/hello.js"); // fetch is for scripts
+    JsonObject echo = base.getJsonArray("services").getJsonObject(1);
+    echo.put("bindings", new JsonObject().put("GREETING", new JsonObject().put("text", "Hello"))
+        .put("LIMITS", new JsonObject().put("json", new JsonObject().put("a", 1))));
+    base.getJsonArray("sockets").getJsonObject(0).remove("service");
+    base.getJsonArray("sockets").getJsonObject(0).put("routes", new JsonArray()
+        .add(new JsonObject().put("path", "/echo").put("service", "json-echo"))
+        .add(new JsonObject().put("service", "hello")));
+    Overrides.Applied applied = Overrides.apply(base,
+        Map.of("BULWARK_SOCKETS_HTTP_ROUTES_0_PATH", "/x", "BULWARK_SERVICES_JSON_ECHO_BINDINGS_GREETING", "Hi"),
+        Map.of("bulwark.services.json-echo.bindings.LIMITS.text", "none",
+            "bulwark.services.hello.fetch.maxSubrequests", "5"));
+    JsonObject t = applied.tree();
+    assertEquals("/x", t.getJsonArray("sockets").getJsonObject(0).getJsonArray("routes").getJsonObject(0)
+        .getString("path"), "before: no configuration key matches 'path'");
+    JsonObject bindings = t.getJsonArray("services").getJsonObject(1).getJsonObject("bindings");
+    assertEquals(new JsonObject().put("text", "Hi"), bindings.getJsonObject("GREETING"));
+    assertEquals(new JsonObject().put("text", "none"), bindings.getJsonObject("LIMITS"), "one kind replaces another");
+    assertEquals("5", t.getJsonArray("services").getJsonObject(0).getJsonObject("fetch").getString("maxSubrequests"));
+    assertEquals("BULWARK_SOCKETS_HTTP_ROUTES_0_PATH", applied.setBy().get("sockets[0].routes[0].path"));
+    assertEquals("BULWARK_SERVICES_JSON_ECHO_BINDINGS_GREETING", applied.setBy().get("services[1].bindings.GREETING.text"));
+    RuntimeConfig c = ConfigParser.parse(t, "test", Map.of());
+    assertEquals("/x", c.sockets().get(0).routes().get(0).pathPrefix());
+    assertEquals("Hi", c.service("json-echo").bindings().get("GREETING"));
+    // A binding the file does not have cannot be made by a typo.
+    ConfigException e = assertThrows(ConfigException.class, () -> Overrides.apply(tree(),
+        Map.of("BULWARK_SERVICES_HELLO_BINDINGS_GRETING_TEXT", "x"), Map.of()));
+    assertTrue(e.getMessage().contains("no configuration key matches 'GRETING.TEXT'"), e.getMessage());
+  }
+
+  @Test
   void listEntriesByIndex() {
     JsonObject t = Overrides.apply(tree(), Map.of("BULWARK_SERVICES_0_TIMEOUT", "5s"), Map.of()).tree();
     assertEquals("5s", t.getJsonArray("services").getJsonObject(0).getString("timeout"));
