@@ -316,6 +316,8 @@ final class Exchange {
         headers.add(name, f.getValue());
       } else if (name.length() == 4) {
         headers.set(HttpHeaders.DATE, f.getValue()); // the handler's own Date, instead of the runtime's
+      } else if (status == 426 && name.equalsIgnoreCase("upgrade")) {
+        headers.add(name, f.getValue()); // 426 Upgrade Required must say to what (RFC 9110, 15.5.22)
       } else if (name.equalsIgnoreCase("connection") && RequestCheck.hasClose(f.getValue())) {
         lastAnswer(); // the handler asks for this connection to end with its answer
       }
