@@ -107,8 +107,8 @@ public final class Bulwark {
         + transportName() + ", config " + config.origin());
     java.util.function.Supplier<Future<?>> adminStarted = () -> config.admin()
         .map(a -> admin.listen(vertx, a).<Object>map(s -> {
-          LOG.info(() -> "admin on " + ListenAddress.url(a.hosts().get(0), s.actualPort())
-              + " (/health/live, /health/ready, /metrics)");
+          LOG.info(() -> "admin on " + a.hosts().stream().map(h -> ListenAddress.url(h, s.actualPort()))
+              .collect(java.util.stream.Collectors.joining(" and ")) + " (/health/live, /health/ready, /metrics)");
           return s;
         })).orElse(Future.succeededFuture());
     Map<String, ServiceGate> gates = new LinkedHashMap<>();
