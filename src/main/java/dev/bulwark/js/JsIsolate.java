@@ -48,6 +48,8 @@ final class JsIsolate {
   private final Vertx vertx;
   private final Env env;
   private Context context;
+  /** The context whose script's top level is being evaluated by {@link #load}, for the watchdog to interrupt. */
+  private volatile Context starting;
   private Value dispatch;
   private Value internal;
   private TimersHost timers;
@@ -64,9 +66,15 @@ final class JsIsolate {
     this.env = env;
   }
 
-  /** Builds the context: prelude, bindings, then the worker script's global scope. */
+  /**
+   * Builds the context: prelude, bindings, then the worker script's global scope, which runs under
+   * {@link JsService#STARTUP_CPU_LIMIT}: a top level that does not finish within it (an endless loop) is
+   * interrupted and the script is refused, as workerd refuses a script over its start-up CPU limit.
+   */
   void load() throws HandlerLoadException {
     Context c = service.newContext();
+    CpuWatchdog watchdog = CpuWatchdog.get();
+    boolean watched = false;
     try {
       timers = vertx == null ? null : new TimersHost(vertx, this);
       Map<String, Object> hostModules = new java.util.LinkedHashMap<>();
@@ -95,6 +103,10 @@ final class JsIsolate {
       }
       Value internal = Prelude.install(c, ProxyObject.fromMap(hostModules));
       Value loader = internal.getMember("loadWorker");
+      starting = c;
+      entries++;
+      watchdog.begin(this, JsService.STARTUP_CPU_LIMIT.toNanos());
+      watched = true;
       if (service.isModule()) {
         Value exports = c.eval(service.source());
         loader.execute("module", exports);
@@ -104,14 +116,35 @@ final class JsIsolate {
       }
       dispatch = internal.getMember("dispatch");
       internal.getMember("checkWorker").execute();
+      watchdog.end(this);
+      watched = false;
       this.internal = internal;
       this.context = c;
     } catch (PolyglotException e) {
-      c.close(true);
+      closeQuietly(c);
+      if (e.isInterrupted() || e.isCancelled()) {
+        cancelled = false;
+        throw new HandlerLoadException(service.script() + ": the script's top level did not finish within "
+            + JsService.STARTUP_CPU_LIMIT.toMillis() + " ms of CPU at start-up and was stopped (an endless loop, "
+            + "or too much work outside the fetch handler; workerd refuses such a script too)");
+      }
       throw new HandlerLoadException(service.describeError(e));
     } catch (RuntimeException e) {
-      c.close(true);
+      closeQuietly(c);
       throw new HandlerLoadException(service.script() + ": " + e.getMessage());
+    } finally {
+      if (watched) {
+        watchdog.end(this);
+      }
+      starting = null;
+    }
+  }
+
+  private static void closeQuietly(Context c) {
+    try {
+      c.close(true);
+    } catch (RuntimeException e) {
+      LOG.log(Level.FINE, "closing an isolate", e);
     }
   }
 
@@ -243,7 +276,7 @@ final class JsIsolate {
 
   /** Called by the watchdog thread: stop the running entry, or cancel the whole context if it does not stop. */
   void overBudget() {
-    Context c = context;
+    Context c = starting != null ? starting : context;
     long entry = entries;
     if (c == null) {
       return;

@@ -36,6 +36,12 @@ public final class JsService implements AutoCloseable {
   private static final AtomicBoolean ENGINE_LOGGED = new AtomicBoolean();
   /** Rounds of the prelude's request path run once per service at load; see {@link JsIsolate#warmUp}. */
   private static final int WARM_UP_ROUNDS = 300;
+  /**
+   * CPU time the script's top level (module evaluation, or a service-worker script's global code, up to the
+   * export or the fetch listener) may take in each isolate at start-up; past it the script is refused. Generous,
+   * because GraalJS's interpreter runs cold code slowly, but finite, so an endless loop cannot hang start-up.
+   */
+  public static final Duration STARTUP_CPU_LIMIT = Duration.ofSeconds(5);
   /** An ES module: an import or export statement at the start of a line. */
   private static final Pattern MODULE_SYNTAX =
       Pattern.compile("(?m)^\\s*(export\\s+(default|const|let|var|function|async|class|\\{|\\*)|import\\s*[\\w{*'\"])");

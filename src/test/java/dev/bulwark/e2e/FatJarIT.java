@@ -134,6 +134,24 @@ class FatJarIT {
     }
   }
 
+  // 2b'. A script whose top level never ends: stopped at the start-up CPU limit, refused with exit status 2 by both
+  //      the runtime (which binds nothing) and check. Before, both spun at 100 % CPU for ever, saying nothing.
+  @Test
+  void endlessTopLevelIsRefusedAtStartUpByTheRuntimeAndByCheck() throws Exception {
+    Files.writeString(tmp.resolve("x.js"), "while (true) {}\nexport default { fetch() { return new Response('x') } }\n");
+    String expected = "x.js: the script's top level did not finish within 5000 ms of CPU at start-up";
+    try (RuntimeProcess bulwark = RuntimeProcess.run(tmp, "x.js", "--listen", "127.0.0.1:0", "--admin", "off")) {
+      assertEquals(2, bulwark.exitValue(), bulwark.describe());
+      assertTrue(bulwark.stderr().contains(expected), bulwark.describe());
+      assertFalse(bulwark.stdout().contains("listening on"), "nothing may listen" + bulwark.describe());
+    }
+    try (RuntimeProcess check = RuntimeProcess.run(tmp, "check", "x.js")) {
+      assertEquals(2, check.exitValue(), check.describe());
+      assertTrue(check.stderr().contains(expected), check.describe());
+      assertFalse(check.stdout().contains("OK "), check.describe());
+    }
+  }
+
   // 2c. README, "Faster JavaScript": on a JDK 25 with JVMCI on and the Graal compiler from target/jit on the upgrade
   //     module path, the same fat jar runs GraalJS with its optimizing runtime and really compiles the handler.
   //     Needs a JDK 25 besides the one running the tests (-Dbulwark.jitJava=/path/to/bin/java, or found under

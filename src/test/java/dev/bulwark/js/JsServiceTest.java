@@ -67,6 +67,19 @@ class JsServiceTest {
   }
 
   @Test
+  void endlessTopLevelIsStoppedAtTheStartUpLimitAndRefused() throws Exception {
+    // The audit's script: before, load() never returned (and the runtime never listened, nor did check end).
+    String m = loadError("x.js", "while (true) {}\nexport default { fetch() { return new Response('x') } };\n");
+    assertTrue(m.contains("x.js: the script's top level did not finish within "
+        + JsService.STARTUP_CPU_LIMIT.toMillis() + " ms of CPU at start-up"), m);
+    // The engine and the watchdog are fine afterwards: the next script loads and serves.
+    try (JsHarness js = JsHarness.worker("ok.js", "export default { fetch: () => new Response('fine') };",
+        Duration.ofSeconds(5), Map.of())) {
+      assertEquals("fine", js.fetch(Request.get("/")).text());
+    }
+  }
+
+  @Test
   void dotJsWithExportIsAModuleAndWithoutIsAServiceWorker() throws Exception {
     try (JsHarness js = JsHarness.worker("m.js", "export default { fetch: () => new Response('module') };",
         Duration.ofSeconds(5), Map.of())) {
