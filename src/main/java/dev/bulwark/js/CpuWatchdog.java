@@ -11,6 +11,10 @@ import java.util.logging.Logger;
  * Watches every running entry into a worker script and interrupts the isolate when the entry has used more CPU
  * time than its request has left. One daemon thread for the whole process; it polls every few milliseconds, so a
  * loop is stopped within a few ms of its budget.
+ *
+ * <p>An entry that runs over first draws on its isolate's cold-start allowance ({@link JsIsolate#takeAllowance}):
+ * it is given all that is left of it, and what it does not use goes back when the entry ends. Only when the entry
+ * runs over its budget and that grant as well is the isolate interrupted.
  */
 final class CpuWatchdog {
   private static final Logger LOG = Logger.getLogger(CpuWatchdog.class.getName());
@@ -44,16 +48,34 @@ final class CpuWatchdog {
     return cpuTime ? threads.getCurrentThreadCpuTime() : System.nanoTime();
   }
 
-  /** The calling thread enters {@code isolate} with {@code budgetNanos} of CPU time left for this entry. */
-  void begin(JsIsolate isolate, long budgetNanos) {
+  /**
+   * The calling thread enters {@code isolate} with {@code budgetNanos} of CPU time left for this entry; with
+   * {@code allowance}, it may draw on the isolate's cold-start allowance when it runs over.
+   */
+  void begin(JsIsolate isolate, long budgetNanos, boolean allowance) {
     Thread t = Thread.currentThread();
-    running.put(isolate, new Entry(t.getId(), now(), budgetNanos));
+    running.put(isolate, new Entry(t.getId(), now(), budgetNanos, allowance));
   }
 
-  /** Ends the entry; returns the CPU nanoseconds it used. */
+  /**
+   * Ends the entry; returns the CPU nanoseconds to charge to its request: what it used, less what it used of the
+   * isolate's cold-start allowance (the rest of a grant goes back to the isolate).
+   */
   long end(JsIsolate isolate) {
     Entry e = running.remove(isolate);
-    return e == null ? 0 : Math.max(0, now() - e.start);
+    if (e == null) {
+      return 0;
+    }
+    long used = Math.max(0, now() - e.start);
+    synchronized (e) {
+      e.ended = true;
+      if (e.grant == 0) {
+        return used;
+      }
+      long fromAllowance = Math.min(e.grant, Math.max(0, used - e.budget));
+      isolate.returnAllowance(e.grant - fromAllowance);
+      return used - fromAllowance;
+    }
   }
 
   private long usedBy(Entry e) {
@@ -70,7 +92,7 @@ final class CpuWatchdog {
         Thread.sleep(POLL_MS);
         for (Map.Entry<JsIsolate, Entry> r : running.entrySet()) {
           Entry e = r.getValue();
-          if (!e.interrupted && usedBy(e) > e.budget) {
+          if (!e.interrupted && usedBy(e) > e.budget + e.grant && !draw(r.getKey(), e)) {
             e.interrupted = true;
             r.getKey().overBudget();
           }
@@ -83,16 +105,32 @@ final class CpuWatchdog {
     }
   }
 
+  /** Gives an entry over its budget the isolate's cold-start allowance, once; false if there is none to give. */
+  private static boolean draw(JsIsolate isolate, Entry e) {
+    synchronized (e) {
+      if (!e.allowance || e.grant > 0 || e.ended) {
+        return false;
+      }
+      e.grant = isolate.takeAllowance();
+      return e.grant > 0;
+    }
+  }
+
   private static final class Entry {
     final long threadId;
     final long start;
     final long budget;
+    final boolean allowance;
+    /** Nanoseconds of the isolate's cold-start allowance given to this entry. */
+    volatile long grant;
+    boolean ended;
     volatile boolean interrupted;
 
-    Entry(long threadId, long start, long budget) {
+    Entry(long threadId, long start, long budget, boolean allowance) {
       this.threadId = threadId;
       this.start = start;
       this.budget = budget;
+      this.allowance = allowance;
     }
   }
 }

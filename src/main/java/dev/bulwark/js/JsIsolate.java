@@ -57,6 +57,12 @@ final class JsIsolate {
   /** The request whose code runs now; null while the script's global scope runs. */
   private RequestState current;
   private volatile boolean cancelled;
+  /**
+   * What is left of this isolate's cold-start allowance ({@link JsService#COLD_START_ALLOWANCE}), in nanoseconds:
+   * CPU time requests that run over their budget may still use, once for the isolate's life.
+   */
+  private final java.util.concurrent.atomic.AtomicLong allowance =
+      new java.util.concurrent.atomic.AtomicLong(JsService.COLD_START_ALLOWANCE.toNanos());
   /** Counts entries, so that a late interrupt never hits the entry after the one that overran. */
   private volatile long entries;
 
@@ -72,6 +78,16 @@ final class JsIsolate {
    * interrupted and the script is refused, as workerd refuses a script over its start-up CPU limit.
    */
   void load() throws HandlerLoadException {
+    load(0, 0);
+  }
+
+  /**
+   * As {@link #load()}; before the script runs, the prelude's request path is exercised {@code rounds} times, and
+   * the script side of fetch(), a service binding and form bodies {@code subrequestRounds} times against
+   * {@link WarmUpHost} (see {@code internal.warmUp} in 90-worker.js). Before the script, so that no user code is
+   * called by it. The service's trial isolate does this: the engine shares the code it warms with every isolate.
+   */
+  void load(int rounds, int subrequestRounds) throws HandlerLoadException {
     Context c = service.newContext();
     CpuWatchdog watchdog = CpuWatchdog.get();
     boolean watched = false;
@@ -102,10 +118,13 @@ final class JsIsolate {
         hostModules.put("fetch", fetch);
       }
       Value internal = Prelude.install(c, ProxyObject.fromMap(hostModules));
+      if (rounds > 0 || subrequestRounds > 0) {
+        warmUp(internal, rounds, subrequestRounds);
+      }
       Value loader = internal.getMember("loadWorker");
       starting = c;
       entries++;
-      watchdog.begin(this, JsService.STARTUP_CPU_LIMIT.toNanos());
+      watchdog.begin(this, JsService.STARTUP_CPU_LIMIT.toNanos(), false);
       watched = true;
       if (service.isModule()) {
         Value exports = c.eval(service.source());
@@ -140,17 +159,24 @@ final class JsIsolate {
     }
   }
 
+  private void warmUp(Value internal, int rounds, int subrequestRounds) {
+    Value problems = internal.getMember("warmUp").execute(rounds, new WarmUpHost(), subrequestRounds);
+    if (problems.getArraySize() > 0) {
+      List<String> list = new ArrayList<>();
+      for (long i = 0; i < problems.getArraySize(); i++) {
+        list.add(problems.getArrayElement(i).asString());
+      }
+      LOG.warning(() -> "service '" + service.name() + "': the start-up warm-up failed (the first requests may run "
+          + "over their CPU budget): " + String.join("; ", list));
+    }
+  }
+
   private static void closeQuietly(Context c) {
     try {
       c.close(true);
     } catch (RuntimeException e) {
       LOG.log(Level.FINE, "closing an isolate", e);
     }
-  }
-
-  /** Exercises the prelude's request path {@code rounds} times (see 90-worker.js). */
-  void warmUp(int rounds) {
-    internal.getMember("warmUp").execute(rounds);
   }
 
   /** Called on this isolate's worker context. */
@@ -238,7 +264,7 @@ final class JsIsolate {
       return;
     }
     long left = st.cpuLeft;
-    if (left <= 0) {
+    if (left <= 0 && allowance.get() <= 0) {
       st.promise.tryFail(overCpu());
       return;
     }
@@ -246,7 +272,7 @@ final class JsIsolate {
     current = st;
     entries++;
     CpuWatchdog watchdog = CpuWatchdog.get();
-    watchdog.begin(this, left);
+    watchdog.begin(this, Math.max(0, left), true);
     try {
       js.run();
     } catch (PolyglotException e) {
@@ -272,6 +298,18 @@ final class JsIsolate {
 
   private BudgetExceededException overCpu() {
     return new BudgetExceededException("exceeded its CPU budget of " + service.cpuBudget().toMillis() + " ms");
+  }
+
+  /** Called by the watchdog thread for an entry over its budget: all that is left of the allowance, now 0. */
+  long takeAllowance() {
+    return allowance.getAndSet(0);
+  }
+
+  /** Called when an entry that was given the allowance ends: what it did not use. */
+  void returnAllowance(long nanos) {
+    if (nanos > 0) {
+      allowance.addAndGet(nanos);
+    }
   }
 
   /** Called by the watchdog thread: stop the running entry, or cancel the whole context if it does not stop. */

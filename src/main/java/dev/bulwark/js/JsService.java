@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -34,14 +35,27 @@ import org.graalvm.polyglot.io.IOAccess;
 public final class JsService implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(JsService.class.getName());
   private static final AtomicBoolean ENGINE_LOGGED = new AtomicBoolean();
-  /** Rounds of the prelude's request path run once per service at load; see {@link JsIsolate#warmUp}. */
+  /** Rounds of the prelude's request path run once per service at load; see {@link JsIsolate#load(int, int)}. */
   private static final int WARM_UP_ROUNDS = 300;
+  /**
+   * Rounds of the script side of fetch(), a service binding and form bodies run at load against
+   * {@link WarmUpHost}: their cold code costs more than the default CPU budget the first time it runs.
+   */
+  private static final int SUBREQUEST_WARM_UP_ROUNDS = 20;
   /**
    * CPU time the script's top level (module evaluation, or a service-worker script's global code, up to the
    * export or the fetch listener) may take in each isolate at start-up; past it the script is refused. Generous,
    * because GraalJS's interpreter runs cold code slowly, but finite, so an endless loop cannot hang start-up.
    */
   public static final Duration STARTUP_CPU_LIMIT = Duration.ofSeconds(5);
+  /**
+   * CPU time each isolate lets requests use beyond their {@code cpuBudget}, once for the isolate's life: the first
+   * run of cold code in a new isolate (its first fetch(), formData() or service-binding call, the handler's own
+   * first run) costs GraalJS's interpreter more than the default 50 ms budget. A request over its budget draws on
+   * it before it is stopped; what it uses is gone, so an endless loop is stopped at once when the allowance is
+   * spent, and at most this much later than its budget in a fresh isolate.
+   */
+  public static final Duration COLD_START_ALLOWANCE = Duration.ofMillis(250);
   /** An ES module: an import or export statement at the start of a line. */
   private static final Pattern MODULE_SYNTAX =
       Pattern.compile("(?m)^\\s*(export\\s+(default|const|let|var|function|async|class|\\{|\\*)|import\\s*[\\w{*'\"])");
@@ -110,9 +124,8 @@ public final class JsService implements AutoCloseable {
         fetchConfig);
     JsIsolate trial = new JsIsolate(service, null, env);
     try {
-      trial.load();
       long t0 = System.nanoTime();
-      trial.warmUp(WARM_UP_ROUNDS);
+      trial.load(WARM_UP_ROUNDS, SUBREQUEST_WARM_UP_ROUNDS);
       LOG.fine(() -> "service '" + name + "': prelude warmed up in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     } catch (HandlerLoadException e) {
       engine.close(true);

@@ -29,8 +29,8 @@
     return u.protocol + '//' + u.host;
   }
 
-  /** One exchange through the host; resolves [status, statusText, flatHeaders, Uint8Array|null]. */
-  function exchange(method, url, headersFlat, body, signal) {
+  /** One exchange through the host {@code net}; resolves [status, statusText, flatHeaders, Uint8Array|null]. */
+  function exchange(net, method, url, headersFlat, body, signal) {
     return new Promise((resolve, reject) => {
       let settled = false;
       let onAbort = null;
@@ -56,7 +56,7 @@
     });
   }
 
-  async function run(request) {
+  async function run(request, net) {
     const parts = internal.requestParts(request);
     const signal = isSignal(parts.signal) ? parts.signal : null;
     if (signal && signal.aborted) throw abortReason(signal);
@@ -69,7 +69,7 @@
       if (scheme !== 'http:' && scheme !== 'https:') {
         throw new TypeError('Fetch API cannot load: ' + url + ' (only http: and https: URLs are supported)');
       }
-      const [status, statusText, flat, bytes] = await exchange(method, url, internal.headersToFlat(headers), body, signal);
+      const [status, statusText, flat, bytes] = await exchange(net, method, url, internal.headersToFlat(headers), body, signal);
       if (signal && signal.aborted) throw abortReason(signal);
       let target = null;
       for (let i = 0; REDIRECT_STATUS.has(status) && i + 1 < flat.length; i += 2) {
@@ -110,9 +110,11 @@
     if (refusal) throw new Error(refusal);
     return new Promise((resolve, reject) => {
       const request = new internal.Request(input, init);
-      run(request).then(resolve, reject);
+      run(request, net).then(resolve, reject);
     });
   }
   internal.fetch = fetch;
+  /** fetch() through another network side: the start-up warm-up's in-memory one (WarmUpHost.java). */
+  internal.fetchThrough = (via, input, init = undefined) => run(new internal.Request(input, init), via);
   Object.defineProperty(global, 'fetch', { value: fetch, writable: true, configurable: true, enumerable: true });
 });

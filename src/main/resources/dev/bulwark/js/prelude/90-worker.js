@@ -159,9 +159,11 @@
 
   /**
    * Runs the prelude's own request path (no user code) a number of times, so that the first real requests do not
-   * pay for cold code against their CPU budget. The engine shares what this warms with every isolate.
+   * pay for cold code against their CPU budget. The engine shares what this warms with every isolate. With
+   * {@code net} (WarmUpHost.java, which answers from memory) it also runs, {@code netRounds} times, the script side of fetch(), of a service
+   * binding and of reading form bodies. Returns a promise of the problems met (none, unless the prelude is broken).
    */
-  internal.warmUp = function (rounds) {
+  internal.warmUp = function (rounds, net, netRounds) {
     for (let i = 0; i < rounds; i++) {
       const req = internal.incomingRequest('GET', 'http://localhost/warm-up?i=' + i,
         'host\0localhost\0accept\0*/*\0user-agent\0bulwark', null, undefined);
@@ -172,5 +174,34 @@
       new TextEncoder().encode('warm');
       new TextDecoder().decode(new Uint8Array([104, 105]));
     }
+    const problems = [];
+    if (net) {
+      const binding = serviceBinding('WARM_UP', net);
+      const multipart = new TextEncoder().encode('--warm\r\ncontent-disposition: form-data; name="a"\r\n\r\nvalue\r\n'
+        + '--warm\r\ncontent-disposition: form-data; name="f"; filename="f.txt"\r\ncontent-type: text/plain\r\n\r\n'
+        + 'file body\r\n--warm--\r\n');
+      const urlencoded = new TextEncoder().encode('a=1&b=two+words&c=%C3%A9');
+      const round = async (i) => {
+        const init = i % 2 ? { method: 'POST', body: 'x' + i, headers: { 'content-type': 'text/plain' } } : undefined;
+        const r = await internal.fetchThrough(net, 'http://warm-up.invalid/fetch?i=' + i, init);
+        r.headers.get('content-type');
+        if (i % 3 === 0) await r.json(); else if (i % 3 === 1) await r.text(); else await r.arrayBuffer();
+        const b = await binding.fetch('http://warm-up.invalid/binding?i=' + i, init);
+        b.headers.get('x-warm-up');
+        await (i % 2 ? b.json() : b.text());
+        const form = internal.incomingRequest('POST', 'http://localhost/form',
+          'content-type\0multipart/form-data; boundary=warm', multipart.slice(), undefined);
+        const fd = await form.formData();
+        fd.get('a');
+        await fd.get('f').text();
+        const plain = internal.incomingRequest('POST', 'http://localhost/form',
+          'content-type\0application/x-www-form-urlencoded', urlencoded.slice(), undefined);
+        (await plain.formData()).getAll('b');
+      };
+      for (let i = 0; i < netRounds; i++) {
+        round(i).catch((e) => { if (problems.length < 3) problems.push(describe(e)); });
+      }
+    }
+    return problems;
   };
 });
