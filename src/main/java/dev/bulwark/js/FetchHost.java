@@ -90,7 +90,9 @@ public final class FetchHost {
   /**
    * Starts one exchange to {@code scheme://hostname:urlPort} (port -1: the scheme's) for {@code target} (path and
    * query). {@code headers} is a flat [name, value, ...] array, {@code body} an ArrayBuffer or null.
-   * Answers {@code done(status, statusText, flatHeaders, ArrayBuffer|null)} or {@code fail(kind, message)}, kind
+   * Sends {@code accept-encoding: gzip, deflate, br} unless {@code headers} has one, and decodes a body in those
+   * codings. Answers {@code done(status, statusText, flatHeaders, ArrayBuffer|null, corrupt)} ({@code corrupt}: null,
+   * or why the body could not be decoded) or {@code fail(kind, message)}, kind
    * being "TypeError" (network, policy) or "Error" (limits); returns an id for {@link #cancel}.
    */
   @HostAccess.Export
@@ -126,11 +128,17 @@ public final class FetchHost {
         .setPort(port)
         .setSsl(tls)
         .setURI(target.isEmpty() ? "/" : target);
+    boolean acceptEncoding = false;
     for (long i = 0; i + 1 < headers.getArraySize(); i += 2) {
       String name = headers.getArrayElement(i).asString();
-      if (!SKIPPED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (!SKIPPED_HEADERS.contains(lower)) {
         request.addHeader(name, headers.getArrayElement(i + 1).asString());
+        acceptEncoding |= lower.equals("accept-encoding");
       }
+    }
+    if (!acceptEncoding) {
+      request.addHeader("accept-encoding", ContentCoding.ACCEPTED);
     }
     Buffer payload = body == null || body.isNull() ? null : Buffer.buffer(Bytes.of(body));
     ex.timer = vertx.setTimer(config.timeout().toMillis(), t -> fail(ex, "TypeError",
@@ -242,9 +250,29 @@ public final class FetchHost {
         });
         int status = res.statusCode();
         String statusText = res.statusMessage();
-        ByteBuffer bytes = ByteBuffer.wrap(received.getBytes());
+        byte[] body = received.getBytes();
+        String corrupt = null;
+        String coding = res.getHeader("content-encoding");
+        List<String> codings = coding == null ? null : ContentCoding.parse(coding);
+        // As the Fetch standard says, the script reads the decoded body; the headers stay as they came.
+        if (codings != null && !codings.isEmpty() && body.length > 0 && options.getMethod() != HttpMethod.HEAD) {
+          try {
+            body = ContentCoding.decode(body, codings, max);
+          } catch (ContentCoding.TooLarge e) {
+            fail(ex, "Error", "fetch() to " + hostPort + ": the decoded response body (content-encoding: " + coding
+                + ") is larger than this service's fetch.maxResponseBytes (" + max + " bytes)");
+            return;
+          } catch (java.io.IOException e) {
+            corrupt = "fetch() to " + hostPort + ": the response body cannot be decoded (content-encoding: " + coding
+                + "): " + e.getMessage();
+            body = new byte[0];
+          }
+        }
+        ByteBuffer bytes = ByteBuffer.wrap(body);
+        String error = corrupt;
         ex.request = null;
-        finish(ex, () -> ex.done.executeVoid(status, statusText, ProxyArray.fromList(new ArrayList<>(flat)), bytes));
+        finish(ex, () -> ex.done.executeVoid(status, statusText, ProxyArray.fromList(new ArrayList<>(flat)), bytes,
+            error));
       });
     });
   }

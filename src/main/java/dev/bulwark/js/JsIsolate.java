@@ -203,8 +203,9 @@ final class JsIsolate {
     String host = request.header("host").filter(h -> !h.isEmpty()).orElse("localhost");
     String url = "http://" + host + request.url();
     Object body = request.bodyLength() == 0 ? null : ByteBuffer.wrap(request.bodyBytes());
+    String acceptEncoding = request.header("accept-encoding").orElse(null);
     ProxyExecutable done = args -> {
-      st.promise.tryComplete(toResponse(args[0], args[1], args[2]));
+      st.promise.tryComplete(toResponse(args[0], args[1], args[2], acceptEncoding));
       return null;
     };
     ProxyExecutable fail = args -> {
@@ -216,8 +217,11 @@ final class JsIsolate {
     return st.promise.future();
   }
 
-  /** The handler's answer: status, headers as "name\0value\0...", body as a string, an ArrayBuffer or null. */
-  private static Response toResponse(Value status, Value headers, Value body) {
+  /**
+   * The handler's answer: status, headers as "name\0value\0...", body as a string, an ArrayBuffer or null; its body
+   * encoded as its content-encoding says, or that header dropped ({@link ContentCoding#forClient}).
+   */
+  private static Response toResponse(Value status, Value headers, Value body, String acceptEncoding) {
     String joined = headers.asString();
     List<Map.Entry<String, String>> fields = new ArrayList<>();
     int at = 0;
@@ -230,7 +234,9 @@ final class JsIsolate {
       fields.add(Map.entry(joined.substring(at, nameEnd), joined.substring(nameEnd + 1, valueEnd)));
       at = valueEnd + 1;
     }
-    return Response.of(status.asInt(), Headers.of(fields), Bytes.of(body));
+    Map.Entry<List<Map.Entry<String, String>>, byte[]> sent = ContentCoding.forClient(fields, Bytes.of(body),
+        acceptEncoding);
+    return Response.of(status.asInt(), Headers.of(sent.getKey()), sent.getValue());
   }
 
   /** The request on whose behalf code runs now (timers and fetches started now are charged to it). */

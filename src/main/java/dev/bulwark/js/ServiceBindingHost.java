@@ -63,9 +63,25 @@ public final class ServiceBindingHost {
           flat.add(n);
           flat.add(v);
         });
-        Object bodyBuffer = r.bodyLength() == 0 ? null : ByteBuffer.wrap(r.bodyBytes());
+        byte[] bytes = r.bodyBytes();
+        String corrupt = null;
+        String coding = r.headers().get("content-encoding").orElse(null);
+        List<String> codings = coding == null ? null : ContentCoding.parse(coding);
+        // As fetch() does: the script reads the decoded body, the headers stay (the other service encoded its body
+        // only if this request's accept-encoding asked for it).
+        if (codings != null && !codings.isEmpty() && bytes.length > 0) {
+          try {
+            bytes = ContentCoding.decode(bytes, codings, Integer.MAX_VALUE - 8);
+          } catch (java.io.IOException | ContentCoding.TooLarge e) {
+            corrupt = "service '" + target + "': the response body cannot be decoded (content-encoding: " + coding
+                + "): " + e.getMessage();
+            bytes = new byte[0];
+          }
+        }
+        Object bodyBuffer = bytes.length == 0 ? null : ByteBuffer.wrap(bytes);
+        String error = corrupt;
         isolate.enterLater(tag, () -> resolve.executeVoid(r.status(), ProxyArray.fromList(new ArrayList<>(flat)),
-            bodyBuffer));
+            bodyBuffer, error));
       } else {
         String message = describe(ar.cause());
         isolate.enterLater(tag, () -> reject.executeVoid(message));

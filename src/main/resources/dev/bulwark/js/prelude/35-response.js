@@ -112,10 +112,15 @@
   }
   internal.installBody(Response.prototype);
 
-  /** A response as received by fetch(): immutable headers, the final URL. */
-  internal.fetchedResponse = function (status, statusText, headersFlat, bytes, url) {
+  /**
+   * A response as received by fetch(): immutable headers, the final URL. With {@code corrupt} (a body that could not
+   * be decoded), reading the body fails with a TypeError saying so.
+   */
+  internal.fetchedResponse = function (status, statusText, headersFlat, bytes, url, corrupt = null) {
+    const body = corrupt === null || corrupt === undefined ? internal.bodyState(bytes, null)
+      : internal.bodyState(null, internal.erroredStream(new TypeError(corrupt)));
     const r = init(Object.create(Response.prototype), status, statusText,
-      internal.headersFromFlat(headersFlat, 'immutable'), internal.bodyState(bytes, null), 'basic');
+      internal.headersFromFlat(headersFlat, 'immutable'), body, 'basic');
     r[URL_LIST] = url;
     return r;
   };

@@ -18,6 +18,7 @@
   const cancel = ReadableStreamDefaultReader.prototype.cancel;
   const enqueueBytes = ReadableByteStreamController.prototype.enqueue;
   const closeBytes = ReadableByteStreamController.prototype.close;
+  const errorBytes = ReadableByteStreamController.prototype.error;
   const enqueue = TransformStreamDefaultController.prototype.enqueue;
   const readableOf = Object.getOwnPropertyDescriptor(TransformStream.prototype, 'readable').get;
   const writableOf = Object.getOwnPropertyDescriptor(TransformStream.prototype, 'writable').get;
@@ -62,6 +63,15 @@
       },
     });
   };
+
+  /** A byte stream that fails every read with {@code error} (a fetched body that cannot be decoded). */
+  internal.erroredStream = (error) => new ReadableStream({
+    __proto__: null,
+    type: 'bytes',
+    start(controller) {
+      errorBytes.call(controller, error);
+    },
+  });
 
   /** The two branches of a stream (clone() of a Request or Response). */
   internal.tee = (stream) => teeStream.call(stream);

@@ -29,7 +29,10 @@
     return u.protocol + '//' + u.host;
   }
 
-  /** One exchange through the host {@code net}; resolves [status, statusText, flatHeaders, Uint8Array|null]. */
+  /**
+   * One exchange through the host {@code net}; resolves [status, statusText, flatHeaders, Uint8Array|null, corrupt]
+   * (the body decoded from its content-encoding; corrupt: null, or why it could not be decoded).
+   */
   function exchange(net, method, url, headersFlat, body, signal) {
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -43,8 +46,9 @@
       const u = internal.parseUrl(url);
       const id = net.send(method, u.protocol.slice(0, -1), u.hostname, u.port === '' ? -1 : Number(u.port),
         u.pathname + u.search, headersFlat, body,
-        (status, statusText, flat, buf) => settle(resolve, [status, statusText, Array.from(flat),
-          buf === null || buf === undefined ? null : new Uint8Array(buf).slice()]), // a JS-owned copy, as dispatch() makes
+        (status, statusText, flat, buf, corrupt) => settle(resolve, [status, statusText, Array.from(flat),
+          buf === null || buf === undefined ? null : new Uint8Array(buf).slice(), // a JS-owned copy, as dispatch() makes
+          corrupt === undefined ? null : corrupt]),
         (kind, message) => settle(reject, kind === 'TypeError' ? new TypeError(message) : new Error(message)));
       if (signal && typeof signal.addEventListener === 'function') {
         onAbort = () => {
@@ -69,7 +73,7 @@
       if (scheme !== 'http:' && scheme !== 'https:') {
         throw new TypeError('Fetch API cannot load: ' + url + ' (only http: and https: URLs are supported)');
       }
-      const [status, statusText, flat, bytes] = await exchange(net, method, url, internal.headersToFlat(headers), body, signal);
+      const [status, statusText, flat, bytes, corrupt] = await exchange(net, method, url, internal.headersToFlat(headers), body, signal);
       if (signal && signal.aborted) throw abortReason(signal);
       let target = null;
       for (let i = 0; REDIRECT_STATUS.has(status) && i + 1 < flat.length; i += 2) {
@@ -77,7 +81,8 @@
       }
       if (target === null || parts.redirect === 'manual') {
         const res = internal.fetchedResponse(status, statusText, flat,
-          NULL_BODY.has(status) || method === 'HEAD' ? null : bytes || new Uint8Array(0), withoutFragment(url));
+          NULL_BODY.has(status) || method === 'HEAD' ? null : bytes || new Uint8Array(0), withoutFragment(url),
+          NULL_BODY.has(status) || method === 'HEAD' ? null : corrupt);
         if (hops > 0) Object.defineProperty(res, 'redirected', { value: true });
         return res;
       }

@@ -26,8 +26,9 @@
         const buffer = body.length === 0 ? null : body.buffer.byteLength === body.byteLength ? body.buffer : body.slice().buffer;
         return new Promise((resolve, reject) => {
           target.fetch(parts.method, url.pathname + url.search, headers, buffer,
-            (status, flat, bytes) => resolve(internal.fetchedResponse(status, '', flat,
-              bytes === null || bytes === undefined ? null : new Uint8Array(bytes).slice(), url.href)),
+            (status, flat, bytes, corrupt) => resolve(internal.fetchedResponse(status, '', flat,
+              bytes === null || bytes === undefined ? null : new Uint8Array(bytes).slice(), url.href,
+              corrupt === undefined ? null : corrupt)),
             (message) => reject(new Error(message)));
         });
       },
