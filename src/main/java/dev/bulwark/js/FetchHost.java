@@ -217,6 +217,12 @@ public final class FetchHost {
     connection.request(options).compose(req -> {
       ex.request = req;
       req.exceptionHandler(e -> fail(ex, "TypeError", lost(hostPort, e)));
+      if (payload == null && (options.getMethod() == io.vertx.core.http.HttpMethod.POST
+          || options.getMethod() == io.vertx.core.http.HttpMethod.PUT)) {
+        // Fetch standard, HTTP-network-or-cache fetch: a POST or PUT without a body says Content-Length: 0 (servers
+        // such as nginx answer 411 to one that says nothing).
+        req.putHeader("content-length", "0");
+      }
       return payload == null ? req.send() : req.send(payload);
     }).onComplete(ar -> {
       if (ar.failed()) {

@@ -131,6 +131,19 @@ class FetchTest {
   }
 
   @Test
+  void aPostOrPutWithoutABodySaysContentLength0AndAGetSaysNothing() throws Exception {
+    Object v = run(allowLoopback(), """
+        const out = [];
+        for (const method of ['POST', 'PUT', 'GET', 'DELETE']) {
+          const seen = await (await fetch(BASE + '/headers', { method })).json();
+          out.push(method + '=' + (seen['content-length'] ?? 'none'));
+        }
+        return out;
+        """);
+    assertEquals("[\"POST=0\",\"PUT=0\",\"GET=none\",\"DELETE=none\"]", v.toString(), "before: POST=none");
+  }
+
+  @Test
   void headersRoundTrip() throws Exception {
     Object v = run(allowLoopback(), """
         const h = new Headers({ 'x-one': '1', 'user-agent': 'bulwark-test' });
