@@ -205,7 +205,8 @@ final class JsIsolate {
     Object body = request.bodyLength() == 0 ? null : ByteBuffer.wrap(request.bodyBytes());
     String acceptEncoding = request.header("accept-encoding").orElse(null);
     ProxyExecutable done = args -> {
-      st.promise.tryComplete(toResponse(args[0], args[1], args[2], acceptEncoding));
+      boolean manual = args.length > 3 && args[3].isBoolean() && args[3].asBoolean();
+      st.promise.tryComplete(toResponse(args[0], args[1], args[2], acceptEncoding, manual));
       return null;
     };
     ProxyExecutable fail = args -> {
@@ -221,7 +222,7 @@ final class JsIsolate {
    * The handler's answer: status, headers as "name\0value\0...", body as a string, an ArrayBuffer or null; its body
    * encoded as its content-encoding says, or that header dropped ({@link ContentCoding#forClient}).
    */
-  private static Response toResponse(Value status, Value headers, Value body, String acceptEncoding) {
+  private static Response toResponse(Value status, Value headers, Value body, String acceptEncoding, boolean manual) {
     String joined = headers.asString();
     List<Map.Entry<String, String>> fields = new ArrayList<>();
     int at = 0;
@@ -233,6 +234,9 @@ final class JsIsolate {
       }
       fields.add(Map.entry(joined.substring(at, nameEnd), joined.substring(nameEnd + 1, valueEnd)));
       at = valueEnd + 1;
+    }
+    if (manual) { // encodeBody: 'manual': already encoded as its content-encoding says
+      return Response.of(status.asInt(), Headers.of(fields), Bytes.of(body));
     }
     Map.Entry<List<Map.Entry<String, String>>, byte[]> sent = ContentCoding.forClient(fields, Bytes.of(body),
         acceptEncoding);

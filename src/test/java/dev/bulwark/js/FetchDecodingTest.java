@@ -197,6 +197,19 @@ class FetchDecodingTest {
     assertEquals("hello gzip", a.getString(8), "the isolate goes on: " + a.encode());
   }
 
+  /** The gzip bytes of {@code text} as a JavaScript array literal's elements. */
+  private static String gzipList(String text) throws java.io.IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+      gz.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    StringBuilder list = new StringBuilder();
+    for (byte b : out.toByteArray()) {
+      list.append(list.length() == 0 ? "" : ",").append(b & 0xFF);
+    }
+    return list.toString();
+  }
+
   @Test
   void aFetchedResponseReturnedUnchangedGivesTheClientAMatchingBody() throws Exception {
     Files.writeString(dir.resolve("proxy.mjs"), """
@@ -210,11 +223,14 @@ class FetchDecodingTest {
             }
             return Response.json(out);
           }
+          if (path === '/manual') {
+            return new Response(new Uint8Array([GZ]), { headers: { 'content-encoding': 'gzip' }, encodeBody: 'manual' });
+          }
           const r = await fetch('BASE' + path);
           if (request.headers.get('x-rewrap')) return new Response(r.body, r);
           return r;
         } };
-        """.replace("BASE", base));
+        """.replace("BASE", base).replace("GZ", gzipList("hello manual")));
     JsonObject proxy = new JsonObject().put("name", "proxy").put("source", dir.resolve("proxy.mjs").toString())
         .put("instances", 1).put("cpuBudget", "10s")
         .put("fetch", new JsonObject().put("allow", new JsonArray().add("127.0.0.1:" + port)));
@@ -253,6 +269,17 @@ class FetchDecodingTest {
       HttpResponse<String> br = rt.send(HttpRequest.newBuilder(rt.uri("/br")).header("accept-encoding", "br").build());
       assertEquals("hello br", br.body());
       assertFalse(br.headers().firstValue("content-encoding").isPresent(), br.headers().toString());
+      // encodeBody: 'manual': the worker's bytes are already gzip and go out as they are, once encoded, to any client.
+      for (String accept : new String[] {"gzip", null}) {
+        HttpRequest.Builder m = HttpRequest.newBuilder(rt.uri("/manual"));
+        if (accept != null) {
+          m.header("accept-encoding", accept);
+        }
+        HttpResponse<byte[]> mr = rt.client.send(m.build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", mr.headers().firstValue("content-encoding").orElse(null));
+        assertArrayEquals("hello manual".getBytes(StandardCharsets.UTF_8),
+            new GZIPInputStream(new ByteArrayInputStream(mr.body())).readAllBytes(), "gzip once, not twice");
+      }
       // A coding fetch() does not decode passes through as it came, header and bytes together.
       HttpResponse<String> z = rt.send(HttpRequest.newBuilder(rt.uri("/zstd")).build());
       assertEquals("not really zstd", z.body());

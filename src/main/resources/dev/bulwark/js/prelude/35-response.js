@@ -11,6 +11,9 @@
   const TYPE = Symbol('type');
   const URL_LIST = Symbol('url');
   const BODY_TYPE = Symbol('bodyType');
+  // workerd's ResponseInit.encodeBody: 'automatic' (the body is unencoded; content-encoding says how to send it) or
+  // 'manual' (the body is already encoded as content-encoding says: sent as it is).
+  const MANUAL = Symbol('encodeBodyManual');
 
   function init(r, status, statusText, headers, body, type) {
     r[STATUS] = status;
@@ -41,6 +44,10 @@
           if (!REASON.test(statusText)) throw new TypeError("Failed to construct 'Response': Invalid statusText.");
         }
         if (options.headers !== undefined) headers = new Headers(options.headers);
+        if (options.encodeBody !== undefined && options.encodeBody !== 'automatic' && options.encodeBody !== 'manual') {
+          throw new TypeError("Failed to construct 'Response': encodeBody must be 'automatic' or 'manual'.");
+        }
+        this[MANUAL] = options.encodeBody === 'manual';
       }
       let state;
       let type = null;
@@ -106,6 +113,7 @@
       const r = init(Object.create(Response.prototype), this[STATUS], this[STATUS_TEXT], headers,
         internal.cloneBody(this), this[TYPE]);
       r[URL_LIST] = this[URL_LIST];
+      r[MANUAL] = this[MANUAL];
       return r;
     }
     get [Symbol.toStringTag]() { return 'Response'; }
@@ -126,8 +134,9 @@
   };
 
   /**
-   * What the host writes: [status, flat headers, body] with the body as a string, an ArrayBuffer or null; a stream
-   * body is read to its end first (then the result is a promise).
+   * What the host writes: [status, flat headers, body, manual] with the body as a string, an ArrayBuffer or null,
+   * and manual true when the body is already encoded (encodeBody: 'manual'); a stream body is read to its end first
+   * (then the result is a promise).
    */
   internal.serializeResponse = function (r) {
     if (!(r instanceof Response)) {
@@ -144,13 +153,13 @@
     }
     if (st.text !== null) {
       st.used = true;
-      return [r[STATUS], headers, st.text];
+      return [r[STATUS], headers, st.text, r[MANUAL] === true];
     }
     if (st.stream === null) {
       st.used = st.bytes !== null;
-      return [r[STATUS], headers, st.bytes === null ? null : exact(st.bytes)];
+      return [r[STATUS], headers, st.bytes === null ? null : exact(st.bytes), r[MANUAL] === true];
     }
-    return internal.consumeBody(r).then((bytes) => [r[STATUS], headers, exact(bytes)]);
+    return internal.consumeBody(r).then((bytes) => [r[STATUS], headers, exact(bytes), r[MANUAL] === true]);
   };
   /** An ArrayBuffer holding exactly these bytes (the view's own buffer when it covers all of it). */
   function exact(bytes) {

@@ -126,7 +126,7 @@
   }
   internal.describeError = describe;
 
-  /** Called by the host for each request; answers through done(status, headers, body) or fail(message). */
+  /** Called by the host for each request; answers through done(status, headers, body, manual) or fail(message). */
   internal.dispatch = function (method, url, headersJoined, body, clientAddress, requestId, done, fail) {
     const bytes = body === null || body === undefined ? null : new Uint8Array(body).slice();
     const request = internal.incomingRequest(method, url, headersJoined, bytes, undefined);
@@ -145,8 +145,8 @@
     }
     const answer = (response) => {
       const parts = internal.serializeResponse(response);
-      if (Array.isArray(parts)) done(parts[0], parts[1], parts[2]);
-      else parts.then((p) => done(p[0], p[1], p[2]), (e) => fail(describe(e)));
+      if (Array.isArray(parts)) done(parts[0], parts[1], parts[2], parts[3]);
+      else parts.then((p) => done(p[0], p[1], p[2], p[3]), (e) => fail(describe(e)));
     };
     const failed = (e) => fail(describe(e));
     if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
