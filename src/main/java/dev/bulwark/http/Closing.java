@@ -130,7 +130,12 @@ final class Closing {
       public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
           // Nothing more will be read: answer what was received, then close (at once when nothing is in flight).
-          conn.shutdown(grace);
+          try {
+            conn.shutdown(grace);
+          } catch (RuntimeException e) { // e.g. a connection upgraded to HTTP/2 meanwhile: end it outright
+            LOG.log(Level.FINE, "graceful shutdown after a half-close failed; closing", e);
+            ctx.close();
+          }
         }
         ctx.fireUserEventTriggered(evt);
       }
@@ -148,7 +153,7 @@ final class Closing {
     private ScheduledFuture<?> max;
 
     void arm(Channel ch) {
-      max = ch.eventLoop().schedule(() -> { ch.close(); }, LINGER_MAX.toMillis(), TimeUnit.MILLISECONDS);
+      max = ch.eventLoop().schedule(() -> ch.close(), LINGER_MAX.toMillis(), TimeUnit.MILLISECONDS);
       scheduleQuiet(ch, LINGER_QUIET.toNanos());
       ch.closeFuture().addListener(f -> cancel());
     }
