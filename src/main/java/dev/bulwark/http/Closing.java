@@ -57,6 +57,14 @@ final class Closing {
    * is written, then {@link #after} with the write.
    */
   static void announce(HttpServerRequest req) {
+    announce(req, LINGER_MAX);
+  }
+
+  /**
+   * {@link #announce(HttpServerRequest)} for an answer still to be made: Vert.x closes the connection after
+   * {@code answerWithin} at the latest, so that is the time the body and the handler may still take.
+   */
+  static void announce(HttpServerRequest req, Duration answerWithin) {
     if (req.version() == HttpVersion.HTTP_2) {
       return;
     }
@@ -66,7 +74,7 @@ final class Closing {
     // At once, not after the write: the bytes already read may hold more requests (pipelined, or what the client
     // sent after a body it was told not to send), which Vert.x would otherwise start in this same read. Once
     // shutting down, it starts none; the write's completion then closes (see after).
-    req.connection().shutdown(LINGER_MAX);
+    req.connection().shutdown(answerWithin);
   }
 
   /** Once {@code written} completes, ends the connection (HTTP/1.x) or the stream (HTTP/2) as the class describes. */

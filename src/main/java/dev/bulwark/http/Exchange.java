@@ -18,6 +18,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
+import java.time.Duration;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -60,9 +61,6 @@ final class Exchange {
     this.id = RequestIds.keepOrCreate(req.getHeader(RequestIds.HEADER_NAME));
     // A new response has no fields yet, so nothing to replace.
     res.headers().add(RequestIds.HEADER_NAME, id).add(HttpHeaders.DATE, HttpDate.now());
-    if (RequestCheck.closeRequested(req)) {
-      lastAnswer(); // now, so that a request pipelined behind this one is not started
-    }
   }
 
   /** Makes the answer to come the connection's last (see {@link Closing}); once. */
@@ -76,7 +74,15 @@ final class Exchange {
   /** Handles a request for {@code gate}'s service. */
   static void run(Vertx vertx, Dispatcher dispatcher, HttpServerRequest req, ServiceGate gate,
                   long bodyTimeoutMillis) {
-    new Exchange(vertx, dispatcher, req, gate).admit(bodyTimeoutMillis);
+    Exchange exchange = new Exchange(vertx, dispatcher, req, gate);
+    if (RequestCheck.closeRequested(req)) {
+      // Now, so that a request pipelined behind this one is not started; the body and the handler keep all their
+      // time before the connection is closed regardless.
+      exchange.closeAfter = true;
+      Closing.announce(req, Duration.ofMillis(bodyTimeoutMillis).plus(gate.config().limits().timeout())
+          .plus(Closing.LINGER_MAX));
+    }
+    exchange.admit(bodyTimeoutMillis);
   }
 
   /** Answers a request no route matched. */

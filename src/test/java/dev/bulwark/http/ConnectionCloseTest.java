@@ -44,9 +44,11 @@ class ConnectionCloseTest {
   static void start() throws Exception {
     JsonObject config = TestRuntime.config(
         TestRuntime.service("counts", Counts.class).put("maxBodyBytes", 100).put("maxInFlight", 1),
-        TestRuntime.service("hop", HopByHop.class));
+        TestRuntime.service("hop", HopByHop.class),
+        TestRuntime.service("sleeps", dev.bulwark.testhandlers.Sleeps.class).put("timeout", "20s"));
     config.getJsonArray("sockets").getJsonObject(0).put("routes", new JsonArray()
         .add(new JsonObject().put("path", "/hop").put("service", "hop"))
+        .add(new JsonObject().put("path", "/sleep").put("service", "sleeps"))
         .add(new JsonObject().put("service", "counts")));
     rt = TestRuntime.start(config);
   }
@@ -146,6 +148,21 @@ class ConnectionCloseTest {
     assertTrue(r.says("connection: close") && r.closed(), r.text());
     assertEquals(1, r.answers(), "the request after the close is not served: " + r.text());
     assertEquals(before + 1, Counts.CALLS.get());
+  }
+
+  @Test
+  void aSlowAnswerToAClientThatAskedToCloseIsNotCutOffByTheLingerLimit() throws Exception {
+    // The close is arranged when the request arrives; the connection must still wait for the handler (here 11 s,
+    // over the 10 s a lingering close may last), not for Closing.LINGER_MAX.
+    long ms = Closing.LINGER_MAX.toMillis() + 1000;
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", rt.port()), 5000);
+      s.setSoTimeout(30_000);
+      s.getOutputStream().write(("GET /sleep?ms=" + ms + " HTTP/1.1\r\nHost: x\r\nConnection: TE, close\r\n\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertTrue(answer.startsWith("HTTP/1.1 200 ") && answer.endsWith("slept\n"), answer);
+    }
   }
 
   @Test
