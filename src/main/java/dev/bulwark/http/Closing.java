@@ -98,7 +98,7 @@ final class Closing {
   /** Shuts down the output, then reads and discards until the client closes, goes quiet, or time is up. */
   private static void linger(HttpConnection conn) {
     Channel ch = channel(conn);
-    if (ch == null || !(ch instanceof DuplexChannel duplex) || !ch.isActive()) {
+    if (!(ch instanceof DuplexChannel duplex) || !ch.isActive()) {
       conn.close();
       return;
     }
@@ -129,7 +129,7 @@ final class Closing {
       return;
     }
     Channel ch = channel(conn);
-    if (ch == null || !(ch instanceof DuplexChannel)) {
+    if (!(ch instanceof DuplexChannel)) {
       return;
     }
     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);

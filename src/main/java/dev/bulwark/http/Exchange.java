@@ -65,9 +65,14 @@ final class Exchange {
 
   /** Makes the answer to come the connection's last (see {@link Closing}); once. */
   private void lastAnswer() {
+    lastAnswer(Closing.LINGER_MAX);
+  }
+
+  /** {@link #lastAnswer()} for an answer that may take up to {@code answerWithin} to be made. */
+  private void lastAnswer(Duration answerWithin) {
     if (!closeAfter) {
       closeAfter = true;
-      Closing.announce(req);
+      Closing.announce(req, answerWithin);
     }
   }
 
@@ -78,8 +83,7 @@ final class Exchange {
     if (RequestCheck.closeRequested(req)) {
       // Now, so that a request pipelined behind this one is not started; the body and the handler keep all their
       // time before the connection is closed regardless.
-      exchange.closeAfter = true;
-      Closing.announce(req, Duration.ofMillis(bodyTimeoutMillis).plus(gate.config().limits().timeout())
+      exchange.lastAnswer(Duration.ofMillis(bodyTimeoutMillis).plus(gate.config().limits().timeout())
           .plus(Closing.LINGER_MAX));
     }
     exchange.admit(bodyTimeoutMillis);
@@ -95,6 +99,13 @@ final class Exchange {
    * counted in {@code meters}.
    */
   static void answerEarly(HttpServerRequest req, ServiceMeters meters, int status, String message) {
+    // Answered before any body was read: a declared body would be parsed as the next request.
+    answerOutside(req, meters, status, message, RequestCheck.bodyPending(req) || RequestCheck.closeRequested(req));
+  }
+
+  /** An answer of the runtime's own, outside any exchange; with {@code last}, the connection's last. */
+  private static void answerOutside(HttpServerRequest req, ServiceMeters meters, int status, String message,
+                                    boolean last) {
     long start = System.nanoTime();
     HttpServerResponse res = req.response();
     if (res.ended() || res.closed()) {
@@ -102,8 +113,6 @@ final class Exchange {
     }
     res.putHeader(RequestIds.HEADER_NAME, RequestIds.keepOrCreate(req.getHeader(RequestIds.HEADER_NAME)))
         .putHeader(HttpHeaders.DATE, HttpDate.now());
-    // Answered before any body was read: a declared body would be parsed as the next request.
-    boolean last = RequestCheck.bodyPending(req) || RequestCheck.closeRequested(req);
     if (last) {
       Closing.announce(req);
     }
@@ -135,12 +144,7 @@ final class Exchange {
       status = 400;
       message = "The request is not valid HTTP/1.1" + reason(cause) + "\n";
     }
-    Closing.announce(req);
-    long start = System.nanoTime();
-    HttpServerResponse res = req.response();
-    res.putHeader(RequestIds.HEADER_NAME, RequestIds.keepOrCreate(null)).putHeader(HttpHeaders.DATE, HttpDate.now());
-    Closing.after(req, text(req, res, status, message));
-    meters.record(status, System.nanoTime() - start);
+    answerOutside(req, meters, status, message, true);
   }
 
   /** The parser's reason, in printable ASCII only and short: it may quote the client's bytes. */

@@ -133,7 +133,7 @@ public final class HttpServerVerticle extends VerticleBase {
         .setAcceptBacklog(b.socket().backlog());
     java.util.concurrent.atomic.AtomicLong open = metrics.connections(b.socket().name());
     ServiceMeters unrouted = metrics.service(Metrics.NO_SERVICE);
-    HttpServer server = vertx.createHttpServer(options).requestHandler(handlerFor(b.socket()))
+    HttpServer server = vertx.createHttpServer(options).requestHandler(handlerFor(b.socket(), unrouted))
         .invalidRequestHandler(req -> Exchange.malformed(req, unrouted, http.maxInitialLineBytes(),
             http.maxHeaderBytes()))
         .connectionHandler(conn -> {
@@ -151,8 +151,7 @@ public final class HttpServerVerticle extends VerticleBase {
    * The request handler of a socket. Every request first passes {@link RequestCheck}; then, with one catch-all route,
    * it goes straight to the service, and with several vertx-web's Router picks the service by host and path prefix.
    */
-  private io.vertx.core.Handler<HttpServerRequest> handlerFor(SocketConfig socket) {
-    ServiceMeters unrouted = metrics.service(Metrics.NO_SERVICE);
+  private io.vertx.core.Handler<HttpServerRequest> handlerFor(SocketConfig socket, ServiceMeters unrouted) {
     io.vertx.core.Handler<HttpServerRequest> routing = routingFor(socket, unrouted);
     return req -> {
       RequestCheck.Answer early = RequestCheck.earlyAnswer(req);

@@ -90,6 +90,28 @@ final class ContentCoding {
     return Map.entry(out, encode ? encode(body, codings.get(0)) : body);
   }
 
+  /** A received body as the script reads it: decoded, or empty with why it could not be ({@code corrupt}). */
+  record ForScript(byte[] body, String corrupt) {
+  }
+
+  /**
+   * A subrequest's response body as its script reads it (fetch() and service bindings alike): decoded as
+   * {@code coding} (its Content-Encoding, or null) says; a body that cannot be decoded becomes empty, with a message
+   * naming {@code who} for the TypeError its reading gives. Fails with {@link TooLarge} past {@code max} bytes.
+   */
+  static ForScript forScript(byte[] body, String coding, long max, String who) throws TooLarge {
+    List<String> codings = coding == null ? null : parse(coding);
+    if (codings == null || codings.isEmpty() || body.length == 0) {
+      return new ForScript(body, null);
+    }
+    try {
+      return new ForScript(decode(body, codings, max), null);
+    } catch (IOException e) {
+      return new ForScript(new byte[0], who + ": the response body cannot be decoded (content-encoding: " + coding
+          + "): " + e.getMessage());
+    }
+  }
+
   /** Undoes {@code codings} (last applied first); fails with {@link TooLarge} past {@code max} bytes. */
   static byte[] decode(byte[] body, List<String> codings, long max) throws IOException, TooLarge {
     byte[] b = body;

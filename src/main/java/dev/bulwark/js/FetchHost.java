@@ -256,29 +256,20 @@ public final class FetchHost {
         });
         int status = res.statusCode();
         String statusText = res.statusMessage();
-        byte[] body = received.getBytes();
-        String corrupt = null;
-        String coding = res.getHeader("content-encoding");
-        List<String> codings = coding == null ? null : ContentCoding.parse(coding);
         // As the Fetch standard says, the script reads the decoded body; the headers stay as they came.
-        if (codings != null && !codings.isEmpty() && body.length > 0 && options.getMethod() != HttpMethod.HEAD) {
-          try {
-            body = ContentCoding.decode(body, codings, max);
-          } catch (ContentCoding.TooLarge e) {
-            fail(ex, "Error", "fetch() to " + hostPort + ": the decoded response body (content-encoding: " + coding
-                + ") is larger than this service's fetch.maxResponseBytes (" + max + " bytes)");
-            return;
-          } catch (java.io.IOException e) {
-            corrupt = "fetch() to " + hostPort + ": the response body cannot be decoded (content-encoding: " + coding
-                + "): " + e.getMessage();
-            body = new byte[0];
-          }
+        String coding = options.getMethod() == HttpMethod.HEAD ? null : res.getHeader("content-encoding");
+        ContentCoding.ForScript decoded;
+        try {
+          decoded = ContentCoding.forScript(received.getBytes(), coding, max, "fetch() to " + hostPort);
+        } catch (ContentCoding.TooLarge e) {
+          fail(ex, "Error", "fetch() to " + hostPort + ": the decoded response body (content-encoding: " + coding
+              + ") is larger than this service's fetch.maxResponseBytes (" + max + " bytes)");
+          return;
         }
-        ByteBuffer bytes = ByteBuffer.wrap(body);
-        String error = corrupt;
+        ByteBuffer bytes = ByteBuffer.wrap(decoded.body());
         ex.request = null;
         finish(ex, () -> ex.done.executeVoid(status, statusText, ProxyArray.fromList(new ArrayList<>(flat)), bytes,
-            error));
+            decoded.corrupt()));
       });
     });
   }

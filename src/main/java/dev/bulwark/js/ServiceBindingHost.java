@@ -63,23 +63,19 @@ public final class ServiceBindingHost {
           flat.add(n);
           flat.add(v);
         });
-        byte[] bytes = r.bodyBytes();
-        String corrupt = null;
-        String coding = r.headers().get("content-encoding").orElse(null);
-        List<String> codings = coding == null ? null : ContentCoding.parse(coding);
         // As fetch() does: the script reads the decoded body, the headers stay (the other service encoded its body
         // only if this request's accept-encoding asked for it).
-        if (codings != null && !codings.isEmpty() && bytes.length > 0) {
-          try {
-            bytes = ContentCoding.decode(bytes, codings, Integer.MAX_VALUE - 8);
-          } catch (java.io.IOException | ContentCoding.TooLarge e) {
-            corrupt = "service '" + target + "': the response body cannot be decoded (content-encoding: " + coding
-                + "): " + e.getMessage();
-            bytes = new byte[0];
-          }
+        String coding = r.headers().get("content-encoding").orElse(null);
+        String who = "service '" + target + "'";
+        ContentCoding.ForScript decoded;
+        try {
+          decoded = ContentCoding.forScript(r.bodyBytes(), coding, Integer.MAX_VALUE - 8, who);
+        } catch (ContentCoding.TooLarge e) {
+          decoded = new ContentCoding.ForScript(new byte[0], who + ": the decoded response body (content-encoding: "
+              + coding + ") is larger than a Java array can hold");
         }
-        Object bodyBuffer = bytes.length == 0 ? null : ByteBuffer.wrap(bytes);
-        String error = corrupt;
+        Object bodyBuffer = decoded.body().length == 0 ? null : ByteBuffer.wrap(decoded.body());
+        String error = decoded.corrupt();
         isolate.enterLater(tag, () -> resolve.executeVoid(r.status(), ProxyArray.fromList(new ArrayList<>(flat)),
             bodyBuffer, error));
       } else {
