@@ -194,9 +194,9 @@ public final class JsService implements AutoCloseable {
         .allowIO(IOAccess.newBuilder().fileSystem(new ScriptFileSystem(dir)).build())
         .option("js.print", "false")
         .option("js.load", "false")
-        .option("js.graal-builtin", "false")
+        .option("js.graal-builtin", "true") // for setUnhandledPromiseRejectionHandler; removed before user code
         .option("js.esm-eval-returns-exports", "true")
-        .option("js.unhandled-rejections", "none")
+        .option("js.unhandled-rejections", "handler") // 95-global-events.js
         .build();
   }
 

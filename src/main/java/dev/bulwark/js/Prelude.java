@@ -23,7 +23,7 @@ public final class Prelude {
   private static final String DIR = "/dev/bulwark/js/prelude/";
   private static final List<Source> SOURCES = load();
   private static final Source REMOVE =
-      Source.newBuilder("js", "delete globalThis.Java;", "bulwark:sandbox.js").cached(true).buildLiteral();
+      Source.newBuilder("js", "delete globalThis.Java; delete globalThis.Graal;", "bulwark:sandbox.js").cached(true).buildLiteral();
 
   private Prelude() {
   }
@@ -69,7 +69,8 @@ public final class Prelude {
     for (Source s : SOURCES) {
       context.eval(s).execute(host, internal, globalThis);
     }
-    // Host class lookup is off anyway; the Java object would only give scripts a name to probe.
+    // Host class lookup is off anyway; the Java object would only give scripts a name to probe. The Graal object
+    // was needed only to register the prelude's unhandled-rejection handler.
     context.eval(REMOVE);
     return internal;
   }

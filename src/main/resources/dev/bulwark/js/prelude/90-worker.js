@@ -81,19 +81,23 @@
       for (const [k, v] of Object.entries(env())) {
         Object.defineProperty(global, k, { value: v, writable: true, configurable: true, enumerable: true });
       }
+      // "fetch" listeners are kept here; any other type (e.g. "unhandledrejection") goes to the global event
+      // target of 95-global-events.js, as in a module worker.
       Object.defineProperty(global, 'addEventListener', {
-        value(type, listener) {
+        value(type, listener, options = undefined) {
+          if (String(type) !== 'fetch') return internal.globalEvents.addEventListener(type, listener, options);
           if (typeof listener !== 'function' && !(listener && typeof listener.handleEvent === 'function')) {
             throw new TypeError('addEventListener: the listener must be a function');
           }
-          if (String(type) === 'fetch' && !listeners.includes(listener)) listeners.push(listener);
+          if (!listeners.includes(listener)) listeners.push(listener);
         },
         writable: true, configurable: true, enumerable: true,
       });
       Object.defineProperty(global, 'removeEventListener', {
-        value(type, listener) {
+        value(type, listener, options = undefined) {
+          if (String(type) !== 'fetch') return internal.globalEvents.removeEventListener(type, listener, options);
           const i = listeners.indexOf(listener);
-          if (String(type) === 'fetch' && i >= 0) listeners.splice(i, 1);
+          if (i >= 0) listeners.splice(i, 1);
         },
         writable: true, configurable: true, enumerable: true,
       });
@@ -118,10 +122,12 @@
     }
   };
 
+  // A stack line of a prelude function: "at f (bulwark:05-timers.js:14:59)", or "at bulwark:..." when anonymous.
+  const PRELUDE_FRAME = /^\s*at (?:.*\()?bulwark:/;
   /** An error as the log shows it: the user's stack frames only, not the prelude's. */
   function describe(e) {
     if (!(e instanceof Error)) return 'Uncaught (in promise) ' + internal.inspect(e);
-    const stack = e.stack ? String(e.stack).split('\n').filter((l) => !l.includes('(bulwark:')).join('\n') : '';
+    const stack = e.stack ? String(e.stack).split('\n').filter((l) => !PRELUDE_FRAME.test(l)).join('\n') : '';
     return stack.includes(e.message) ? stack : e.name + ': ' + e.message + (stack ? '\n' + stack : '');
   }
   internal.describeError = describe;
