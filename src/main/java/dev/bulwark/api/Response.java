@@ -3,6 +3,7 @@ package dev.bulwark.api;
 import io.vertx.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An immutable HTTP response. Build one with a factory ({@link #text}, {@link #json}, {@link #redirect},
@@ -18,14 +19,20 @@ public final class Response {
   private final int status;
   private final Headers headers;
   private final byte[] body;
+  private final String reason; // null: the status's standard reason phrase
 
   private Response(int status, Headers headers, byte[] body) {
+    this(status, headers, body, null);
+  }
+
+  private Response(int status, Headers headers, byte[] body, String reason) {
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("HTTP status must be 100-599, got " + status);
     }
     this.status = status;
     this.headers = Objects.requireNonNull(headers, "headers");
     this.body = body == null ? NO_BODY : body;
+    this.reason = reason;
   }
 
   /** A response from its parts. The body array is owned by the response from here on. */
@@ -103,27 +110,55 @@ public final class Response {
     return new String(body, StandardCharsets.UTF_8);
   }
 
+  /** A copy with another status, and that status's standard reason phrase. */
   public Response withStatus(int newStatus) {
     return new Response(newStatus, headers, body);
   }
 
+  /**
+   * The reason phrase of the status line, when not the status's standard one (JavaScript's {@code statusText}).
+   * HTTP/2 and HTTP/3 have no reason phrase; there it is not sent.
+   */
+  public Optional<String> reason() {
+    return Optional.ofNullable(reason);
+  }
+
+  /**
+   * A copy whose status line says {@code newReason} (e.g. {@code 404 Nope}) instead of the standard phrase; null or
+   * empty goes back to the standard one. It must be tabs, spaces and visible characters from ISO-8859-1
+   * (RFC 9112, 4: {@code reason-phrase = 1*( HTAB / SP / VCHAR / obs-text )}), so that it cannot break the line.
+   */
+  public Response withReason(String newReason) {
+    if (newReason == null || newReason.isEmpty()) {
+      return new Response(status, headers, body);
+    }
+    for (int i = 0; i < newReason.length(); i++) {
+      char c = newReason.charAt(i);
+      if (c != '\t' && (c < 0x20 || c == 0x7f || c > 0xff)) {
+        throw new IllegalArgumentException("a reason phrase is tabs, spaces and visible ISO-8859-1 characters;"
+            + " character " + i + " is U+" + String.format("%04X", (int) c));
+      }
+    }
+    return new Response(status, headers, body, newReason);
+  }
+
   /** A copy with this header set to exactly this value. */
   public Response withHeader(String name, String value) {
-    return new Response(status, headers.set(name, value), body);
+    return new Response(status, headers.set(name, value), body, reason);
   }
 
   /** A copy with one more value for this header (e.g. a second {@code set-cookie}). */
   public Response addHeader(String name, String value) {
-    return new Response(status, headers.with(name, value), body);
+    return new Response(status, headers.with(name, value), body, reason);
   }
 
   public Response withHeaders(Headers newHeaders) {
-    return new Response(status, newHeaders, body);
+    return new Response(status, newHeaders, body, reason);
   }
 
 
   @Override
   public String toString() {
-    return status + " (" + body.length + " bytes)";
+    return status + (reason == null ? "" : " " + reason) + " (" + body.length + " bytes)";
   }
 }

@@ -17,6 +17,7 @@ public final class ResponseCodec extends ImmutableCodec<Response> {
       body.appendInt(r.status());
       WireFormat.writeHeaders(body, r.headers());
       WireFormat.writeBytes(body, r.bodyBytes());
+      WireFormat.writeString(body, r.reason().orElse(""));
     });
   }
 
@@ -26,6 +27,6 @@ public final class ResponseCodec extends ImmutableCodec<Response> {
     int status = in.readInt();
     var headers = in.readHeaders();
     byte[] body = in.readBytes();
-    return Response.of(status, headers, body);
+    return Response.of(status, headers, body).withReason(in.readString());
   }
 }

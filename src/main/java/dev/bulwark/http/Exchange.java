@@ -319,6 +319,7 @@ final class Exchange {
     if (status != 200) {
       res.setStatusCode(status); // 200 is the default, and setting it costs a status look-up per response
     }
+    r.reason().ifPresent(res::setStatusMessage);
     MultiMap headers = res.headers();
     for (Map.Entry<String, String> f : r.headers().entries()) {
       String name = f.getKey();

@@ -63,7 +63,8 @@ final class ContentCoding {
    * {@code deflate} (and the client accepting it) the body is taken to be unencoded and is encoded, as workerd
    * does; with another coding this process decodes ({@code br}, several codings), or one the client does not take,
    * the header is dropped and the body goes out as it is. An unknown coding, or an empty body, is left alone.
-   * Returns the header fields and body to send.
+   * Where the client's Accept-Encoding decided (gzip, deflate), {@code Vary: Accept-Encoding} is added unless a
+   * Vary field covers it already. Returns the header fields and body to send.
    */
   static Map.Entry<List<Map.Entry<String, String>>, byte[]> forClient(List<Map.Entry<String, String>> fields,
                                                                       byte[] body, String acceptEncoding) {
@@ -77,17 +78,32 @@ final class ContentCoding {
     if (codings == null) {
       return Map.entry(fields, body);
     }
-    boolean encode = codings.size() == 1 && canEncode(codings.get(0)) && accepts(acceptEncoding, codings.get(0));
-    List<Map.Entry<String, String>> out = fields;
-    if (!encode) {
-      out = new ArrayList<>(fields.size());
-      for (Map.Entry<String, String> f : fields) {
-        if (!f.getKey().equalsIgnoreCase("content-encoding")) {
-          out.add(f);
-        }
+    boolean negotiated = codings.size() == 1 && canEncode(codings.get(0));
+    boolean encode = negotiated && accepts(acceptEncoding, codings.get(0));
+    List<Map.Entry<String, String>> out = new ArrayList<>(fields.size() + 1);
+    boolean varies = false;
+    for (Map.Entry<String, String> f : fields) {
+      if (encode || !f.getKey().equalsIgnoreCase("content-encoding")) {
+        out.add(f);
       }
+      varies |= f.getKey().equalsIgnoreCase("vary") && namesAcceptEncoding(f.getValue());
+    }
+    if (negotiated && !varies) {
+      // Another client's Accept-Encoding gets another body: a cache must keep them apart (RFC 9110, 12.5.5).
+      out.add(Map.entry("vary", "Accept-Encoding"));
     }
     return Map.entry(out, encode ? encode(body, codings.get(0)) : body);
+  }
+
+  /** Whether a Vary value already covers Accept-Encoding: it names it, or is "*". */
+  private static boolean namesAcceptEncoding(String vary) {
+    for (String name : vary.split(",")) {
+      String n = name.strip();
+      if (n.equals("*") || n.equalsIgnoreCase("accept-encoding")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A received body as the script reads it: decoded, or empty with why it could not be ({@code corrupt}). */

@@ -206,7 +206,14 @@ final class JsIsolate {
     String acceptEncoding = request.header("accept-encoding").orElse(null);
     ProxyExecutable done = args -> {
       boolean manual = args.length > 3 && args[3].isBoolean() && args[3].asBoolean();
-      st.promise.tryComplete(toResponse(args[0], args[1], args[2], acceptEncoding, manual));
+      String statusText = args.length > 4 && args[4].isString() ? args[4].asString() : null;
+      Response response = toResponse(args[0], args[1], args[2], acceptEncoding, manual);
+      try {
+        response = response.withReason(statusText);
+      } catch (IllegalArgumentException e) {
+        // Only a fetched response's can be such (the Response constructor checks the script's): the standard one.
+      }
+      st.promise.tryComplete(response);
       return null;
     };
     ProxyExecutable fail = args -> {
@@ -219,7 +226,8 @@ final class JsIsolate {
   }
 
   /**
-   * The handler's answer: status, headers as "name\0value\0...", body as a string, an ArrayBuffer or null; its body
+   * The handler's answer: status, headers as "name\0value\0...", body as a string, an ArrayBuffer or null (the
+   * statusText becomes the reason phrase, {@link Response#withReason}); its body
    * encoded as its content-encoding says, or that header dropped ({@link ContentCoding#forClient}).
    */
   private static Response toResponse(Value status, Value headers, Value body, String acceptEncoding, boolean manual) {

@@ -36,7 +36,7 @@ public final class ServiceBindingHost {
   }
 
   /**
-   * Sends one request; calls {@code resolve(status, headersFlat, bodyBuffer)} or {@code reject(message)} later.
+   * Sends one request; calls {@code resolve(status, headersFlat, bodyBuffer, corrupt, statusText)} or {@code reject(message)} later.
    * {@code target} is the request target (path and query) and {@code headersFlat} already carries the host.
    */
   @HostAccess.Export
@@ -76,8 +76,9 @@ public final class ServiceBindingHost {
         }
         Object bodyBuffer = decoded.body().length == 0 ? null : ByteBuffer.wrap(decoded.body());
         String error = decoded.corrupt();
+        String reason = r.reason().orElse("");
         isolate.enterLater(tag, () -> resolve.executeVoid(r.status(), ProxyArray.fromList(new ArrayList<>(flat)),
-            bodyBuffer, error));
+            bodyBuffer, error, reason));
       } else {
         String message = describe(ar.cause());
         isolate.enterLater(tag, () -> reject.executeVoid(message));

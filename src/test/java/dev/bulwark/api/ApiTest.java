@@ -28,6 +28,20 @@ class ApiTest {
   }
 
   @Test
+  void aReasonPhraseIsKeptByHeaderChangesDroppedByAStatusChangeAndCannotBreakTheStatusLine() {
+    Response r = Response.text(404, "gone").withReason("Nope\tNope \u00ff");
+    assertEquals(Optional.of("Nope\tNope \u00ff"), r.reason());
+    assertEquals(Optional.of("Nope\tNope \u00ff"), r.withHeader("x", "1").addHeader("y", "2").reason());
+    assertEquals(Optional.empty(), r.withStatus(410).reason(), "another status, its own standard phrase");
+    assertEquals(Optional.empty(), r.withReason("").reason());
+    assertEquals(Optional.empty(), r.withReason(null).reason());
+    for (String bad : new String[] {"a\r\nInjected: yes", "a\nb", "nul\0", "del\u007f", "euro \u20ac"}) {
+      assertThrows(IllegalArgumentException.class, () -> r.withReason(bad), bad);
+    }
+    assertEquals("404 Nope\tNope \u00ff (4 bytes)", r.toString());
+  }
+
+  @Test
   void aFieldNameIsAnRfc9110TokenAndNothingElse() {
     String delimiters = "\"(),/:;<=>?@[\\]{}";
     for (char c = 0; c < 300; c++) {

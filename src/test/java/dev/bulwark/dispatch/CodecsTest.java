@@ -40,7 +40,11 @@ class CodecsTest {
     assertEquals(201, back.status());
     assertEquals(r.headers(), back.headers());
     assertEquals("made", back.text());
+    assertEquals(java.util.Optional.empty(), back.reason());
     assertSame(r, codec.transform(r));
+    Buffer withReason = Buffer.buffer();
+    codec.encodeToWire(withReason, r.withReason("Made It \u00e9"));
+    assertEquals("Made It \u00e9", codec.decodeFromWire(0, withReason).reason().orElseThrow());
   }
 
   @Test

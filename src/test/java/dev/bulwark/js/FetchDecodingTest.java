@@ -2,6 +2,7 @@ package dev.bulwark.js;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
@@ -254,6 +256,7 @@ class FetchDecodingTest {
         assertEquals(200, g.statusCode());
         assertEquals("gzip", g.headers().firstValue("content-encoding").orElse(null));
         assertEquals(String.valueOf(g.body().length), g.headers().firstValue("content-length").orElse(null));
+        assertEquals(List.of("Accept-Encoding"), g.headers().allValues("vary"), "the body depended on it");
         assertArrayEquals("hello gzip".getBytes(StandardCharsets.UTF_8),
             new GZIPInputStream(new ByteArrayInputStream(g.body())).readAllBytes());
         // A client that asks for no coding (curl without --compressed) gets the decoded body without the header.
@@ -264,11 +267,13 @@ class FetchDecodingTest {
         HttpResponse<String> p = rt.send(plain.build());
         assertEquals("hello gzip", p.body());
         assertFalse(p.headers().firstValue("content-encoding").isPresent(), p.headers().toString());
+        assertEquals(List.of("Accept-Encoding"), p.headers().allValues("vary"), p.headers().toString());
       }
       // br cannot be encoded here: the client gets the decoded body and no content-encoding, whatever it accepts.
       HttpResponse<String> br = rt.send(HttpRequest.newBuilder(rt.uri("/br")).header("accept-encoding", "br").build());
       assertEquals("hello br", br.body());
       assertFalse(br.headers().firstValue("content-encoding").isPresent(), br.headers().toString());
+      assertEquals(List.of(), br.headers().allValues("vary"), "the same body whatever the client takes");
       // encodeBody: 'manual': the worker's bytes are already gzip and go out as they are, once encoded, to any client.
       for (String accept : new String[] {"gzip", null}) {
         HttpRequest.Builder m = HttpRequest.newBuilder(rt.uri("/manual"));
@@ -285,5 +290,21 @@ class FetchDecodingTest {
       assertEquals("not really zstd", z.body());
       assertEquals("zstd", z.headers().firstValue("content-encoding").orElse(null));
     }
+  }
+
+  @Test
+  void varyNamesAcceptEncodingOnceWhereTheClientsCodingsDecidedTheBody() {
+    List<Map.Entry<String, String>> origin = List.of(Map.entry("content-encoding", "gzip"), Map.entry("Vary", "Origin"));
+    assertEquals(List.of(Map.entry("Vary", "Origin"), Map.entry("vary", "Accept-Encoding")),
+        ContentCoding.forClient(origin, "x".getBytes(StandardCharsets.UTF_8), null).getKey(),
+        "the handler's Vary is kept, Accept-Encoding is added, and the unaccepted coding's header dropped");
+    for (String covered : List.of("Origin, accept-encoding", "*")) {
+      List<Map.Entry<String, String>> fields = List.of(Map.entry("content-encoding", "gzip"), Map.entry("vary", covered));
+      assertEquals(fields, ContentCoding.forClient(fields, "x".getBytes(StandardCharsets.UTF_8), "gzip").getKey(),
+          covered);
+    }
+    List<Map.Entry<String, String>> none = List.of(Map.entry("content-type", "text/plain"));
+    assertSame(none, ContentCoding.forClient(none, "x".getBytes(StandardCharsets.UTF_8), "gzip").getKey(),
+        "no coding: nothing depends on Accept-Encoding");
   }
 }

@@ -113,6 +113,12 @@ class JsWorkerRuntimeTest {
               text += decoder.decode();
               return Response.json({ chunks, bytes, text, used: request.bodyUsed });
             }
+            if (url.pathname === '/module/teapot') {
+              return new Response('short and stout', { status: 418, statusText: "I'm a teapot, really" });
+            }
+            if (url.pathname === '/module/relay') {
+              return env.OTHER.fetch('http://other.internal/sw/reason'); // the other service's Response as it is
+            }
             if (url.pathname === '/module/later') {
               await new Promise((resolve) => setTimeout(resolve, 20));
               return new Response('after a timer', { status: 201, headers: { 'X-Mixed-Case': 'yes' } });
@@ -131,6 +137,10 @@ class JsWorkerRuntimeTest {
         addEventListener('fetch', (event) => {
           const url = new URL(event.request.url);
           event.waitUntil(new Promise((resolve) => setTimeout(() => { waited++; resolve(); }, 5)));
+          if (url.pathname === '/sw/reason') {
+            event.respondWith(new Response('custom', { status: 299, statusText: 'Custom Thing' }));
+            return;
+          }
           if (url.pathname === '/sw/waited') {
             event.respondWith(new Response(String(waited)));
             return;
@@ -300,6 +310,17 @@ class JsWorkerRuntimeTest {
     for (int i = 0; i < 4; i++) {
       assertEquals("hello module 42", rt.get("/module").body(), "isolates still serve after the interrupt");
     }
+  }
+
+  @Test
+  void statusTextIsTheReasonPhraseOfTheStatusLineAndCrossesAServiceBinding() throws Exception {
+    String teapot = rt.raw("127.0.0.1", "GET /module/teapot HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertTrue(teapot.startsWith("HTTP/1.1 418 I'm a teapot, really\r\n"), teapot);
+    assertTrue(teapot.endsWith("\r\n\r\nshort and stout"), teapot);
+    String relayed = rt.raw("127.0.0.1", "GET /module/relay HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertTrue(relayed.startsWith("HTTP/1.1 299 Custom Thing\r\n"), relayed);
+    String plain = rt.raw("127.0.0.1", "GET /module HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertTrue(plain.startsWith("HTTP/1.1 200 OK\r\n"), "no statusText: the standard phrase; " + plain);
   }
 
   @Test

@@ -153,13 +153,13 @@
     }
     if (st.text !== null) {
       st.used = true;
-      return [r[STATUS], headers, st.text, r[MANUAL] === true];
+      return [r[STATUS], headers, st.text, r[MANUAL] === true, r[STATUS_TEXT]];
     }
     if (st.stream === null) {
       st.used = st.bytes !== null;
-      return [r[STATUS], headers, st.bytes === null ? null : exact(st.bytes), r[MANUAL] === true];
+      return [r[STATUS], headers, st.bytes === null ? null : exact(st.bytes), r[MANUAL] === true, r[STATUS_TEXT]];
     }
-    return internal.consumeBody(r).then((bytes) => [r[STATUS], headers, exact(bytes), r[MANUAL] === true]);
+    return internal.consumeBody(r).then((bytes) => [r[STATUS], headers, exact(bytes), r[MANUAL] === true, r[STATUS_TEXT]]);
   };
   /** An ArrayBuffer holding exactly these bytes (the view's own buffer when it covers all of it). */
   function exact(bytes) {

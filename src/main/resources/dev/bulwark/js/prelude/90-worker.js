@@ -26,7 +26,7 @@
         const buffer = body.length === 0 ? null : body.buffer.byteLength === body.byteLength ? body.buffer : body.slice().buffer;
         return new Promise((resolve, reject) => {
           target.fetch(parts.method, url.pathname + url.search, headers, buffer,
-            (status, flat, bytes, corrupt) => resolve(internal.fetchedResponse(status, '', flat,
+            (status, flat, bytes, corrupt, statusText) => resolve(internal.fetchedResponse(status, statusText || '', flat,
               bytes === null || bytes === undefined ? null : new Uint8Array(bytes).slice(), url.href,
               corrupt === undefined ? null : corrupt)),
             (message) => reject(new Error(message)));
@@ -151,8 +151,8 @@
     }
     const answer = (response) => {
       const parts = internal.serializeResponse(response);
-      if (Array.isArray(parts)) done(parts[0], parts[1], parts[2], parts[3]);
-      else parts.then((p) => done(p[0], p[1], p[2], p[3]), (e) => fail(describe(e)));
+      if (Array.isArray(parts)) done(parts[0], parts[1], parts[2], parts[3], parts[4]);
+      else parts.then((p) => done(p[0], p[1], p[2], p[3], p[4]), (e) => fail(describe(e)));
     };
     const failed = (e) => fail(describe(e));
     if (result !== null && typeof result === 'object' && typeof result.then === 'function') {
