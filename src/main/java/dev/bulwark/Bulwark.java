@@ -136,11 +136,12 @@ public final class Bulwark {
     return vertx.executeBlocking(() -> {
       Map<ServiceConfig, HandlerFactory> factories = new LinkedHashMap<>();
       List<String> problems = new ArrayList<>();
-      for (ServiceConfig s : config.services()) {
+      for (int i = 0; i < config.services().size(); i++) {
+        ServiceConfig s = config.services().get(i);
         try {
           factories.put(s, HandlerFactory.load(s));
         } catch (HandlerLoadException e) {
-          problems.addAll(e.problems());
+          problems.addAll(e.in(config, i));
         }
       }
       if (!problems.isEmpty()) {

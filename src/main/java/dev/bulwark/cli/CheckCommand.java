@@ -34,7 +34,8 @@ final class CheckCommand implements Callable<Integer> {
       vertx.close();
     }
     List<String> problems = new ArrayList<>();
-    for (ServiceConfig s : config.services()) {
+    for (int i = 0; i < config.services().size(); i++) {
+      ServiceConfig s = config.services().get(i);
       try {
         try (HandlerFactory factory = HandlerFactory.load(s)) {
           if (!(s.handler() instanceof dev.bulwark.config.HandlerSource.Script)) {
@@ -42,7 +43,7 @@ final class CheckCommand implements Callable<Integer> {
           }
         }
       } catch (HandlerLoadException e) {
-        problems.addAll(e.problems());
+        problems.addAll(e.in(config, i));
       }
     }
     if (!problems.isEmpty()) {

@@ -120,7 +120,8 @@ public final class Main implements Callable<Integer> {
     String what = cause instanceof ConfigException ? "invalid configuration, not starting:"
         : code == INVALID ? "handler cannot be loaded, not starting:" : "could not start:";
     err.println("bulwark: " + what);
-    problems.forEach(p -> err.println("  " + p));
+    // A problem of several lines (a stack, a source line with a caret) stays one indented block.
+    problems.forEach(p -> err.println("  " + p.stripTrailing().replace("\n", "\n    ")));
     return code;
   }
 

@@ -78,6 +78,9 @@ public final class ConfigParser {
   private RuntimeConfig root(JsonObject tree) {
     unknownKeys(tree, ROOT_KEYS, "");
     List<ServiceConfig> services = new ArrayList<>();
+    // Every service the file names, valid or not: a route or binding to one with problems of its own is not a
+    // second problem ("no service is named 'api'" beside what is wrong with service 'api' would mislead).
+    Set<String> named = new java.util.TreeSet<>();
     JsonArray servicesJson = array(tree, "services", "");
     if (servicesJson == null || servicesJson.isEmpty()) {
       problem("services", "at least one service is required");
@@ -86,6 +89,9 @@ public final class ConfigParser {
         JsonObject s = object(servicesJson.getValue(i), "services[" + i + "]");
         if (s != null) {
           service(s, "services[" + i + "]").ifPresent(services::add);
+          if (s.getValue("name") instanceof String n) {
+            named.add(n);
+          }
         }
       }
     }
@@ -96,8 +102,8 @@ public final class ConfigParser {
       }
     }
     for (Map.Entry<String, String> b : serviceBindings) {
-      if (!serviceNames.contains(b.getValue())) {
-        problem(b.getKey(), "no service is named '" + b.getValue() + "'; services are " + serviceNames);
+      if (!named.contains(b.getValue())) {
+        problem(b.getKey(), "no service is named '" + b.getValue() + "'; services are " + named);
       }
     }
     for (ServiceConfig s : services) {
@@ -115,7 +121,7 @@ public final class ConfigParser {
       for (int i = 0; i < socketsJson.size(); i++) {
         JsonObject s = object(socketsJson.getValue(i), "sockets[" + i + "]");
         if (s != null) {
-          socket(s, "sockets[" + i + "]", serviceNames, i).ifPresent(sockets::add);
+          socket(s, "sockets[" + i + "]", named, i).ifPresent(sockets::add);
         }
       }
     }

@@ -222,8 +222,14 @@ public final class JsService implements AutoCloseable {
       if (space > 0) {
         message = message.substring(0, from) + message.substring(space + 1);
       }
+      // Then the line in question and a caret under the spot; at the end of the file that line is empty, and a
+      // lone "^" under nothing says nothing the line:column does not.
+      String[] lines = message.split("\n");
+      if (lines.length == 3 && lines[1].isBlank() && lines[2].strip().equals("^")) {
+        message = lines[0];
+      }
     }
-    b.append(message);
+    b.append(message.stripTrailing());
     for (PolyglotException.StackFrame f : e.getPolyglotStackTrace()) {
       if (f.isGuestFrame() && f.getSourceLocation() != null
           && !f.getSourceLocation().getSource().getName().startsWith("bulwark:")) {

@@ -90,6 +90,15 @@ class ConfigParserTest {
   }
 
   @Test
+  void aRouteToAServiceWithProblemsOfItsOwnIsNotASecondProblem() {
+    JsonObject t = minimal();
+    t.getJsonArray("services").getJsonObject(0).remove("source"); // 'hello' is named, but has no handler
+    t.getJsonArray("sockets").getJsonObject(0).put("service", "hello");
+    assertEquals(List.of("f.yaml: services[0]: needs 'source: verticles/Name.java', 'source: verticles/worker.js' or "
+        + "'class: com.example.Name'"), problems(t));
+  }
+
+  @Test
   void serviceNeedsExactlyOneHandler() {
     JsonObject t = minimal();
     t.getJsonArray("services").getJsonObject(0).put("class", "a.B");

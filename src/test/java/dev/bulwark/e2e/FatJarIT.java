@@ -368,6 +368,35 @@ class FatJarIT {
       assertTrue(check.stderr().contains("Broken.java:" + BROKEN_LINE + ": error:"),
           "check stderr should name Broken.java:" + BROKEN_LINE + check.describe());
       assertFalse(check.stdout().contains("OK "), check.describe());
+      assertFalse(check.stderr().contains("services["), "a handler file alone is named as itself" + check.describe());
+    }
+  }
+
+  // 5'. In a configuration, each handler that cannot be loaded is named as a configuration error is: the file, the
+  //     service's key and its name, one problem per line; a syntax error at the end of a file has no lone caret.
+  @Test
+  void handlerProblemsInAConfigurationNameTheServiceAndItsKey() throws Exception {
+    Files.writeString(tmp.resolve("eof.mjs"), "export default { fetch() { return new Response('x') }\n");
+    Files.writeString(tmp.resolve("two.yaml"), """
+        sockets:
+          - name: http
+            address: 127.0.0.1:0
+            service: api
+        services:
+          - name: api
+            class: com.example.Missing
+          - name: js
+            source: eof.mjs
+        """);
+    try (RuntimeProcess check = RuntimeProcess.run(tmp, "check", "--config", "two.yaml")) {
+      assertEquals(2, check.exitValue(), check.describe());
+      List<String> lines = check.stderr().lines().filter(l -> l.startsWith("  ")).toList();
+      assertEquals(2, lines.size(), check.describe());
+      assertTrue(lines.get(0).startsWith("  two.yaml: services[0].class (service 'api'): class com.example.Missing:"),
+          check.describe());
+      assertTrue(lines.get(1).startsWith("  two.yaml: services[1].source (service 'js'): "), check.describe());
+      assertTrue(lines.get(1).endsWith("eof.mjs:2:1: SyntaxError: Expected comma but found eof"), check.describe());
+      assertFalse(check.stderr().lines().anyMatch(l -> l.isBlank() || l.strip().equals("^")), check.describe());
     }
   }
 
