@@ -77,6 +77,8 @@ final class JsIsolate {
    * {@link JsService#STARTUP_CPU_LIMIT}: a top level that does not finish within it (an endless loop) is
    * interrupted and the script is refused, as workerd refuses a script over its start-up CPU limit.
    */
+  private static final CompressionHost COMPRESSION = new CompressionHost(); // keeps no state of its own
+
   void load() throws HandlerLoadException {
     load(0, 0);
   }
@@ -97,6 +99,7 @@ final class JsIsolate {
       hostModules.put("text", new TextHost());
       hostModules.put("clock", new ClockHost());
       hostModules.put("crypto", new CryptoHost());
+      hostModules.put("compression", COMPRESSION);
       hostModules.put("console", new ConsoleHost(service.name(), () -> current == null ? null : current.id));
       Map<String, Object> values = new java.util.LinkedHashMap<>();
       Map<String, Object> services = new java.util.LinkedHashMap<>();

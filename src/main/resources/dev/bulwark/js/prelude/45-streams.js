@@ -178,7 +178,75 @@
     get [Symbol.toStringTag]() { return 'TextDecoderStream'; }
   }
 
-  for (const [name, value] of Object.entries({ ...vendor, TextEncoderStream, TextDecoderStream })) {
+  // CompressionStream and DecompressionStream (Compression Streams standard): gzip, deflate (zlib) and deflate-raw;
+  // the codec work is CompressionHost.java's. Chunks must be BufferSources; bad compressed data, data after its end,
+  // or data that stops before its end error the stream with a TypeError.
+  const FORMATS = ['gzip', 'deflate', 'deflate-raw'];
+  const compression = host.compression;
+  /** The bytes a coder gave back, as a Uint8Array of the script's, or a TypeError for the reason it failed. */
+  function coded(result, what) {
+    if (typeof result === 'string') throw new TypeError(what + ': ' + result);
+    return result === null || result === undefined ? null : copyHost(result);
+  }
+  function copyHost(byteBuffer) {
+    const view = new Uint8Array(byteBuffer);
+    const out = new Uint8Array(view.length);
+    out.set(view);
+    return out;
+  }
+  function codecStream(name, format, compress) {
+    const f = `${format}`;
+    if (!FORMATS.includes(f)) {
+      throw new TypeError(`Failed to construct '${name}': Unsupported compression format: '${f}'`);
+    }
+    const coder = compression.open(f, compress);
+    return new TransformStream({
+      __proto__: null,
+      transform(chunk, controller) {
+        let buffer;
+        let offset;
+        let length;
+        if (chunk instanceof ArrayBuffer) {
+          [buffer, offset, length] = [chunk, 0, chunk.byteLength];
+        } else if (isView(chunk)) {
+          [buffer, offset, length] = [chunk.buffer, chunk.byteOffset, chunk.byteLength];
+        } else {
+          coder.close();
+          throw new TypeError(name + ': a chunk must be an ArrayBuffer or an ArrayBufferView, not ' + describe(chunk));
+        }
+        const out = coded(coder.push(buffer, offset, length), name);
+        if (out !== null) enqueue.call(controller, out);
+      },
+      flush(controller) {
+        const out = coded(coder.finish(), name);
+        if (out !== null) enqueue.call(controller, out);
+      },
+      cancel() { coder.close(); },
+    });
+  }
+  class CompressionStream {
+    #transform;
+    constructor(format) {
+      if (arguments.length < 1) throw new TypeError("Failed to construct 'CompressionStream': 1 argument required, but only 0 present.");
+      this.#transform = codecStream('CompressionStream', format, true);
+    }
+    get readable() { return readableOf.call(this.#transform); }
+    get writable() { return writableOf.call(this.#transform); }
+    get [Symbol.toStringTag]() { return 'CompressionStream'; }
+  }
+  class DecompressionStream {
+    #transform;
+    constructor(format) {
+      if (arguments.length < 1) throw new TypeError("Failed to construct 'DecompressionStream': 1 argument required, but only 0 present.");
+      this.#transform = codecStream('DecompressionStream', format, false);
+    }
+    get readable() { return readableOf.call(this.#transform); }
+    get writable() { return writableOf.call(this.#transform); }
+    get [Symbol.toStringTag]() { return 'DecompressionStream'; }
+  }
+
+  for (const [name, value] of Object.entries({ ...vendor, TextEncoderStream, TextDecoderStream, CompressionStream,
+    DecompressionStream })) {
     Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
   }
 });
