@@ -40,10 +40,12 @@ class CompressionStreamTest {
           const back = new TextDecoder().decode(await collect(through(packed, new DecompressionStream(format))));
           out.push(format, back === text, packed.length < encoded.length / 10, String(cs));
         }
+        out.push(CompressionStream.name, String(new DecompressionStream('gzip')));
         return out;
         """);
     assertEquals("[\"gzip\",true,true,\"[object CompressionStream]\",\"deflate\",true,true,"
-        + "\"[object CompressionStream]\",\"deflate-raw\",true,true,\"[object CompressionStream]\"]", v.toString());
+        + "\"[object CompressionStream]\",\"deflate-raw\",true,true,\"[object CompressionStream]\","
+        + "\"CompressionStream\",\"[object DecompressionStream]\"]", v.toString());
   }
 
   @Test

@@ -224,26 +224,23 @@
       cancel() { coder.close(); },
     });
   }
-  class CompressionStream {
-    #transform;
-    constructor(format) {
-      if (arguments.length < 1) throw new TypeError("Failed to construct 'CompressionStream': 1 argument required, but only 0 present.");
-      this.#transform = codecStream('CompressionStream', format, true);
-    }
-    get readable() { return readableOf.call(this.#transform); }
-    get writable() { return writableOf.call(this.#transform); }
-    get [Symbol.toStringTag]() { return 'CompressionStream'; }
+  /** CompressionStream or DecompressionStream: the same interface, one direction each. */
+  function codecClass(name, compress) {
+    const C = class {
+      #transform;
+      constructor(format) {
+        if (arguments.length < 1) throw new TypeError(`Failed to construct '${name}': 1 argument required, but only 0 present.`);
+        this.#transform = codecStream(name, format, compress);
+      }
+      get readable() { return readableOf.call(this.#transform); }
+      get writable() { return writableOf.call(this.#transform); }
+      get [Symbol.toStringTag]() { return name; }
+    };
+    Object.defineProperty(C, 'name', { value: name, configurable: true });
+    return C;
   }
-  class DecompressionStream {
-    #transform;
-    constructor(format) {
-      if (arguments.length < 1) throw new TypeError("Failed to construct 'DecompressionStream': 1 argument required, but only 0 present.");
-      this.#transform = codecStream('DecompressionStream', format, false);
-    }
-    get readable() { return readableOf.call(this.#transform); }
-    get writable() { return writableOf.call(this.#transform); }
-    get [Symbol.toStringTag]() { return 'DecompressionStream'; }
-  }
+  const CompressionStream = codecClass('CompressionStream', true);
+  const DecompressionStream = codecClass('DecompressionStream', false);
 
   for (const [name, value] of Object.entries({ ...vendor, TextEncoderStream, TextDecoderStream, CompressionStream,
     DecompressionStream })) {
