@@ -31,6 +31,26 @@
   for (const [name, fn] of Object.entries(defs)) {
     Object.defineProperty(global, name, { value: fn, writable: true, configurable: true, enumerable: true });
   }
+  // scheduler.wait(ms[, { signal }]), as workerd has it: a promise of a timer, charged to the request like one;
+  // an aborted signal rejects it with the signal's reason and clears the timer.
+  const { setTimeout: startTimer, clearTimeout: stopTimer } = defs;
+  class Scheduler {
+    wait(delay = 0, options = undefined) {
+      const signal = options === null || options === undefined ? undefined : options.signal;
+      return new Promise((resolve, reject) => {
+        if (signal !== undefined && signal.aborted) {
+          reject(signal.reason);
+          return;
+        }
+        const id = startTimer(resolve, delay);
+        if (signal !== undefined) {
+          signal.addEventListener('abort', () => { stopTimer(id); reject(signal.reason); }, { once: true });
+        }
+      });
+    }
+  }
+  Object.defineProperty(Scheduler.prototype, Symbol.toStringTag, { value: 'Scheduler', configurable: true });
+  Object.defineProperty(global, 'scheduler', { value: new Scheduler(), writable: true, configurable: true, enumerable: true });
   // High Resolution Time: now() is milliseconds since the isolate was made, from a monotonic clock (workerd's only
   // moves on I/O, against timing attacks between tenants; a Bulwark runtime runs its own owner's code).
   const clock = host.clock;
