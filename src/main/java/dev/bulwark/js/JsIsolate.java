@@ -72,13 +72,13 @@ final class JsIsolate {
     this.env = env;
   }
 
+  private static final CompressionHost COMPRESSION = new CompressionHost(); // keeps no state of its own
+
   /**
    * Builds the context: prelude, bindings, then the worker script's global scope, which runs under
    * {@link JsService#STARTUP_CPU_LIMIT}: a top level that does not finish within it (an endless loop) is
    * interrupted and the script is refused, as workerd refuses a script over its start-up CPU limit.
    */
-  private static final CompressionHost COMPRESSION = new CompressionHost(); // keeps no state of its own
-
   void load() throws HandlerLoadException {
     load(0, 0);
   }
@@ -210,13 +210,8 @@ final class JsIsolate {
     ProxyExecutable done = args -> {
       boolean manual = args.length > 3 && args[3].isBoolean() && args[3].asBoolean();
       String statusText = args.length > 4 && args[4].isString() ? args[4].asString() : null;
-      Response response = toResponse(args[0], args[1], args[2], acceptEncoding, manual);
-      try {
-        response = response.withReason(statusText);
-      } catch (IllegalArgumentException e) {
-        // Only a fetched response's can be such (the Response constructor checks the script's): the standard one.
-      }
-      st.promise.tryComplete(response);
+      // A Response's statusText is a valid reason phrase: its constructor and fetchedResponse (35-response.js) check.
+      st.promise.tryComplete(toResponse(args[0], args[1], args[2], acceptEncoding, manual).withReason(statusText));
       return null;
     };
     ProxyExecutable fail = args -> {

@@ -70,10 +70,7 @@ class UnhandledRejectionTest {
   void aListenerThatCallsPreventDefaultSilencesItAndSeesTheReasonAndThePromise() throws Exception {
     try (JsHarness js = JsHarness.module(MODULE); LogCapture log = LogCapture.of(LOGGER)) {
       assertEquals(200, js.fetch(Request.get("/quiet")).status());
-      List<LogRecord> records = await(log, 1);
-      Thread.sleep(200); // nothing else may follow
-      assertEquals(List.of("listener saw quiet one of a Promise: true, cancelable: true, true"),
-          log.messages().stream().map(UnhandledRejectionTest::withoutId).toList(), records.toString());
+      assertEquals(List.of("listener saw quiet one of a Promise: true, cancelable: true, true"), settled(log));
     }
   }
 
@@ -83,10 +80,7 @@ class UnhandledRejectionTest {
       assertEquals(200, js.fetch(Request.get("/caught-later")).status());
       // The next rejection is logged: so the first, had it been logged, would be in the log before it.
       assertEquals(200, js.fetch(Request.get("/string")).status());
-      List<LogRecord> records = await(log, 1);
-      Thread.sleep(200);
-      assertEquals(List.of("Uncaught (in promise) just a string"),
-          log.messages().stream().map(UnhandledRejectionTest::withoutId).toList(), records.toString());
+      assertEquals(List.of("Uncaught (in promise) just a string"), settled(log));
     }
   }
 
@@ -118,11 +112,15 @@ class UnhandledRejectionTest {
     try (JsHarness js = JsHarness.worker("sw.js", source, Duration.ofSeconds(10), Map.of());
          LogCapture log = LogCapture.of(LOGGER)) {
       assertEquals("sw answer", js.fetch(Request.get("/")).text());
-      await(log, 1);
-      Thread.sleep(200);
-      assertEquals(List.of("sw listener: sw reason"),
-          log.messages().stream().map(UnhandledRejectionTest::withoutId).toList());
+      assertEquals(List.of("sw listener: sw reason"), settled(log));
     }
+  }
+
+  /** The log's lines without their request ids, once one has come and nothing more followed for 200 ms. */
+  private static List<String> settled(LogCapture log) throws InterruptedException {
+    await(log, 1);
+    Thread.sleep(200);
+    return log.messages().stream().map(UnhandledRejectionTest::withoutId).toList();
   }
 
   /** A console line without its "[request id] " prefix. */

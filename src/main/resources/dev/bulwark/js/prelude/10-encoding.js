@@ -14,6 +14,7 @@
     out.set(view);
     return out;
   }
+  internal.copyHostBytes = copy;
   /** The bytes of any BufferSource as [ArrayBuffer, offset, length]. */
   function bufferOf(input) {
     if (input instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && input instanceof SharedArrayBuffer)) {

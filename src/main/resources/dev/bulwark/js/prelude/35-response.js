@@ -127,7 +127,8 @@
   internal.fetchedResponse = function (status, statusText, headersFlat, bytes, url, corrupt = null) {
     const body = corrupt === null || corrupt === undefined ? internal.bodyState(bytes, null)
       : internal.bodyState(null, internal.erroredStream(new TypeError(corrupt)));
-    const r = init(Object.create(Response.prototype), status, statusText,
+    // A server's reason phrase that is not one (a control character) is dropped, as the constructor would refuse it.
+    const r = init(Object.create(Response.prototype), status, typeof statusText === 'string' && REASON.test(statusText) ? statusText : '',
       internal.headersFromFlat(headersFlat, 'immutable'), body, 'basic');
     r[URL_LIST] = url;
     return r;

@@ -186,13 +186,7 @@
   /** The bytes a coder gave back, as a Uint8Array of the script's, or a TypeError for the reason it failed. */
   function coded(result, what) {
     if (typeof result === 'string') throw new TypeError(what + ': ' + result);
-    return result === null || result === undefined ? null : copyHost(result);
-  }
-  function copyHost(byteBuffer) {
-    const view = new Uint8Array(byteBuffer);
-    const out = new Uint8Array(view.length);
-    out.set(view);
-    return out;
+    return result === null || result === undefined ? null : internal.copyHostBytes(result);
   }
   function codecStream(name, format, compress) {
     const f = `${format}`;
