@@ -73,6 +73,10 @@ final class JsIsolate {
   }
 
   private static final CompressionHost COMPRESSION = new CompressionHost(); // keeps no state of its own
+  // Web Crypto's algorithm families (48-crypto-*.js); none keeps state of its own.
+  private static final RsaHost RSA = new RsaHost();
+  private static final EcHost EC = new EcHost();
+  private static final SymmetricHost SYMMETRIC = new SymmetricHost();
 
   /**
    * Builds the context: prelude, bindings, then the worker script's global scope, which runs under
@@ -99,6 +103,9 @@ final class JsIsolate {
       hostModules.put("text", new TextHost());
       hostModules.put("clock", new ClockHost());
       hostModules.put("crypto", new CryptoHost());
+      hostModules.put("rsa", RSA);
+      hostModules.put("ec", EC);
+      hostModules.put("symmetric", SYMMETRIC);
       hostModules.put("compression", COMPRESSION);
       hostModules.put("console", new ConsoleHost(service.name(), () -> current == null ? null : current.id));
       Map<String, Object> values = new java.util.LinkedHashMap<>();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.bulwark.NodeJs;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
@@ -81,10 +82,10 @@ class FatJarIT {
           + "  console.log(r.headers.get('x-request-id') ? 'has-request-id' : 'no-request-id');"
           + " }"
           + "})().catch(e => { console.error('fetch failed:', e, e && e.cause); process.exit(3); });";
-      NodeResult node = node(script);
-      assertEquals(0, node.exitCode, "node fetch against localhost failed" + node + bulwark.describe());
+      NodeJs.Result node = NodeJs.run(tmp, script);
+      assertEquals(0, node.exitCode(), "node fetch against localhost failed" + node + bulwark.describe());
       String oneFetch = "200\n\"Hello World\\n\"\nhas-request-id\n";
-      assertEquals(oneFetch.repeat(3), node.stdout.replace("\r\n", "\n"), "node fetch output" + node);
+      assertEquals(oneFetch.repeat(3), node.stdout().replace("\r\n", "\n"), "node fetch output" + node);
     }
   }
 
@@ -122,10 +123,10 @@ class FatJarIT {
         assertEquals("Hello World\n", r.body(), base);
         assertRequestIdPresent(r, base);
       }
-      NodeResult node = node("(async () => { const r = await fetch('http://localhost:" + bulwark.port("127.0.0.1")
+      NodeJs.Result node = NodeJs.run(tmp, "(async () => { const r = await fetch('http://localhost:" + bulwark.port("127.0.0.1")
           + "/'); console.log(r.status + ' ' + JSON.stringify(await r.text())); })()"
           + ".catch(e => { console.error(e); process.exit(3); });");
-      assertEquals("200 \"Hello World\\n\"\n", node.stdout.replace("\r\n", "\n"), "node fetch" + node);
+      assertEquals("200 \"Hello World\\n\"\n", node.stdout().replace("\r\n", "\n"), "node fetch" + node);
     }
     Files.writeString(tmp.resolve("broken.mjs"), "export default {\n  fetch() { return new Response('x' }\n};\n");
     try (RuntimeProcess check = RuntimeProcess.run(tmp, "check", "broken.mjs")) {
@@ -608,44 +609,4 @@ class FatJarIT {
     }
   }
 
-  private record NodeResult(int exitCode, String stdout, String stderr) {
-    @Override
-    public String toString() {
-      return "\n--- node exit " + exitCode + "\n--- node stdout:\n" + stdout + "\n--- node stderr:\n" + stderr;
-    }
-  }
-
-  /** Runs {@code node -e script}; fails (does not skip) when node is not installed, since CI installs it. */
-  private NodeResult node(String script) throws Exception {
-    String node = findOnPath("node").orElseGet(() -> fail("'node' is not on the PATH (" + System.getenv("PATH")
-        + "): this test needs Node.js 20+ for a happy-eyeballs fetch client; CI installs it"));
-    Path out = tmp.resolve("node.out");
-    Path err = tmp.resolve("node.err");
-    Process p = new ProcessBuilder(node, "-e", script).directory(tmp.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    try {
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        fail("node did not finish within 60 s");
-      }
-    } finally {
-      p.destroyForcibly();
-    }
-    return new NodeResult(p.exitValue(), Files.readString(out), Files.readString(err));
-  }
-
-  private static Optional<String> findOnPath(String name) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
-    }
-    for (String dir : path.split(Pattern.quote(File.pathSeparator))) {
-      for (String candidate : List.of(name, name + ".exe")) {
-        Path p = Path.of(dir.isEmpty() ? "." : dir, candidate);
-        if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-          return Optional.of(p.toAbsolutePath().toString());
-        }
-      }
-    }
-    return Optional.empty();
-  }
 }

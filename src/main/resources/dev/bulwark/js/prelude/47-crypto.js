@@ -1,11 +1,12 @@
 (function (host, internal, global) {
   'use strict';
-  // Web Crypto (W3C Web Cryptography API): crypto.getRandomValues and randomUUID, and of SubtleCrypto the digests
-  // SHA-1/256/384/512 and HMAC (importKey raw/jwk, exportKey raw/jwk, generateKey, sign, verify). No other algorithm is
-  // registered, so the standard's "normalize an algorithm" rejects every other name (AES-GCM, RSA-PSS, ECDSA, ...) and
-  // every operation no registered algorithm has (encrypt, deriveBits, wrapKey, ...) with NotSupportedError.
-  // Argument conversion, normalization, key checks and errors are the standard's steps, here; the random bytes, digests
-  // and MACs are the JDK's (CryptoHost), which only ever gets normalized names and ArrayBuffers the prelude owns.
+  // Web Crypto (W3C Web Cryptography API): crypto.getRandomValues and randomUUID, and SubtleCrypto: its methods'
+  // generic steps (argument conversion, "normalize an algorithm", the key's algorithm and usage checks, deriveKey,
+  // wrapKey and unwrapKey on top of the algorithms' own operations), the digests SHA-1/256/384/512 and HMAC. The other
+  // algorithms register themselves from 48-crypto-*.js through internal.webCrypto.register; a name no file registers for
+  // an operation is rejected with NotSupportedError, as the standard says.
+  // The random bytes, digests and MACs are the JDK's (CryptoHost), which only ever gets normalized names and
+  // ArrayBuffers the prelude owns.
   const jdk = host.crypto;
   const DOMException = global.DOMException; // the prelude's, whatever a script later assigns to the global
   const btoa = global.btoa;
@@ -151,24 +152,31 @@
     return info;
   }
 
-  // "Normalize an algorithm": the registered algorithms of each operation, each with the conversion of its parameter
-  // dictionary (members after `name`, in the dictionary's order). Hash members are normalized for "digest".
-  const HASHES = { 'SHA-1': { block: 512, jwk: 'HS1' }, 'SHA-256': { block: 512, jwk: 'HS256' },
-    'SHA-384': { block: 1024, jwk: 'HS384' }, 'SHA-512': { block: 1024, jwk: 'HS512' } };
-  const plain = () => ({});
-  function hmacParams(alg, type) { // HmacImportParams and HmacKeyGenParams: required hash, optional length
-    const hash = algorithmIdentifier(requiredMember(alg, 'hash', type));
-    const lengthValue = alg.length;
-    const length = lengthValue === undefined ? undefined : unsignedLong(lengthValue, type + '.length');
-    return { hash: normalize(hash, 'digest'), length };
+  // WebIDL conversions of dictionary members that algorithms' parameters use.
+  function octet(v, what) { // [EnforceRange] octet
+    const n = unsignedLong(v, what);
+    if (n > 0xff) throw new TypeError(what + ' is outside the range of an octet');
+    return n;
   }
-  const REGISTERED = {
-    digest: Object.fromEntries(Object.keys(HASHES).map((name) => [name, plain])),
-    sign: { HMAC: plain },
-    verify: { HMAC: plain },
-    importKey: { HMAC: (alg) => hmacParams(alg, 'HmacImportParams') },
-    generateKey: { HMAC: (alg) => hmacParams(alg, 'HmacKeyGenParams') },
-  };
+  function unsignedShort(v, what) { // [EnforceRange] unsigned short
+    const n = unsignedLong(v, what);
+    if (n > 0xffff) throw new TypeError(what + ' is outside the range of an unsigned short');
+    return n;
+  }
+  /** WebIDL BigInteger (a Uint8Array, big-endian), copied. */
+  function bigInteger(v, what) {
+    if (!ArrayBuffer.isView(v) || typedArrayName.call(v) !== 'Uint8Array') throw new TypeError(what + " is not of type 'Uint8Array'");
+    return copyBytes(v, what);
+  }
+
+  // "Normalize an algorithm": REGISTERED[operation][name] converts the members of that algorithm's parameter
+  // dictionary for that operation (members after `name`, in the dictionary's order); ALGORITHMS[name] has the
+  // algorithm's operations. Each algorithm file registers itself with internal.webCrypto.register.
+  const HASHES = { 'SHA-1': { block: 512, bytes: 20 }, 'SHA-256': { block: 512, bytes: 32 },
+    'SHA-384': { block: 1024, bytes: 48 }, 'SHA-512': { block: 1024, bytes: 64 } };
+  const plain = () => ({});
+  const REGISTERED = { digest: Object.fromEntries(Object.keys(HASHES).map((name) => [name, plain])) };
+  const ALGORITHMS = {};
   function normalize(alg, operation) {
     if (!isObject(alg)) return normalize({ name: alg }, operation);
     const registered = REGISTERED[operation] || {};
@@ -177,9 +185,29 @@
     if (name === undefined) throw error('Unrecognized or unsupported algorithm for ' + operation + '.', 'NotSupportedError');
     return { name, ...registered[name](alg) };
   }
+  /** A required HashAlgorithmIdentifier member, normalized for "digest": { name }. */
+  const hashMember = (alg, type) => normalize(algorithmIdentifier(requiredMember(alg, 'hash', type)), 'digest');
+  /**
+   * Registers an algorithm: `params` maps each operation it has ("sign", "importKey", "get key length", ...) to the
+   * conversion of its parameters; `operations` has the operations themselves, called with normalized arguments:
+   *   importKey(format, keyData, normalized, extractable, usages) -> CryptoKey (keyData: Uint8Array or a JsonWebKey)
+   *   exportKey(format, key) -> ArrayBuffer or a JsonWebKey object         (key: the key's internal slots)
+   *   generateKey(normalized, extractable, usages) -> CryptoKey or { publicKey, privateKey }
+   *   sign(normalized, key, data) -> ArrayBuffer; verify(normalized, key, signature, data) -> boolean
+   *   encrypt / decrypt / wrapKey / unwrapKey(normalized, key, data) -> ArrayBuffer
+   *   deriveBits(normalized, key, length) -> ArrayBuffer (length: a number or null)
+   *   getKeyLength(normalized) -> a number of bits or null
+   * The generic steps (conversions, normalization, the key's algorithm and usage checks, empty usages) are done here.
+   */
+  function register(name, params, operations) {
+    for (const [operation, convert] of Object.entries(params)) {
+      (REGISTERED[operation] ||= {})[name] = convert;
+    }
+    ALGORITHMS[name] = operations;
+  }
 
   let keyState; // CryptoKey -> its internal slots, or null for anything else
-  let newKey;
+  let newCryptoKey;
   class CryptoKey {
     #state;
     constructor(key, state) {
@@ -188,7 +216,7 @@
     }
     static {
       keyState = (v) => (isObject(v) && #state in v ? v.#state : null);
-      newKey = (state) => new CryptoKey(CONSTRUCT, state);
+      newCryptoKey = (state) => new CryptoKey(CONSTRUCT, state);
     }
     get type() { return slots(this).type; }
     get extractable() { return slots(this).extractable; }
@@ -205,61 +233,167 @@
     if (s === null) throw new TypeError(what + " is not of type 'CryptoKey'");
     return s;
   }
+  /** The script's copy of a KeyAlgorithm: nested dictionaries and BigIntegers are copied, not shared. */
+  function algorithmCopy(algorithm) {
+    const out = {};
+    for (const [k, v] of Object.entries(algorithm)) {
+      out[k] = v instanceof Uint8Array ? v.slice() : isObject(v) ? { ...v } : v;
+    }
+    return out;
+  }
   /**
-   * An HMAC key of the first `length` bits of data. The objects that key.algorithm and key.usages return are cached,
-   * as the standard says; the checks use the internal slots, which a script cannot change through them.
+   * A CryptoKey with these internal slots: type ('secret', 'public', 'private'), extractable, algorithm (the
+   * KeyAlgorithm dictionary, e.g. { name, hash: { name }, length }), usages (any order; normalized here), and whatever
+   * the algorithm keeps (e.g. `data`, the bytes of a secret key, or `handle`, a host key). The objects that
+   * key.algorithm and key.usages return are made once, as the standard says; checks use the slots, which a script
+   * cannot change through them.
    */
-  function hmacKey(data, hash, length, extractable, usages) {
-    if (length % 8 !== 0) data[data.length - 1] &= (0xff << (8 - (length % 8))) & 0xff;
-    const normalized = normalizedUsages(usages);
-    return newKey({ type: 'secret', extractable, name: 'HMAC', hash, data, usages: normalized,
-      algorithmObject: { name: 'HMAC', hash: { name: hash }, length }, usagesObject: [...normalized] });
+  function newKey(state) {
+    const usages = normalizedUsages(state.usages);
+    return newCryptoKey({ ...state, usages, algorithmObject: algorithmCopy(state.algorithm), usagesObject: [...usages] });
   }
-  function checkHmacUsages(usages) {
-    if (usages.some((u) => u !== 'sign' && u !== 'verify')) throw error('Unsupported key usage for an HMAC key.', 'SyntaxError');
+  /** A SyntaxError unless every usage is one of `allowed` (each algorithm's import and generate steps). */
+  function checkUsages(usages, allowed, what) {
+    if (usages.some((u) => !allowed.includes(u))) throw error('Unsupported key usage for ' + what + '.', 'SyntaxError');
   }
-  function checkNotEmpty(usages) {
-    if (usages.length === 0) throw error('Usages cannot be empty when creating a key.', 'SyntaxError');
+  function checkNotEmpty(key) {
+    if ((key.type === 'secret' || key.type === 'private') && key.usages.length === 0) {
+      throw error('Usages cannot be empty when creating a key.', 'SyntaxError');
+    }
   }
   function usable(key, normalized, usage) {
-    if (key.name !== normalized.name || !key.usages.includes(usage)) {
+    if (key.algorithm.name !== normalized.name || !key.usages.includes(usage)) {
       throw error("The key's algorithm or usages do not permit '" + usage + "'.", 'InvalidAccessError');
     }
   }
+  /**
+   * The checks every algorithm's JWK import makes after its own: `use` (when usages are asked for), `key_ops`
+   * (no duplicates, every usage allowed) and `ext`, in the standard's order.
+   */
+  function checkJwk(jwk, usages, extractable, use) {
+    // JWK's "use" is "sig" for a signing key and "enc" for an encryption one (RFC 7517).
+    if (usages.length > 0 && jwk.use !== undefined && jwk.use !== use) throw error("The JWK's use must be '" + use + "'.", 'DataError');
+    if (jwk.key_ops !== undefined && (new Set(jwk.key_ops).size !== jwk.key_ops.length || usages.some((u) => !jwk.key_ops.includes(u)))) {
+      throw error("The JWK's key_ops has duplicates or does not allow every requested usage.", 'DataError');
+    }
+    if (jwk.ext === false && extractable) throw error('The JWK is not extractable (ext is false).', 'DataError');
+  }
+  /** A JWK member that must be base64url (RFC 7515, no padding): its bytes, or a DataError naming it. */
+  function jwkBytes(jwk, member) {
+    const bytes = typeof jwk[member] === 'string' ? base64urlDecode(jwk[member]) : null;
+    if (bytes === null) throw error("The JWK's " + member + ' must be a base64url string without padding.', 'DataError');
+    return bytes;
+  }
 
-  /** HMAC's "import key" operation. */
-  function importHmac(format, keyData, params, extractable, usages) {
-    checkHmacUsages(usages);
-    const hash = params.hash.name;
-    let data;
-    if (format === 'raw') {
-      data = keyData;
-    } else if (format === 'jwk') {
-      const jwk = keyData;
-      if (jwk.kty !== 'oct') throw error("The JWK's kty must be 'oct' for an HMAC key.", 'DataError');
-      data = jwk.k === undefined ? null : base64urlDecode(jwk.k);
-      if (data === null) throw error("The JWK's k must be a base64url string without padding.", 'DataError');
-      if (jwk.alg !== undefined && jwk.alg !== HASHES[hash].jwk) {
-        throw error("The JWK's alg '" + jwk.alg + "' does not match the hash " + hash + '.', 'DataError');
+  // HMAC (FIPS 198-1), keys of any length in bits.
+  const HMAC_JWK = { 'SHA-1': 'HS1', 'SHA-256': 'HS256', 'SHA-384': 'HS384', 'SHA-512': 'HS512' };
+  function hmacParams(alg, type) { // HmacImportParams and HmacKeyGenParams: required hash, optional length
+    const hash = hashMember(alg, type);
+    const lengthValue = alg.length;
+    return { hash, length: lengthValue === undefined ? undefined : unsignedLong(lengthValue, type + '.length') };
+  }
+  /** An HMAC key of the first `length` bits of data. */
+  function hmacKey(data, hash, length, extractable, usages) {
+    if (length % 8 !== 0) data[data.length - 1] &= (0xff << (8 - (length % 8))) & 0xff;
+    return newKey({ type: 'secret', extractable, algorithm: { name: 'HMAC', hash: { name: hash }, length }, usages, data });
+  }
+  register('HMAC', {
+    sign: plain,
+    verify: plain,
+    importKey: (alg) => hmacParams(alg, 'HmacImportParams'),
+    generateKey: (alg) => hmacParams(alg, 'HmacKeyGenParams'),
+    'get key length': (alg) => hmacParams(alg, 'HmacImportParams'),
+  }, {
+    importKey(format, keyData, params, extractable, usages) {
+      checkUsages(usages, ['sign', 'verify'], 'an HMAC key');
+      const hash = params.hash.name;
+      let data;
+      if (format === 'raw') {
+        data = keyData;
+      } else if (format === 'jwk') {
+        const jwk = keyData;
+        if (jwk.kty !== 'oct') throw error("The JWK's kty must be 'oct' for an HMAC key.", 'DataError');
+        data = jwkBytes(jwk, 'k');
+        if (jwk.alg !== undefined && jwk.alg !== HMAC_JWK[hash]) {
+          throw error("The JWK's alg '" + jwk.alg + "' does not match the hash " + hash + '.', 'DataError');
+        }
+        checkJwk(jwk, usages, extractable, 'sig');
+      } else {
+        throw error("HMAC keys can be imported only in the 'raw' and 'jwk' formats.", 'NotSupportedError');
       }
-      // JWK's "use" for a signing key is "sig" (RFC 7517), which is what the standard's check means.
-      if (usages.length > 0 && jwk.use !== undefined && jwk.use !== 'sig') throw error("The JWK's use must be 'sig'.", 'DataError');
-      if (jwk.key_ops !== undefined && (new Set(jwk.key_ops).size !== jwk.key_ops.length || usages.some((u) => !jwk.key_ops.includes(u)))) {
-        throw error("The JWK's key_ops has duplicates or does not allow every requested usage.", 'DataError');
+      let length = data.length * 8;
+      if (length === 0) throw error('HMAC key data must not be empty.', 'DataError');
+      if (params.length !== undefined) {
+        if (params.length > length || params.length <= length - 8) {
+          throw error('The HMAC key length ' + params.length + ' does not fit key data of ' + data.length + ' bytes.', 'DataError');
+        }
+        length = params.length;
       }
-      if (jwk.ext === false && extractable) throw error('The JWK is not extractable (ext is false).', 'DataError');
-    } else {
-      throw error("HMAC keys can be imported only in the 'raw' and 'jwk' formats.", 'NotSupportedError');
+      return hmacKey(data, hash, length, extractable, usages);
+    },
+    exportKey(format, key) {
+      if (format === 'raw') return key.data.slice().buffer;
+      if (format === 'jwk') {
+        return { alg: HMAC_JWK[key.algorithm.hash.name], ext: key.extractable, k: base64url(key.data), key_ops: [...key.usages], kty: 'oct' };
+      }
+      throw error("HMAC keys can be exported only in the 'raw' and 'jwk' formats.", 'NotSupportedError');
+    },
+    generateKey(params, extractable, usages) {
+      checkUsages(usages, ['sign', 'verify'], 'an HMAC key');
+      const length = params.length === undefined ? HASHES[params.hash.name].block : params.length;
+      if (length === 0) throw error('The HMAC key length must not be zero.', 'OperationError');
+      return hmacKey(fromHost(jdk.randomBytes(Math.ceil(length / 8))), params.hash.name, length, extractable, usages);
+    },
+    sign: (params, key, data) => fromHost(jdk.hmac(key.algorithm.hash.name, key.data.buffer, data.buffer)).buffer,
+    verify: (params, key, signature, data) => jdk.hmacVerify(key.algorithm.hash.name, key.data.buffer, data.buffer, signature.buffer),
+    getKeyLength(params) {
+      if (params.length === undefined) return HASHES[params.hash.name].block;
+      if (params.length === 0) throw new TypeError('The HMAC key length must not be zero.');
+      return params.length;
+    },
+  });
+
+  const jsonParse = JSON.parse;
+  const jsonStringify = JSON.stringify;
+  const utf8Encode = internal.utf8Encode;
+  const utf8Decode = internal.utf8DecodeWithoutBOM;
+
+  /** Normalizes `alg` for `operation` and checks that `key` is of that algorithm and has `usage`. */
+  function normalizedFor(alg, operation, key, usage) {
+    const normalized = normalize(alg, operation);
+    usable(key, normalized, usage);
+    return normalized;
+  }
+  /** The standard's "import a key" with a normalized algorithm, then the empty-usages check. */
+  function importNormalized(format, keyData, normalized, extractable, usages) {
+    const key = ALGORITHMS[normalized.name].importKey(format, keyData, normalized, extractable, usages);
+    checkNotEmpty(keyState(key));
+    return key;
+  }
+  /** (BufferSource or JsonWebKey): buffers and views are the one, anything else is converted to the other. */
+  const keyDataUnion = (keyData) =>
+    (ArrayBuffer.isView(keyData) || isArrayBuffer(keyData) ? copyBytes(keyData, 'keyData') : jsonWebKey(keyData));
+  /** The standard's TypeError when the key data is not of the kind the format needs. */
+  function checkKeyData(format, data) {
+    if (format === 'jwk' ? data instanceof Uint8Array : !(data instanceof Uint8Array)) {
+      throw new TypeError(format === 'jwk' ? "keyData must be a JsonWebKey for the 'jwk' format"
+        : "keyData must be a BufferSource for the '" + format + "' format");
     }
-    let length = data.length * 8;
-    if (length === 0) throw error('HMAC key data must not be empty.', 'DataError');
-    if (params.length !== undefined) {
-      if (params.length > length || params.length <= length - 8) {
-        throw error('The HMAC key length ' + params.length + ' does not fit key data of ' + data.length + ' bytes.', 'DataError');
-      }
-      length = params.length;
+  }
+  /** The standard's "export a key": a registered exporter, an extractable key, then the algorithm's steps. */
+  function exportSlots(format, k) {
+    const algorithm = ALGORITHMS[k.algorithm.name];
+    if (typeof algorithm.exportKey !== 'function') throw error('Keys of ' + k.algorithm.name + ' cannot be exported.', 'NotSupportedError');
+    if (!k.extractable) throw error('The key is not extractable.', 'InvalidAccessError');
+    return algorithm.exportKey(format, k);
+  }
+  /** wrapKey's and unwrapKey's algorithm: normalized for the first operation, else for the second. */
+  function normalizeEither(alg, first, second) {
+    try {
+      return normalize(alg, first);
+    } catch (e) {
+      return normalize(alg, second);
     }
-    return hmacKey(data, hash, length, extractable, usages);
   }
 
   let isSubtle;
@@ -281,13 +415,31 @@
       return fromHost(jdk.digest(normalized.name, bytes.buffer)).buffer;
     }
 
+    async encrypt(algorithm, key, data) {
+      required(this, arguments, 3, 'encrypt');
+      const alg = algorithmIdentifier(algorithm);
+      const k = cryptoKey(key, 'key');
+      const bytes = copyBytes(data, 'data');
+      const normalized = normalizedFor(alg, 'encrypt', k, 'encrypt');
+      return ALGORITHMS[normalized.name].encrypt(normalized, k, bytes);
+    }
+
+    async decrypt(algorithm, key, data) {
+      required(this, arguments, 3, 'decrypt');
+      const alg = algorithmIdentifier(algorithm);
+      const k = cryptoKey(key, 'key');
+      const bytes = copyBytes(data, 'data');
+      const normalized = normalizedFor(alg, 'decrypt', k, 'decrypt');
+      return ALGORITHMS[normalized.name].decrypt(normalized, k, bytes);
+    }
+
     async sign(algorithm, key, data) {
       required(this, arguments, 3, 'sign');
       const alg = algorithmIdentifier(algorithm);
       const k = cryptoKey(key, 'key');
       const bytes = copyBytes(data, 'data');
-      usable(k, normalize(alg, 'sign'), 'sign');
-      return fromHost(jdk.hmac(k.hash, k.data.buffer, bytes.buffer)).buffer;
+      const normalized = normalizedFor(alg, 'sign', k, 'sign');
+      return ALGORITHMS[normalized.name].sign(normalized, k, bytes);
     }
 
     async verify(algorithm, key, signature, data) {
@@ -296,38 +448,8 @@
       const k = cryptoKey(key, 'key');
       const sig = copyBytes(signature, 'signature');
       const bytes = copyBytes(data, 'data');
-      usable(k, normalize(alg, 'verify'), 'verify');
-      return jdk.hmacVerify(k.hash, k.data.buffer, bytes.buffer, sig.buffer);
-    }
-
-    async importKey(format, keyData, algorithm, extractable, keyUsagesArg) {
-      required(this, arguments, 5, 'importKey');
-      const fmt = keyFormat(format);
-      // (BufferSource or JsonWebKey): buffers and views are the one, anything else is converted to the other.
-      const data = ArrayBuffer.isView(keyData) || isArrayBuffer(keyData) ? copyBytes(keyData, 'keyData') : jsonWebKey(keyData);
-      const alg = algorithmIdentifier(algorithm);
-      const ext = Boolean(extractable);
-      const usages = keyUsages(keyUsagesArg);
-      const normalized = normalize(alg, 'importKey');
-      if (fmt === 'jwk' ? data instanceof Uint8Array : !(data instanceof Uint8Array)) {
-        throw new TypeError(fmt === 'jwk' ? "keyData must be a JsonWebKey for the 'jwk' format"
-          : "keyData must be a BufferSource for the '" + fmt + "' format");
-      }
-      const key = importHmac(fmt, data, normalized, ext, usages);
-      checkNotEmpty(usages);
-      return key;
-    }
-
-    async exportKey(format, key) {
-      required(this, arguments, 2, 'exportKey');
-      const fmt = keyFormat(format);
-      const k = cryptoKey(key, 'key');
-      if (!k.extractable) throw error('The key is not extractable.', 'InvalidAccessError');
-      if (fmt === 'raw') return copyBytes(k.data, 'key').buffer;
-      if (fmt === 'jwk') {
-        return { alg: HASHES[k.hash].jwk, ext: k.extractable, k: base64url(k.data), key_ops: [...k.usages], kty: 'oct' };
-      }
-      throw error("HMAC keys can be exported only in the 'raw' and 'jwk' formats.", 'NotSupportedError');
+      const normalized = normalizedFor(alg, 'verify', k, 'verify');
+      return ALGORITHMS[normalized.name].verify(normalized, k, sig, bytes);
     }
 
     async generateKey(algorithm, extractable, keyUsagesArg) {
@@ -336,62 +458,105 @@
       const ext = Boolean(extractable);
       const usages = keyUsages(keyUsagesArg);
       const normalized = normalize(alg, 'generateKey');
-      checkHmacUsages(usages);
-      const length = normalized.length === undefined ? HASHES[normalized.hash.name].block : normalized.length;
-      if (length === 0) throw error('The HMAC key length must not be zero.', 'OperationError');
-      const key = hmacKey(fromHost(jdk.randomBytes(Math.ceil(length / 8))), normalized.hash.name, length, ext, usages);
-      checkNotEmpty(usages);
-      return key;
+      const result = ALGORITHMS[normalized.name].generateKey(normalized, ext, usages);
+      checkNotEmpty(keyState(result) || keyState(result.privateKey));
+      return result;
     }
 
-    // No registered algorithm has these operations: after the argument conversions, normalization rejects.
-    async encrypt(algorithm, key, data) {
-      required(this, arguments, 3, 'encrypt');
-      return unsupported(algorithm, 'encrypt', () => { cryptoKey(key, 'key'); copyBytes(data, 'data'); });
-    }
-    async decrypt(algorithm, key, data) {
-      required(this, arguments, 3, 'decrypt');
-      return unsupported(algorithm, 'decrypt', () => { cryptoKey(key, 'key'); copyBytes(data, 'data'); });
-    }
-    async deriveBits(algorithm, baseKey, length = null) {
-      required(this, arguments, 2, 'deriveBits');
-      return unsupported(algorithm, 'deriveBits', () => {
-        cryptoKey(baseKey, 'baseKey');
-        if (length !== null && length !== undefined) unsignedLong(length, 'length');
-      });
-    }
     async deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsagesArg) {
       required(this, arguments, 5, 'deriveKey');
-      return unsupported(algorithm, 'deriveBits', () => {
-        cryptoKey(baseKey, 'baseKey');
-        algorithmIdentifier(derivedKeyType);
-        keyUsages(keyUsagesArg);
-      });
+      const alg = algorithmIdentifier(algorithm);
+      const k = cryptoKey(baseKey, 'baseKey');
+      const derivedType = algorithmIdentifier(derivedKeyType);
+      const ext = Boolean(extractable);
+      const usages = keyUsages(keyUsagesArg);
+      const normalized = normalize(alg, 'deriveBits');
+      const importAlgorithm = normalize(derivedType, 'importKey');
+      const lengthAlgorithm = normalize(derivedType, 'get key length');
+      usable(k, normalized, 'deriveKey');
+      const length = ALGORITHMS[lengthAlgorithm.name].getKeyLength(lengthAlgorithm);
+      const secret = new Uint8Array(ALGORITHMS[normalized.name].deriveBits(normalized, k, length));
+      return importNormalized('raw', secret, importAlgorithm, ext, usages);
     }
+
+    async deriveBits(algorithm, baseKey, length = null) {
+      required(this, arguments, 2, 'deriveBits');
+      const alg = algorithmIdentifier(algorithm);
+      const k = cryptoKey(baseKey, 'baseKey');
+      const bits = length === null || length === undefined ? null : unsignedLong(length, 'length');
+      const normalized = normalizedFor(alg, 'deriveBits', k, 'deriveBits');
+      return ALGORITHMS[normalized.name].deriveBits(normalized, k, bits);
+    }
+
+    async importKey(format, keyData, algorithm, extractable, keyUsagesArg) {
+      required(this, arguments, 5, 'importKey');
+      const fmt = keyFormat(format);
+      const data = keyDataUnion(keyData);
+      const alg = algorithmIdentifier(algorithm);
+      const ext = Boolean(extractable);
+      const usages = keyUsages(keyUsagesArg);
+      const normalized = normalize(alg, 'importKey');
+      checkKeyData(fmt, data);
+      return importNormalized(fmt, data, normalized, ext, usages);
+    }
+
+    async exportKey(format, key) {
+      required(this, arguments, 2, 'exportKey');
+      const fmt = keyFormat(format);
+      return exportSlots(fmt, cryptoKey(key, 'key'));
+    }
+
     async wrapKey(format, key, wrappingKey, wrapAlgorithm) {
       required(this, arguments, 4, 'wrapKey');
-      keyFormat(format);
-      cryptoKey(key, 'key');
-      cryptoKey(wrappingKey, 'wrappingKey');
-      return unsupported(wrapAlgorithm, 'encrypt', () => {});
+      const fmt = keyFormat(format);
+      const k = cryptoKey(key, 'key');
+      const wrapping = cryptoKey(wrappingKey, 'wrappingKey');
+      const alg = algorithmIdentifier(wrapAlgorithm);
+      const normalized = normalizeEither(alg, 'wrapKey', 'encrypt');
+      usable(wrapping, normalized, 'wrapKey');
+      const exported = exportSlots(fmt, k);
+      const bytes = fmt === 'jwk' ? utf8Encode(jsonStringify(exported)) : new Uint8Array(exported);
+      const algorithmOps = ALGORITHMS[normalized.name];
+      return algorithmOps.wrapKey ? algorithmOps.wrapKey(normalized, wrapping, bytes) : algorithmOps.encrypt(normalized, wrapping, bytes);
     }
+
     async unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsagesArg) {
       required(this, arguments, 7, 'unwrapKey');
-      keyFormat(format);
-      copyBytes(wrappedKey, 'wrappedKey');
-      cryptoKey(unwrappingKey, 'unwrappingKey');
-      return unsupported(unwrapAlgorithm, 'decrypt', () => {
-        algorithmIdentifier(unwrappedKeyAlgorithm);
-        keyUsages(keyUsagesArg);
-      });
+      const fmt = keyFormat(format);
+      const wrapped = copyBytes(wrappedKey, 'wrappedKey');
+      const unwrapping = cryptoKey(unwrappingKey, 'unwrappingKey');
+      const alg = algorithmIdentifier(unwrapAlgorithm);
+      const keyAlg = algorithmIdentifier(unwrappedKeyAlgorithm);
+      const ext = Boolean(extractable);
+      const usages = keyUsages(keyUsagesArg);
+      const normalized = normalizeEither(alg, 'unwrapKey', 'decrypt');
+      const importAlgorithm = normalize(keyAlg, 'importKey');
+      usable(unwrapping, normalized, 'unwrapKey');
+      const algorithmOps = ALGORITHMS[normalized.name];
+      const bytes = new Uint8Array(algorithmOps.unwrapKey ? algorithmOps.unwrapKey(normalized, unwrapping, wrapped)
+        : algorithmOps.decrypt(normalized, unwrapping, wrapped));
+      let keyData = bytes;
+      if (fmt === 'jwk') {
+        // "Parse a JWK": UTF-8 JSON holding a JsonWebKey with a kty.
+        let parsed;
+        try {
+          parsed = jsonParse(utf8Decode(bytes));
+        } catch (e) {
+          throw error('The unwrapped key is not a JSON Web Key: ' + e.message, 'DataError');
+        }
+        keyData = jsonWebKey(parsed);
+        if (keyData.kty === undefined) throw error('The unwrapped JSON Web Key has no kty.', 'DataError');
+      }
+      return importNormalized(fmt, keyData, importAlgorithm, ext, usages);
     }
   }
-  /** Converts the algorithm argument, then the others, then normalizes: always a NotSupportedError or a TypeError. */
-  function unsupported(algorithm, operation, convertOthers) {
-    const alg = algorithmIdentifier(algorithm);
-    convertOthers();
-    return normalize(alg, operation);
-  }
+
+  // What the algorithm files (48-crypto-*.js) build on.
+  internal.webCrypto = {
+    register, normalize, hashMember, HASHES, plain, error, isObject, newKey, cryptoKey, checkUsages, checkJwk, jwkBytes,
+    copyBytes, bigInteger, fromHost, base64url, base64urlDecode, requiredMember, unsignedLong, unsignedShort, octet,
+    algorithmIdentifier, dictionary,
+  };
 
   let isCrypto;
   const INTEGER_ARRAYS = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',

@@ -1,0 +1,3 @@
+(function (host, internal, global) {
+  'use strict';
+});
