@@ -20,7 +20,7 @@ public final class CryptoHost {
   private static final SecureRandom RANDOM = new SecureRandom();
   /** The hashes the prelude registers, by their Web Crypto names, with the JDK's names for them. */
   private static final Map<String, String> DIGESTS =
-      Map.of("SHA-1", "SHA-1", "SHA-256", "SHA-256", "SHA-384", "SHA-384", "SHA-512", "SHA-512");
+      Map.of("SHA-1", "SHA-1", "SHA-256", "SHA-256", "SHA-384", "SHA-384", "SHA-512", "SHA-512", "MD5", "MD5");
   private static final Map<String, String> MACS =
       Map.of("SHA-1", "HmacSHA1", "SHA-256", "HmacSHA256", "SHA-384", "HmacSHA384", "SHA-512", "HmacSHA512");
 
@@ -46,10 +46,46 @@ public final class CryptoHost {
     return UUID.randomUUID().toString();
   }
 
-  /** The digest of a whole ArrayBuffer with {@code hash}, one of SHA-1, SHA-256, SHA-384, SHA-512. */
+  /** The digest of a whole ArrayBuffer with {@code hash}, one of SHA-1, SHA-256, SHA-384, SHA-512, MD5. */
   @HostAccess.Export
   public ByteBuffer digest(String hash, Value data) {
     return ByteBuffer.wrap(digest(hash, Bytes.of(data)));
+  }
+
+  /** A digest fed chunk by chunk (crypto.DigestStream); {@code hash} as for {@link #digest}. */
+  @HostAccess.Export
+  public Digester digester(String hash) {
+    try {
+      return new Digester(MessageDigest.getInstance(lookup(DIGESTS, hash)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK has no " + hash, e);
+    }
+  }
+
+  /** Whether two ArrayBuffers of the same length hold the same bytes, in time independent of where they differ. */
+  @HostAccess.Export
+  public boolean equal(Value a, Value b) {
+    return MessageDigest.isEqual(Bytes.of(a), Bytes.of(b));
+  }
+
+  /** One running digest; the script holds it only inside a DigestStream. */
+  public static final class Digester {
+    private final MessageDigest digest;
+
+    private Digester(MessageDigest digest) {
+      this.digest = digest;
+    }
+
+    @HostAccess.Export
+    public void update(Value data) {
+      digest.update(Bytes.of(data));
+    }
+
+    /** The digest of everything given; the digester starts over afterwards. */
+    @HostAccess.Export
+    public ByteBuffer finish() {
+      return ByteBuffer.wrap(digest.digest());
+    }
   }
 
   /** HMAC of a whole ArrayBuffer with the key in another; {@code hash} as for {@link #digest}. */

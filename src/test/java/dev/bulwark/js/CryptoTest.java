@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -97,11 +98,11 @@ class CryptoTest {
         const data = utf8('abc');
         let syncThrow = false;
         let p;
-        try { p = subtle.digest('MD5', data); } catch (e) { syncThrow = true; }
+        try { p = subtle.digest('MD4', data); } catch (e) { syncThrow = true; }
         await p.catch(() => {});
         return {
           syncThrow,
-          md5: await outcome(() => subtle.digest('MD5', data)),
+          md4: await outcome(() => subtle.digest('MD4', data)),
           sha3: await outcome(() => subtle.digest({ name: 'SHA3-256' }, data)),
           hmac: await outcome(() => subtle.digest('HMAC', data)),
           noName: await outcome(() => subtle.digest({}, data)),
@@ -111,14 +112,14 @@ class CryptoTest {
           array: await outcome(() => subtle.digest('SHA-256', [1, 2, 3])),
           oneArgument: await outcome(() => subtle.digest('SHA-256')),
           // WebIDL converts the data argument before the algorithm is normalized.
-          both: await outcome(() => subtle.digest('MD5', 'abc')),
+          both: await outcome(() => subtle.digest('MD4', 'abc')),
           otherThis: await outcome(() => subtle.digest.call({}, 'SHA-256', data)),
           shared: typeof SharedArrayBuffer === 'function'
             ? await outcome(() => subtle.digest('SHA-256', new SharedArrayBuffer(4))) : 'TypeError',
         };
         """);
     assertEquals(false, o.getBoolean("syncThrow"));
-    assertEquals("NotSupportedError/9", o.getString("md5"));
+    assertEquals("NotSupportedError/9", o.getString("md4"));
     assertEquals("NotSupportedError/9", o.getString("sha3"));
     assertEquals("NotSupportedError/9", o.getString("hmac"));
     assertEquals("TypeError", o.getString("noName"));
@@ -130,6 +131,63 @@ class CryptoTest {
     assertEquals("TypeError", o.getString("both"));
     assertEquals("TypeError", o.getString("otherThis"));
     assertEquals("TypeError", o.getString("shared"));
+  }
+
+  @Test
+  void workerdExtensionsMd5TimingSafeEqualAndDigestStream() throws Exception {
+    JsonObject o = run("""
+        const subtle = crypto.subtle;
+        const md5 = async (text) => hex(await subtle.digest('MD5', utf8(text)));
+        const streamed = async (alg, chunks) => {
+          const stream = new crypto.DigestStream(alg);
+          const writer = stream.getWriter();
+          for (const c of chunks) await writer.write(c);
+          await writer.close();
+          return hex(await stream.digest);
+        };
+        const abc = utf8('abc');
+        const aborted = new crypto.DigestStream('SHA-256');
+        aborted.getWriter().abort(new Error('gone'));
+        const badChunk = new crypto.DigestStream('SHA-256');
+        const badWrite = await outcome(() => badChunk.getWriter().write(42));
+        return {
+          md5: [await md5(''), await md5('abc'), await md5('message digest')],
+          // MD5 is a digest only, not a hash for other algorithms.
+          md5Hmac: await outcome(() => subtle.importKey('raw', abc, { name: 'HMAC', hash: 'MD5' }, false, ['sign'])),
+          equal: [subtle.timingSafeEqual(abc, utf8('abc')), subtle.timingSafeEqual(abc, utf8('abd')),
+            subtle.timingSafeEqual(new Uint8Array(0), new ArrayBuffer(0)), subtle.timingSafeEqual(abc.buffer, new DataView(abc.buffer))],
+          equalLengths: await outcome(() => subtle.timingSafeEqual(abc, utf8('abcd'))),
+          equalNotBuffers: await outcome(() => subtle.timingSafeEqual('abc', 'abc')),
+          equalOneArgument: await outcome(() => subtle.timingSafeEqual(abc)),
+          // "abc" in three chunks of three kinds, and as one string, is SHA-256("abc").
+          stream: [await streamed('SHA-256', [utf8('a'), new Uint8Array([98]).buffer, 'c']), await streamed({ name: 'sha-256' }, ['abc']),
+            await streamed('MD5', []), await streamed('SHA-1', [new DataView(new Uint8Array([0, 97, 98, 99, 0]).buffer, 1, 3)])],
+          isWritable: new crypto.DigestStream('SHA-256') instanceof WritableStream,
+          tag: Object.prototype.toString.call(new crypto.DigestStream('SHA-256')),
+          unknown: await outcome(() => new crypto.DigestStream('SHA3-256')),
+          noArgument: await outcome(() => new crypto.DigestStream()),
+          abortedDigest: await aborted.digest.then(() => 'resolved', (e) => e.message),
+          badWrite,
+          badChunkDigest: await outcome(() => badChunk.digest),
+        };
+        """);
+    assertEquals(new JsonArray("[\"d41d8cd98f00b204e9800998ecf8427e\",\"900150983cd24fb0d6963f7d28e17f72\","
+        + "\"f96b697d7cb7938d525a2f31aaf161d0\"]"), o.getJsonArray("md5"));
+    assertEquals("NotSupportedError/9", o.getString("md5Hmac"));
+    assertEquals(new JsonArray("[true,false,true,true]"), o.getJsonArray("equal"));
+    assertEquals("TypeError", o.getString("equalLengths"));
+    assertEquals("TypeError", o.getString("equalNotBuffers"));
+    assertEquals("TypeError", o.getString("equalOneArgument"));
+    String sha256Abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    assertEquals(new JsonArray(List.of(sha256Abc, sha256Abc, "d41d8cd98f00b204e9800998ecf8427e",
+        "a9993e364706816aba3e25717850c26c9cd0d89d")), o.getJsonArray("stream"));
+    assertEquals(true, o.getBoolean("isWritable"));
+    assertEquals("[object DigestStream]", o.getString("tag"));
+    assertEquals("NotSupportedError/9", o.getString("unknown"));
+    assertEquals("TypeError", o.getString("noArgument"));
+    assertEquals("gone", o.getString("abortedDigest"));
+    assertEquals("TypeError", o.getString("badWrite"));
+    assertEquals("TypeError", o.getString("badChunkDigest"));
   }
 
   /** Sign script for a table of [key, data] cases, keys and data given as JS expressions. */

@@ -11,6 +11,7 @@
   const DOMException = global.DOMException; // the prelude's, whatever a script later assigns to the global
   const btoa = global.btoa;
   const base64Decode = internal.forgivingBase64Decode;
+  const WritableStream = global.WritableStream;
   const CONSTRUCT = Symbol('construct'); // `new Crypto()`, `new SubtleCrypto()`, `new CryptoKey()` are illegal
 
   // Buffers are read through the built-ins' own getters, never through properties a script may shadow.
@@ -175,7 +176,8 @@
   const HASHES = { 'SHA-1': { block: 512, bytes: 20 }, 'SHA-256': { block: 512, bytes: 32 },
     'SHA-384': { block: 1024, bytes: 48 }, 'SHA-512': { block: 1024, bytes: 64 } };
   const plain = () => ({});
-  const REGISTERED = { digest: Object.fromEntries(Object.keys(HASHES).map((name) => [name, plain])) };
+  // MD5 is a digest as in workerd (for legacy protocols: Content-MD5, ETags), not a hash other algorithms take.
+  const REGISTERED = { digest: Object.fromEntries([...Object.keys(HASHES), 'MD5'].map((name) => [name, plain])) };
   const ALGORITHMS = {};
   function normalize(alg, operation) {
     if (!isObject(alg)) return normalize({ name: alg }, operation);
@@ -185,8 +187,12 @@
     if (name === undefined) throw error('Unrecognized or unsupported algorithm for ' + operation + '.', 'NotSupportedError');
     return { name, ...registered[name](alg) };
   }
-  /** A required HashAlgorithmIdentifier member, normalized for "digest": { name }. */
-  const hashMember = (alg, type) => normalize(algorithmIdentifier(requiredMember(alg, 'hash', type)), 'digest');
+  /** A required HashAlgorithmIdentifier member, normalized for "digest": { name }, one of the SHA family. */
+  function hashMember(alg, type) {
+    const hash = normalize(algorithmIdentifier(requiredMember(alg, 'hash', type)), 'digest');
+    if (!HASHES[hash.name]) throw error(hash.name + ' is not a hash ' + type + ' can use.', 'NotSupportedError');
+    return hash;
+  }
   /**
    * Registers an algorithm: `params` maps each operation it has ("sign", "importKey", "get key length", ...) to the
    * conversion of its parameters; `operations` has the operations themselves, called with normalized arguments:
@@ -415,6 +421,15 @@
       return fromHost(jdk.digest(normalized.name, bytes.buffer)).buffer;
     }
 
+    /** workerd's extension: whether two buffers of the same length are equal, in time independent of where they differ. */
+    timingSafeEqual(a, b) {
+      required(this, arguments, 2, 'timingSafeEqual');
+      const left = copyBytes(a, 'a');
+      const right = copyBytes(b, 'b');
+      if (left.length !== right.length) throw new TypeError('Input buffers must have the same byte length.');
+      return jdk.equal(left.buffer, right.buffer);
+    }
+
     async encrypt(algorithm, key, data) {
       required(this, arguments, 3, 'encrypt');
       const alg = algorithmIdentifier(algorithm);
@@ -558,6 +573,43 @@
     algorithmIdentifier, dictionary,
   };
 
+  /**
+   * workerd's crypto.DigestStream: a WritableStream whose `digest` promise gives the digest of every chunk written
+   * (ArrayBuffers, views, or strings as UTF-8) once it is closed, and rejects if it is aborted or given another chunk.
+   */
+  class DigestStream extends WritableStream {
+    #digest;
+    constructor(algorithm) {
+      if (arguments.length < 1) {
+        throw new TypeError("Failed to construct 'DigestStream': 1 argument required, but only 0 present.");
+      }
+      const normalized = normalize(algorithmIdentifier(algorithm), 'digest');
+      const digester = jdk.digester(normalized.name);
+      let resolve;
+      let reject;
+      const digest = new Promise((res, rej) => { resolve = res; reject = rej; });
+      digest.catch(() => {}); // a rejection nobody asks for is not an unhandled one: the stream errors too
+      super({
+        write(chunk) {
+          try {
+            digester.update(copyBytes(typeof chunk === 'string' ? utf8Encode(chunk) : chunk, 'chunk').buffer);
+          } catch (e) {
+            reject(e);
+            throw e;
+          }
+        },
+        close() { resolve(fromHost(digester.finish()).buffer); },
+        abort(reason) { reject(reason); },
+      });
+      this.#digest = digest;
+    }
+    get digest() {
+      if (!(isObject(this) && #digest in this)) throw new TypeError('Illegal invocation');
+      return this.#digest;
+    }
+  }
+  Object.defineProperty(DigestStream.prototype, Symbol.toStringTag, { value: 'DigestStream', configurable: true });
+
   let isCrypto;
   const INTEGER_ARRAYS = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array',
     'Uint32Array', 'BigInt64Array', 'BigUint64Array'];
@@ -599,6 +651,7 @@
     }
   }
 
+  Object.defineProperty(Crypto.prototype, 'DigestStream', { value: DigestStream, writable: true, configurable: true });
   for (const [name, value] of Object.entries({ Crypto, SubtleCrypto, CryptoKey })) {
     Object.defineProperty(value.prototype, Symbol.toStringTag, { value: name, configurable: true });
     Object.defineProperty(global, name, { value, writable: true, configurable: true, enumerable: false });
