@@ -68,6 +68,25 @@ public final class CryptoHost {
     return MessageDigest.isEqual(Bytes.of(a), Bytes.of(b));
   }
 
+  /**
+   * The bytes of RFC 7515 base64url without padding (JWK members, as JWA requires), or null for anything else. Decoded
+   * here rather than in JavaScript: the text may be a secret key's, and a script may replace string methods.
+   */
+  @HostAccess.Export
+  public ByteBuffer base64urlDecode(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+        return null;
+      }
+    }
+    try {
+      return ByteBuffer.wrap(java.util.Base64.getUrlDecoder().decode(text));
+    } catch (IllegalArgumentException e) {
+      return null; // a length of 4n + 1
+    }
+  }
+
   /** One running digest; the script holds it only inside a DigestStream. */
   public static final class Digester {
     private final MessageDigest digest;

@@ -190,6 +190,54 @@ class CryptoTest {
     assertEquals("TypeError", o.getString("badChunkDigest"));
   }
 
+  @Test
+  void aScriptReplacingBuiltInsSeesNoKeyBytesAndBreaksNothing() throws Exception {
+    JsonObject o = run("""
+        const subtle = crypto.subtle;
+        const key = utf8('Jefe');
+        const data = utf8('what do ya want for nothing?');
+        const jwk = { kty: 'oct', k: 'SmVmZQ' }; // "Jefe"
+        const expected = hex(await subtle.sign('HMAC', await subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' },
+          false, ['sign']), data));
+        // Everything a script could replace to watch the prelude handle key bytes, each recording what it is given.
+        const seen = [];
+        const record = (what, v) => { seen.push(what + ':' + String(v)); };
+        const proto = Object.getPrototypeOf(Uint8Array.prototype);
+        const lengthOf = Object.getOwnPropertyDescriptor(proto, 'length').get;
+        const contents = (view) => { const out = []; for (let i = 0; i < lengthOf.call(view); i++) out.push(view[i]); return out.join(','); };
+        for (const name of ['buffer', 'length', 'byteLength', 'byteOffset']) {
+          const get = Object.getOwnPropertyDescriptor(proto, name).get;
+          Object.defineProperty(proto, name, { get() { record(name, contents(this)); return get.call(this); }, configurable: true });
+        }
+        const slice = proto.slice;
+        proto.slice = function (...args) { record('slice', contents(this)); return slice.apply(this, args); };
+        const replace = String.prototype.replace;
+        String.prototype.replace = function (...args) { record('replace', this); return replace.apply(this, args); };
+        const test = RegExp.prototype.test;
+        RegExp.prototype.test = function (s) { record('test', s); return test.call(this, s); };
+        Object.defineProperty(Object.prototype, 'k', { set(v) { record('k', v); }, configurable: true });
+        const OriginalUint8Array = Uint8Array;
+        globalThis.Uint8Array = function (...args) { record('Uint8Array', args[0]); return new OriginalUint8Array(...args); };
+        const imported = await subtle.importKey('jwk', jwk, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+        const mac = await subtle.sign('HMAC', imported, data);
+        const verified = await subtle.verify('HMAC', imported, mac, data);
+        const generated = await subtle.generateKey({ name: 'HMAC', hash: 'SHA-256', length: 252 }, false, ['sign']);
+        await subtle.sign('HMAC', generated, data);
+        const digest = await subtle.digest('SHA-256', data);
+        globalThis.Uint8Array = OriginalUint8Array;
+        String.prototype.replace = replace;
+        RegExp.prototype.test = test;
+        delete Object.prototype.k;
+        return { mac: hex(mac), expected, verified, digestLength: digest.byteLength,
+          // Only the script's own calls (its data views and the outcome helpers) may show, never the key "Jefe".
+          leaked: seen.filter((s) => s.includes('Jefe') || s.includes('SmVmZQ') || s.includes('74,101,102,101')) };
+        """);
+    assertEquals(o.getString("expected"), o.getString("mac"));
+    assertEquals(true, o.getBoolean("verified"));
+    assertEquals(32, o.getInteger("digestLength"));
+    assertEquals(new JsonArray(), o.getJsonArray("leaked"));
+  }
+
   /** Sign script for a table of [key, data] cases, keys and data given as JS expressions. */
   private static final String CASES = """
       const k4 = new Uint8Array(25).map((_, i) => i + 1);

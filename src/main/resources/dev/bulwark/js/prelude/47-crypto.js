@@ -10,8 +10,10 @@
   const jdk = host.crypto;
   const DOMException = global.DOMException; // the prelude's, whatever a script later assigns to the global
   const btoa = global.btoa;
-  const base64Decode = internal.forgivingBase64Decode;
   const WritableStream = global.WritableStream;
+  // Key bytes live in Uint8Arrays of the prelude's; they are made and read only through built-ins captured here, never
+  // through globals, prototype getters or methods a script may replace (or they would see a non-extractable key).
+  const Uint8Array = global.Uint8Array;
   const CONSTRUCT = Symbol('construct'); // `new Crypto()`, `new SubtleCrypto()`, `new CryptoKey()` are illegal
 
   // Buffers are read through the built-ins' own getters, never through properties a script may shadow.
@@ -22,6 +24,9 @@
   const typedArrayOffset = getter(TypedArray.prototype, 'byteOffset');
   const typedArrayLength = getter(TypedArray.prototype, 'byteLength');
   const typedArraySet = TypedArray.prototype.set;
+  /** The whole buffer of one of the prelude's own Uint8Arrays (made by copyBytes, copyOf or fromHost). */
+  const bufferOf = (bytes) => typedArrayBuffer.call(bytes);
+  const lengthOf = (bytes) => typedArrayLength.call(bytes);
   const dataViewBuffer = getter(DataView.prototype, 'buffer');
   const dataViewOffset = getter(DataView.prototype, 'byteOffset');
   const dataViewLength = getter(DataView.prototype, 'byteLength');
@@ -69,10 +74,11 @@
     return out;
   }
   /** A host ByteBuffer copied into a Uint8Array the script owns. */
-  function fromHost(byteBuffer) {
-    const view = new Uint8Array(byteBuffer);
-    const out = new Uint8Array(view.length);
-    typedArraySet.call(out, view);
+  const fromHost = (byteBuffer) => copyOf(new Uint8Array(byteBuffer));
+  /** A copy of a Uint8Array, over a buffer of its own. */
+  function copyOf(bytes) {
+    const out = new Uint8Array(lengthOf(bytes));
+    typedArraySet.call(out, bytes);
     return out;
   }
 
@@ -83,8 +89,9 @@
   }
   /** RFC 7515 base64url without padding (as JWA requires of "k"), or null. */
   function base64urlDecode(s) {
-    if (!/^[A-Za-z0-9_-]*$/.test(s) || s.length % 4 === 1) return null;
-    return base64Decode(s.replace(/-/g, '+').replace(/_/g, '/'));
+    // In Java: the string may be a secret key's, and string and RegExp methods are a script's to replace.
+    const bytes = jdk.base64urlDecode(s);
+    return bytes === null ? null : fromHost(bytes);
   }
 
   // WebIDL conversions of the arguments.
@@ -135,7 +142,7 @@
   /** JsonWebKey, its members read and converted in the dictionary's (lexicographic) order. */
   function jsonWebKey(v) {
     const d = dictionary(v, 'keyData');
-    const jwk = {};
+    const jwk = { __proto__: null }; // no setter a script put on Object.prototype sees the members
     for (const key of ['alg', 'crv', 'd', 'dp', 'dq', 'e', 'ext', 'k', 'key_ops', 'kty', 'n', 'oth', 'p', 'q', 'qi', 'use', 'x', 'y']) {
       const value = d[key];
       if (value === undefined) continue;
@@ -300,7 +307,7 @@
   }
   /** An HMAC key of the first `length` bits of data. */
   function hmacKey(data, hash, length, extractable, usages) {
-    if (length % 8 !== 0) data[data.length - 1] &= (0xff << (8 - (length % 8))) & 0xff;
+    if (length % 8 !== 0) data[lengthOf(data) - 1] &= (0xff << (8 - (length % 8))) & 0xff;
     return newKey({ type: 'secret', extractable, algorithm: { name: 'HMAC', hash: { name: hash }, length }, usages, data });
   }
   register('HMAC', {
@@ -327,18 +334,18 @@
       } else {
         throw error("HMAC keys can be imported only in the 'raw' and 'jwk' formats.", 'NotSupportedError');
       }
-      let length = data.length * 8;
+      let length = lengthOf(data) * 8;
       if (length === 0) throw error('HMAC key data must not be empty.', 'DataError');
       if (params.length !== undefined) {
         if (params.length > length || params.length <= length - 8) {
-          throw error('The HMAC key length ' + params.length + ' does not fit key data of ' + data.length + ' bytes.', 'DataError');
+          throw error('The HMAC key length ' + params.length + ' does not fit key data of ' + lengthOf(data) + ' bytes.', 'DataError');
         }
         length = params.length;
       }
       return hmacKey(data, hash, length, extractable, usages);
     },
     exportKey(format, key) {
-      if (format === 'raw') return key.data.slice().buffer;
+      if (format === 'raw') return bufferOf(copyOf(key.data));
       if (format === 'jwk') {
         return { alg: HMAC_JWK[key.algorithm.hash.name], ext: key.extractable, k: base64url(key.data), key_ops: [...key.usages], kty: 'oct' };
       }
@@ -350,8 +357,9 @@
       if (length === 0) throw error('The HMAC key length must not be zero.', 'OperationError');
       return hmacKey(fromHost(jdk.randomBytes(Math.ceil(length / 8))), params.hash.name, length, extractable, usages);
     },
-    sign: (params, key, data) => fromHost(jdk.hmac(key.algorithm.hash.name, key.data.buffer, data.buffer)).buffer,
-    verify: (params, key, signature, data) => jdk.hmacVerify(key.algorithm.hash.name, key.data.buffer, data.buffer, signature.buffer),
+    sign: (params, key, data) => bufferOf(fromHost(jdk.hmac(key.algorithm.hash.name, bufferOf(key.data), bufferOf(data)))),
+    verify: (params, key, signature, data) =>
+      jdk.hmacVerify(key.algorithm.hash.name, bufferOf(key.data), bufferOf(data), bufferOf(signature)),
     getKeyLength(params) {
       if (params.length === undefined) return HASHES[params.hash.name].block;
       if (params.length === 0) throw new TypeError('The HMAC key length must not be zero.');
@@ -362,7 +370,6 @@
   const jsonParse = JSON.parse;
   const jsonStringify = JSON.stringify;
   const utf8Encode = internal.utf8Encode;
-  const utf8Decode = internal.utf8DecodeWithoutBOM;
 
   /** Normalizes `alg` for `operation` and checks that `key` is of that algorithm and has `usage`. */
   function normalizedFor(alg, operation, key, usage) {
@@ -418,7 +425,7 @@
       const alg = algorithmIdentifier(algorithm);
       const bytes = copyBytes(data, 'data');
       const normalized = normalize(alg, 'digest');
-      return fromHost(jdk.digest(normalized.name, bytes.buffer)).buffer;
+      return bufferOf(fromHost(jdk.digest(normalized.name, bufferOf(bytes))));
     }
 
     /** workerd's extension: whether two buffers of the same length are equal, in time independent of where they differ. */
@@ -426,8 +433,8 @@
       required(this, arguments, 2, 'timingSafeEqual');
       const left = copyBytes(a, 'a');
       const right = copyBytes(b, 'b');
-      if (left.length !== right.length) throw new TypeError('Input buffers must have the same byte length.');
-      return jdk.equal(left.buffer, right.buffer);
+      if (lengthOf(left) !== lengthOf(right)) throw new TypeError('Input buffers must have the same byte length.');
+      return jdk.equal(bufferOf(left), bufferOf(right));
     }
 
     async encrypt(algorithm, key, data) {
@@ -555,7 +562,7 @@
         // "Parse a JWK": UTF-8 JSON holding a JsonWebKey with a kty.
         let parsed;
         try {
-          parsed = jsonParse(utf8Decode(bytes));
+          parsed = jsonParse(host.text.decode(bufferOf(bytes), 0, lengthOf(bytes), false));
         } catch (e) {
           throw error('The unwrapped key is not a JSON Web Key: ' + e.message, 'DataError');
         }
@@ -569,7 +576,7 @@
   // What the algorithm files (48-crypto-*.js) build on.
   internal.webCrypto = {
     register, normalize, hashMember, HASHES, plain, error, isObject, newKey, cryptoKey, checkUsages, checkJwk, jwkBytes,
-    copyBytes, bigInteger, fromHost, base64url, base64urlDecode, requiredMember, unsignedLong, unsignedShort, octet,
+    copyBytes, copyOf, bufferOf, lengthOf, bigInteger, fromHost, base64url, base64urlDecode, requiredMember, unsignedLong, unsignedShort, octet,
     algorithmIdentifier, dictionary,
   };
 
@@ -592,13 +599,13 @@
       super({
         write(chunk) {
           try {
-            digester.update(copyBytes(typeof chunk === 'string' ? utf8Encode(chunk) : chunk, 'chunk').buffer);
+            digester.update(bufferOf(copyBytes(typeof chunk === 'string' ? utf8Encode(chunk) : chunk, 'chunk')));
           } catch (e) {
             reject(e);
             throw e;
           }
         },
-        close() { resolve(fromHost(digester.finish()).buffer); },
+        close() { resolve(bufferOf(fromHost(digester.finish()))); },
         abort(reason) { reject(reason); },
       });
       this.#digest = digest;
