@@ -41,6 +41,11 @@ public final class RsaHost {
   /** The modulus lengths the JDK's RSA KeyFactory accepts (sun.security.rsa.RSAKeyFactory), for import and generate. */
   static final int MIN_BITS = 512;
   static final int MAX_BITS = 16384;
+  /**
+   * The largest modulus generateKey makes: the JDK takes about 1-2 s for 4096 bits and 15 s for 8192 on one core, in
+   * a host call the CPU watchdog cannot interrupt.
+   */
+  static final int MAX_GENERATED_BITS = 4096;
 
   /** An RSA public key or CRT private key; nothing of it is reachable from JavaScript. */
   public static final class Handle {
@@ -107,19 +112,24 @@ public final class RsaHost {
     BigInteger modulus = unsigned(n);
     BigInteger exponent = unsigned(e);
     BigInteger privateExponent = unsigned(d);
-    if (p == null || p.isNull()) {
-      BigInteger prime = recoverPrime(modulus, exponent, privateExponent);
-      if (prime == null) {
-        return "the JWK's n, e and d are not an RSA key (its primes cannot be recovered from them)";
-      }
-      BigInteger other = modulus.divide(prime);
-      BigInteger big = prime.max(other);
-      BigInteger small = prime.min(other);
-      return privateKey(modulus, exponent, privateExponent, big, small, privateExponent.mod(big.subtract(BigInteger.ONE)),
-          privateExponent.mod(small.subtract(BigInteger.ONE)), small.modInverse(big));
+    if (p != null && !p.isNull()) {
+      return privateKey(modulus, exponent, privateExponent, unsigned(p), unsigned(q), unsigned(dp), unsigned(dq),
+          unsigned(qi));
     }
-    return privateKey(modulus, exponent, privateExponent, unsigned(p), unsigned(q), unsigned(dp), unsigned(dq),
-        unsigned(qi));
+    Object pub = publicKey(modulus, exponent); // bounds the modulus before any arithmetic on it
+    if (pub instanceof String) {
+      return pub;
+    }
+    BigInteger prime = recoverPrime(modulus, exponent, privateExponent);
+    if (prime == null || modulus.equals(prime.multiply(prime))) {
+      return "the JWK's n, e and d are not an RSA key (its primes cannot be recovered from them)";
+    }
+    BigInteger other = modulus.divide(prime);
+    BigInteger big = prime.max(other);
+    BigInteger small = prime.min(other);
+    BigInteger one = BigInteger.ONE;
+    return privateKey(modulus, exponent, privateExponent, big, small, privateExponent.mod(big.subtract(one)),
+        privateExponent.mod(small.subtract(one)), small.modInverse(big));
   }
 
   private static Object publicKey(BigInteger n, BigInteger e) {
@@ -148,7 +158,8 @@ public final class RsaHost {
       return pub;
     }
     BigInteger one = BigInteger.ONE;
-    if (p.compareTo(one) <= 0 || q.compareTo(one) <= 0 || !p.multiply(q).equals(n)) {
+    if (p.compareTo(one) <= 0 || q.compareTo(one) <= 0 || p.bitLength() + q.bitLength() > n.bitLength() + 1
+        || !p.multiply(q).equals(n)) {
       return "the RSA private key's primes p and q do not multiply to its modulus";
     }
     BigInteger p1 = p.subtract(one);
@@ -176,7 +187,7 @@ public final class RsaHost {
    */
   private static BigInteger recoverPrime(BigInteger n, BigInteger e, BigInteger d) {
     BigInteger one = BigInteger.ONE;
-    if (n.signum() <= 0 || !n.testBit(0) || d.signum() <= 0 || e.signum() <= 0) {
+    if (n.signum() <= 0 || !n.testBit(0) || d.signum() <= 0 || d.compareTo(n) >= 0 || e.signum() <= 0) {
       return null;
     }
     BigInteger k = d.multiply(e).subtract(one);
@@ -262,7 +273,7 @@ public final class RsaHost {
   @HostAccess.Export
   public Handle generate(int bits, Value e) {
     BigInteger exponent = unsigned(e);
-    if (bits < MIN_BITS || bits > MAX_BITS || exponent.compareTo(BigInteger.valueOf(3)) < 0 || !exponent.testBit(0)
+    if (bits < MIN_BITS || bits > MAX_GENERATED_BITS || exponent.compareTo(BigInteger.valueOf(3)) < 0 || !exponent.testBit(0)
         || exponent.bitLength() > 64) {
       return null;
     }

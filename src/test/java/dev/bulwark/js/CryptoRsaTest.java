@@ -284,7 +284,9 @@ class CryptoRsaTest {
             oaepUsage: await genErr({ modulusLength: 1024, publicExponent: E }, ['sign'], 'RSA-OAEP'),
             publicUsagesOnly: await genErr({ modulusLength: 1024, publicExponent: E }, ['verify']),
             small: await genErr({ modulusLength: 256, publicExponent: E }, ['sign']),
-            large: await genErr({ modulusLength: 16392, publicExponent: E }, ['sign']),
+            large: await genErr({ modulusLength: 4104, publicExponent: E }, ['sign']),
+            tooSmall: await genErr({ modulusLength: 504, publicExponent: E }, ['sign']),
+            bigExponent: await genErr({ modulusLength: 1024, publicExponent: new Uint8Array(9).fill(0xff) }, ['sign']),
             huge: await genErr({ modulusLength: 4294967295, publicExponent: E }, ['sign']),
             evenExponent: await genErr({ modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 0]) }, ['sign']),
             exponentOne: await genErr({ modulusLength: 1024, publicExponent: new Uint8Array([1]) }, ['sign']),
@@ -317,7 +319,7 @@ class CryptoRsaTest {
     assertEquals("{\"raw\":[256,true,\"HMAC\"],\"jwk\":[256,true,\"HMAC\"]}", o.getJsonObject("wrapped").encode());
     JsonObject errors = o.getJsonObject("errors");
     assertEquals(new JsonObject().put("usage", "SyntaxError/12").put("oaepUsage", "SyntaxError/12")
-        .put("publicUsagesOnly", "SyntaxError/12").put("small", "OperationError/0").put("large", "OperationError/0")
+        .put("publicUsagesOnly", "SyntaxError/12").put("small", "OperationError/0").put("large", "OperationError/0").put("tooSmall", "OperationError/0").put("bigExponent", "OperationError/0")
         .put("huge", "OperationError/0").put("evenExponent", "OperationError/0").put("exponentOne", "OperationError/0")
         .put("exponentEmpty", "OperationError/0").put("noModulusLength", "TypeError").put("negative", "TypeError")
         .put("noExponent", "TypeError").put("arrayExponent", "TypeError").put("noHash", "TypeError"), errors);
@@ -358,5 +360,153 @@ class CryptoRsaTest {
     assertEquals("30820122300d06092a864886f70d0101010500038201", o.getString("spkiPrefix").substring(0, 44));
     // SEQUENCE { INTEGER 0, SEQUENCE { rsaEncryption, NULL }, OCTET STRING ...
     assertEquals("020100300d06092a864886f70d0101010500048", o.getString("pkcs8Prefix").substring(8, 47));
+  }
+
+  /** The algorithms of the interop tests: name, hash, and what the key does (sign or encrypt). */
+  private static final String CONFIGS = """
+      const CONFIGS = [
+        { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', op: { name: 'RSASSA-PKCS1-v1_5' }, usages: ['sign', 'verify'] },
+        { name: 'RSA-PSS', hash: 'SHA-384', op: { name: 'RSA-PSS', saltLength: 48 }, usages: ['sign', 'verify'] },
+        { name: 'RSA-PSS', hash: 'SHA-1', op: { name: 'RSA-PSS', saltLength: 0 }, usages: ['sign', 'verify'] },
+        { name: 'RSA-OAEP', hash: 'SHA-256', op: { name: 'RSA-OAEP', label: new TextEncoder().encode('a label') }, usages: ['encrypt', 'decrypt'] },
+        { name: 'RSA-OAEP', hash: 'SHA-512', op: { name: 'RSA-OAEP' }, usages: ['encrypt', 'decrypt'] },
+      ];
+      const MESSAGE = new TextEncoder().encode('interop message');
+      """;
+
+  @Test
+  void nodeKeysSignaturesAndCiphertextsWorkInBulwark(@TempDir Path tmp) throws Exception {
+    String node = NodeJs.output(tmp, CONFIGS + """
+        const hex = (b) => Buffer.from(b).toString('hex');
+        (async () => {
+          const s = globalThis.crypto.subtle;
+          const out = [];
+          for (const c of CONFIGS) {
+            const alg = { name: c.name, hash: c.hash };
+            const k = await s.generateKey({ ...alg, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, c.usages);
+            const signing = c.usages[0] === 'sign';
+            out.push({
+              spki: hex(await s.exportKey('spki', k.publicKey)), pkcs8: hex(await s.exportKey('pkcs8', k.privateKey)),
+              publicJwk: await s.exportKey('jwk', k.publicKey), privateJwk: await s.exportKey('jwk', k.privateKey),
+              output: hex(signing ? await s.sign(c.op, k.privateKey, MESSAGE) : await s.encrypt(c.op, k.publicKey, MESSAGE)),
+            });
+          }
+          console.log(JSON.stringify(out));
+        })().catch((e) => { console.error(e); process.exit(1); });
+        """);
+    JsonObject o = run(CONFIGS + "const NODE = " + node + ";\n" + """
+        const results = [];
+        for (let i = 0; i < CONFIGS.length; i++) {
+          const c = CONFIGS[i];
+          const n = NODE[i];
+          const alg = { name: c.name, hash: c.hash };
+          const signing = c.usages[0] === 'sign';
+          const pub = [await subtle.importKey('spki', unhex(n.spki), alg, true, [signing ? 'verify' : 'encrypt']),
+            await subtle.importKey('jwk', n.publicJwk, alg, true, [signing ? 'verify' : 'encrypt'])];
+          const priv = [await subtle.importKey('pkcs8', unhex(n.pkcs8), alg, true, [signing ? 'sign' : 'decrypt']),
+            await subtle.importKey('jwk', n.privateJwk, alg, true, [signing ? 'sign' : 'decrypt'])];
+          const r = { name: c.name, hash: c.hash };
+          if (signing) {
+            r.verified = await Promise.all(pub.map((k) => subtle.verify(c.op, k, unhex(n.output), MESSAGE)));
+            r.signed = await Promise.all(priv.map(async (k) => {
+              const sig = await subtle.sign(c.op, k, MESSAGE);
+              // PKCS#1 v1.5 is deterministic: the very bytes Node made; PSS with a salt is not, but must verify.
+              return c.name === 'RSASSA-PKCS1-v1_5' ? hex(sig) === n.output : await subtle.verify(c.op, pub[0], sig, MESSAGE);
+            }));
+          } else {
+            r.decrypted = await Promise.all(priv.map(async (k) => new TextDecoder().decode(await subtle.decrypt(c.op, k, unhex(n.output)))));
+          }
+          r.spki = await Promise.all(pub.map(async (k) => hex(await subtle.exportKey('spki', k)) === n.spki));
+          r.pkcs8 = await Promise.all(priv.map(async (k) => hex(await subtle.exportKey('pkcs8', k)) === n.pkcs8));
+          const same = (a, b) => Object.keys(b).filter((m) => m !== 'key_ops').every((m) => JSON.stringify(a[m]) === JSON.stringify(b[m]))
+            && Object.keys(a).length === Object.keys(b).length;
+          r.jwk = [same(await subtle.exportKey('jwk', pub[0]), n.publicJwk), same(await subtle.exportKey('jwk', priv[0]), n.privateJwk)];
+          r.modulusLength = pub[1].algorithm.modulusLength;
+          results.push(r);
+        }
+        return { results };
+        """);
+    for (Object item : o.getJsonArray("results")) {
+      JsonObject r = (JsonObject) item;
+      String what = r.getString("name") + " " + r.getString("hash");
+      if (r.containsKey("verified")) {
+        assertEquals("[true,true]", r.getJsonArray("verified").encode(), what + " verifies Node's signature");
+        assertEquals("[true,true]", r.getJsonArray("signed").encode(), what + " signs as Node does");
+      } else {
+        assertEquals("[\"interop message\",\"interop message\"]", r.getJsonArray("decrypted").encode(), what + " decrypts Node's");
+      }
+      assertEquals("[true,true]", r.getJsonArray("spki").encode(), what + " spki export is Node's");
+      assertEquals("[true,true]", r.getJsonArray("pkcs8").encode(), what + " pkcs8 export is Node's");
+      assertEquals("[true,true]", r.getJsonArray("jwk").encode(), what + " jwk export is Node's");
+      assertEquals(2048, r.getInteger("modulusLength"), what);
+    }
+    assertEquals(5, o.getJsonArray("results").size());
+  }
+
+  @Test
+  void bulwarkKeysSignaturesAndCiphertextsWorkInNode(@TempDir Path tmp) throws Exception {
+    JsonObject o = run(CONFIGS + """
+        const out = [];
+        for (const c of CONFIGS) {
+          const alg = { name: c.name, hash: c.hash };
+          const k = await subtle.generateKey({ ...alg, modulusLength: 2048, publicExponent: E }, true, c.usages);
+          const signing = c.usages[0] === 'sign';
+          out.push({
+            spki: hex(await subtle.exportKey('spki', k.publicKey)), pkcs8: hex(await subtle.exportKey('pkcs8', k.privateKey)),
+            publicJwk: await subtle.exportKey('jwk', k.publicKey), privateJwk: await subtle.exportKey('jwk', k.privateKey),
+            output: hex(signing ? await subtle.sign(c.op, k.privateKey, MESSAGE) : await subtle.encrypt(c.op, k.publicKey, MESSAGE)),
+          });
+        }
+        return { out };
+        """);
+    String node = NodeJs.output(tmp, CONFIGS + "const BULWARK = " + o.getJsonArray("out").encode() + ";\n" + """
+        const hex = (b) => Buffer.from(b).toString('hex');
+        const unhex = (h) => Buffer.from(h, 'hex');
+        (async () => {
+          const s = globalThis.crypto.subtle;
+          const results = [];
+          for (let i = 0; i < CONFIGS.length; i++) {
+            const c = CONFIGS[i];
+            const b = BULWARK[i];
+            const alg = { name: c.name, hash: c.hash };
+            const signing = c.usages[0] === 'sign';
+            const pub = [await s.importKey('spki', unhex(b.spki), alg, true, [signing ? 'verify' : 'encrypt']),
+              await s.importKey('jwk', b.publicJwk, alg, true, [signing ? 'verify' : 'encrypt'])];
+            const priv = [await s.importKey('pkcs8', unhex(b.pkcs8), alg, true, [signing ? 'sign' : 'decrypt']),
+              await s.importKey('jwk', b.privateJwk, alg, true, [signing ? 'sign' : 'decrypt'])];
+            const r = { name: c.name };
+            if (signing) {
+              r.verified = await Promise.all(pub.map((k) => s.verify(c.op, k, unhex(b.output), MESSAGE)));
+              r.signed = await Promise.all(priv.map(async (k) => {
+                const sig = await s.sign(c.op, k, MESSAGE);
+                return c.name === 'RSASSA-PKCS1-v1_5' ? hex(sig) === b.output : s.verify(c.op, pub[1], sig, MESSAGE);
+              }));
+            } else {
+              r.decrypted = await Promise.all(priv.map(async (k) => new TextDecoder().decode(await s.decrypt(c.op, k, unhex(b.output)))));
+            }
+            r.spki = await Promise.all(pub.map(async (k) => hex(await s.exportKey('spki', k)) === b.spki));
+            r.pkcs8 = await Promise.all(priv.map(async (k) => hex(await s.exportKey('pkcs8', k)) === b.pkcs8));
+            const j = await s.exportKey('jwk', priv[0]);
+            r.jwk = ['alg', 'n', 'e', 'd', 'p', 'q', 'dp', 'dq', 'qi'].every((m) => j[m] === b.privateJwk[m]);
+            results.push(r);
+          }
+          console.log(JSON.stringify(results));
+        })().catch((e) => { console.error(e); process.exit(1); });
+        """);
+    io.vertx.core.json.JsonArray results = new io.vertx.core.json.JsonArray(node.trim());
+    assertEquals(5, results.size());
+    for (Object item : results) {
+      JsonObject r = (JsonObject) item;
+      String what = r.getString("name");
+      if (r.containsKey("verified")) {
+        assertEquals("[true,true]", r.getJsonArray("verified").encode(), what + ": Node verifies Bulwark's signature");
+        assertEquals("[true,true]", r.getJsonArray("signed").encode(), what + ": Node signs as Bulwark does");
+      } else {
+        assertEquals("[\"interop message\",\"interop message\"]", r.getJsonArray("decrypted").encode(), what + ": Node decrypts");
+      }
+      assertEquals("[true,true]", r.getJsonArray("spki").encode(), what);
+      assertEquals("[true,true]", r.getJsonArray("pkcs8").encode(), what);
+      assertEquals(true, r.getBoolean("jwk"), what);
+    }
   }
 }

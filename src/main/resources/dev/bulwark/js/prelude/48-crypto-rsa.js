@@ -11,9 +11,12 @@
   const bufferOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'buffer').get;
   const buf = (bytes) => bufferOf.call(bytes);
   const EMPTY = new ArrayBuffer(0);
-  /** The modulus lengths supported by generateKey, as by the JDK's RSA KeyFactory (RsaHost.MIN_BITS, MAX_BITS). */
+  /**
+   * The modulus lengths generateKey supports (RsaHost.MIN_BITS, MAX_GENERATED_BITS): from the JDK's least to 4096, as
+   * generation runs uninterruptibly in the JDK (8192 bits take seconds). Imported keys may have up to 16384 bits.
+   */
   const MIN_BITS = 512;
-  const MAX_BITS = 16384;
+  const MAX_BITS = 4096;
 
   const has = (list, value) => {
     for (let i = 0; i < list.length; i++) if (list[i] === value) return true;
