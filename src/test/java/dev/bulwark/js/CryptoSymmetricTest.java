@@ -597,4 +597,177 @@ class CryptoSymmetricTest {
         "unwrapBadKeyLength", "DataError/0", "unwrapNotJson", "DataError/0", "kwUnwrapWithWrapOnly", "InvalidAccessError/15"),
         o.getMap());
   }
+
+  /** Node.js helpers: hex both ways, and the subtle of Node's webcrypto. */
+  private static final String NODE_HELPERS = """
+      const subtle = globalThis.crypto.subtle;
+      const hex = (b) => Buffer.from(b instanceof ArrayBuffer ? new Uint8Array(b) : b).toString('hex');
+      const unhex = (s) => new Uint8Array(Buffer.from(s, 'hex'));
+      const random = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n));
+      const utf8 = (s) => new TextEncoder().encode(s);
+      const fail = (e) => { console.error(e); process.exit(1); };
+      """;
+
+  @Test
+  void bulwarkOpensWhatNodeSeals(@TempDir Path tmp) throws Exception {
+    String fromNode = NodeJs.output(tmp, NODE_HELPERS + """
+        (async () => {
+          const out = {};
+          const data = random(100); // six and a quarter blocks
+          out.data = hex(data);
+          const raw = async (key) => hex(await subtle.exportKey('raw', key));
+          const gcm = await subtle.generateKey({ name: 'AES-GCM', length: 256 }, true, ['encrypt', 'decrypt', 'wrapKey', 'unwrapKey']);
+          out.gcmKey = await raw(gcm); out.gcmIv = hex(random(12)); out.aad = hex(random(20));
+          out.gcm = hex(await subtle.encrypt({ name: 'AES-GCM', iv: unhex(out.gcmIv), additionalData: unhex(out.aad) }, gcm, data));
+          out.gcm32 = hex(await subtle.encrypt({ name: 'AES-GCM', iv: unhex(out.gcmIv), tagLength: 32 }, gcm, data));
+          out.gcm64Iv = hex(random(16));
+          out.gcm64 = hex(await subtle.encrypt({ name: 'AES-GCM', iv: unhex(out.gcm64Iv), tagLength: 64 }, gcm, data));
+          out.gcm104 = hex(await subtle.encrypt({ name: 'AES-GCM', iv: unhex(out.gcmIv), tagLength: 104 }, gcm, data));
+          const cbc = await subtle.generateKey({ name: 'AES-CBC', length: 128 }, true, ['encrypt', 'decrypt']);
+          out.cbcKey = await raw(cbc); out.cbcIv = hex(random(16));
+          out.cbc = hex(await subtle.encrypt({ name: 'AES-CBC', iv: unhex(out.cbcIv) }, cbc, data));
+          const ctr = await subtle.generateKey({ name: 'AES-CTR', length: 192 }, true, ['encrypt', 'decrypt']);
+          out.ctrKey = await raw(ctr);
+          // The rightmost 8 bits at fd: the counter wraps after three of the seven blocks.
+          out.ctrCounter = hex(random(15)) + 'fd';
+          out.ctr = hex(await subtle.encrypt({ name: 'AES-CTR', counter: unhex(out.ctrCounter), length: 8 }, ctr, data));
+          out.ctr64 = hex(await subtle.encrypt({ name: 'AES-CTR', counter: unhex(out.ctrCounter), length: 64 }, ctr, data));
+          const kw = await subtle.generateKey({ name: 'AES-KW', length: 256 }, true, ['wrapKey', 'unwrapKey']);
+          out.kwKey = await raw(kw);
+          const inner = await subtle.generateKey({ name: 'AES-GCM', length: 192 }, true, ['encrypt']);
+          out.innerKey = await raw(inner);
+          out.kwWrapped = hex(await subtle.wrapKey('raw', inner, kw, 'AES-KW'));
+          const hmac = await subtle.generateKey({ name: 'HMAC', hash: 'SHA-384' }, true, ['sign', 'verify']);
+          out.hmacKey = await raw(hmac);
+          out.gcmWrappedJwk = hex(await subtle.wrapKey('jwk', hmac, gcm, { name: 'AES-GCM', iv: unhex(out.gcmIv) }));
+          out.password = hex(random(13)); out.salt = hex(random(16));
+          const pw = await subtle.importKey('raw', unhex(out.password), 'PBKDF2', false, ['deriveBits', 'deriveKey']);
+          out.pbkdf2 = hex(await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-512', salt: unhex(out.salt), iterations: 1000 }, pw, 8 * 72));
+          const emptyPw = await subtle.importKey('raw', new Uint8Array(0), 'PBKDF2', false, ['deriveBits']);
+          out.pbkdf2Empty = hex(await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-1', salt: new Uint8Array(0), iterations: 3 }, emptyPw, 8 * 30));
+          out.pbkdf2Aes = await raw(await subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt: unhex(out.salt), iterations: 500 }, pw,
+            { name: 'AES-KW', length: 192 }, true, ['wrapKey']));
+          out.ikm = hex(random(40)); out.info = hex(random(10));
+          const ikm = await subtle.importKey('raw', unhex(out.ikm), 'HKDF', false, ['deriveBits', 'deriveKey']);
+          out.hkdf = hex(await subtle.deriveBits({ name: 'HKDF', hash: 'SHA-384', salt: unhex(out.salt), info: unhex(out.info) }, ikm, 8 * 200));
+          out.hkdfNoSalt = hex(await subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new Uint8Array(0) }, ikm, 256));
+          out.hkdfHmac = await raw(await subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: unhex(out.salt), info: unhex(out.info) }, ikm,
+            { name: 'HMAC', hash: 'SHA-512' }, true, ['sign']));
+          console.log(JSON.stringify(out));
+        })().catch(fail);
+        """);
+    JsonObject node = new JsonObject(fromNode.strip());
+    JsonObject o = run("""
+        const n = %s;
+        const key = (name, hexKey, usages = ['decrypt']) => subtle.importKey('raw', unhex(hexKey), name, false, usages);
+        const gcm = await key('AES-GCM', n.gcmKey, ['decrypt', 'unwrapKey']);
+        const open = async (params, k, c) => hex(await subtle.decrypt(params, k, unhex(c)));
+        const kw = await key('AES-KW', n.kwKey, ['unwrapKey']);
+        const inner = await subtle.unwrapKey('raw', unhex(n.kwWrapped), kw, 'AES-KW', 'AES-GCM', true, ['encrypt']);
+        const hmac = await subtle.unwrapKey('jwk', unhex(n.gcmWrappedJwk), gcm, { name: 'AES-GCM', iv: unhex(n.gcmIv) },
+          { name: 'HMAC', hash: 'SHA-384' }, true, ['verify']);
+        const pw = await subtle.importKey('raw', unhex(n.password), 'PBKDF2', false, ['deriveBits', 'deriveKey']);
+        const emptyPw = await subtle.importKey('raw', new Uint8Array(0), 'PBKDF2', false, ['deriveBits']);
+        const ikm = await subtle.importKey('raw', unhex(n.ikm), 'HKDF', false, ['deriveBits', 'deriveKey']);
+        const raw = async (k) => hex(await subtle.exportKey('raw', k));
+        return {
+          gcm: await open({ name: 'AES-GCM', iv: unhex(n.gcmIv), additionalData: unhex(n.aad) }, gcm, n.gcm),
+          gcm32: await open({ name: 'AES-GCM', iv: unhex(n.gcmIv), tagLength: 32 }, gcm, n.gcm32),
+          gcm64: await open({ name: 'AES-GCM', iv: unhex(n.gcm64Iv), tagLength: 64 }, gcm, n.gcm64),
+          gcm104: await open({ name: 'AES-GCM', iv: unhex(n.gcmIv), tagLength: 104 }, gcm, n.gcm104),
+          gcmTampered: await outcome(() => subtle.decrypt({ name: 'AES-GCM', iv: unhex(n.gcmIv), tagLength: 32 }, gcm,
+            unhex(n.gcm32.slice(0, -2) + (n.gcm32.endsWith('00') ? '01' : '00')))),
+          cbc: await open({ name: 'AES-CBC', iv: unhex(n.cbcIv) }, await key('AES-CBC', n.cbcKey), n.cbc),
+          ctr: await open({ name: 'AES-CTR', counter: unhex(n.ctrCounter), length: 8 }, await key('AES-CTR', n.ctrKey), n.ctr),
+          ctr64: await open({ name: 'AES-CTR', counter: unhex(n.ctrCounter), length: 64 }, await key('AES-CTR', n.ctrKey), n.ctr64),
+          innerKey: await raw(inner), hmacKey: await raw(hmac),
+          pbkdf2: hex(await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-512', salt: unhex(n.salt), iterations: 1000 }, pw, 8 * 72)),
+          pbkdf2Empty: hex(await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-1', salt: new Uint8Array(0), iterations: 3 }, emptyPw, 8 * 30)),
+          pbkdf2Aes: await raw(await subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt: unhex(n.salt), iterations: 500 }, pw,
+            { name: 'AES-KW', length: 192 }, true, ['wrapKey'])),
+          hkdf: hex(await subtle.deriveBits({ name: 'HKDF', hash: 'SHA-384', salt: unhex(n.salt), info: unhex(n.info) }, ikm, 8 * 200)),
+          hkdfNoSalt: hex(await subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new Uint8Array(0) }, ikm, 256)),
+          hkdfHmac: await raw(await subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: unhex(n.salt), info: unhex(n.info) }, ikm,
+            { name: 'HMAC', hash: 'SHA-512' }, true, ['sign'])),
+        };
+        """.formatted(node.encode()));
+    String data = node.getString("data");
+    assertEquals(expect(
+        "gcm", data, "gcm32", data, "gcm64", data, "gcm104", data, "gcmTampered", "OperationError/0",
+        "cbc", data, "ctr", data, "ctr64", data, "innerKey", node.getString("innerKey"), "hmacKey", node.getString("hmacKey"),
+        "pbkdf2", node.getString("pbkdf2"), "pbkdf2Empty", node.getString("pbkdf2Empty"), "pbkdf2Aes", node.getString("pbkdf2Aes"),
+        "hkdf", node.getString("hkdf"), "hkdfNoSalt", node.getString("hkdfNoSalt"), "hkdfHmac", node.getString("hkdfHmac")),
+        o.getMap());
+  }
+
+  @Test
+  void nodeOpensWhatBulwarkSeals(@TempDir Path tmp) throws Exception {
+    JsonObject bulwark = run("""
+        const out = {};
+        const data = crypto.getRandomValues(new Uint8Array(77));
+        out.data = hex(data);
+        const raw = async (key) => hex(await subtle.exportKey('raw', key));
+        const random = (n) => hex(crypto.getRandomValues(new Uint8Array(n)));
+        const gcm = await subtle.generateKey({ name: 'AES-GCM', length: 128 }, true, ['encrypt', 'wrapKey']);
+        out.gcmKey = await raw(gcm); out.gcmIv = random(12); out.aad = random(7);
+        out.gcm = hex(await subtle.encrypt({ name: 'AES-GCM', iv: unhex(out.gcmIv), additionalData: unhex(out.aad) }, gcm, data));
+        out.gcm32 = hex(await subtle.encrypt({ name: 'AES-GCM', iv: unhex(out.gcmIv), tagLength: 32 }, gcm, data));
+        out.gcm64Iv = random(32);
+        out.gcm64 = hex(await subtle.encrypt({ name: 'AES-GCM', iv: unhex(out.gcm64Iv), tagLength: 64 }, gcm, data));
+        out.gcm120 = hex(await subtle.encrypt({ name: 'AES-GCM', iv: unhex(out.gcmIv), tagLength: 120 }, gcm, data));
+        const cbc = await subtle.generateKey({ name: 'AES-CBC', length: 256 }, true, ['encrypt']);
+        out.cbcKey = await raw(cbc); out.cbcIv = random(16);
+        out.cbc = hex(await subtle.encrypt({ name: 'AES-CBC', iv: unhex(out.cbcIv) }, cbc, data));
+        const ctr = await subtle.generateKey({ name: 'AES-CTR', length: 128 }, true, ['encrypt']);
+        out.ctrKey = await raw(ctr);
+        out.ctrCounter = random(14) + 'fffe'; // a 12-bit counter at ffe wraps after two of the five blocks
+        out.ctr = hex(await subtle.encrypt({ name: 'AES-CTR', counter: unhex(out.ctrCounter), length: 12 }, ctr, data));
+        const kw = await subtle.generateKey({ name: 'AES-KW', length: 192 }, true, ['wrapKey']);
+        out.kwKey = await raw(kw);
+        const inner = await subtle.generateKey({ name: 'AES-CBC', length: 256 }, true, ['decrypt']);
+        out.innerKey = await raw(inner);
+        out.kwWrapped = hex(await subtle.wrapKey('raw', inner, kw, { name: 'AES-KW' }));
+        const hmac = await subtle.generateKey({ name: 'HMAC', hash: 'SHA-256' }, true, ['sign']);
+        out.hmacKey = await raw(hmac);
+        out.gcmWrappedJwk = hex(await subtle.wrapKey('jwk', hmac, gcm, { name: 'AES-GCM', iv: unhex(out.gcmIv) }));
+        out.password = random(9); out.salt = random(12);
+        const pw = await subtle.importKey('raw', unhex(out.password), 'PBKDF2', false, ['deriveBits']);
+        out.pbkdf2 = hex(await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-384', salt: unhex(out.salt), iterations: 777 }, pw, 8 * 100));
+        out.ikm = random(16); out.info = random(33);
+        const ikm = await subtle.importKey('raw', unhex(out.ikm), 'HKDF', false, ['deriveBits']);
+        out.hkdf = hex(await subtle.deriveBits({ name: 'HKDF', hash: 'SHA-512', salt: unhex(out.salt), info: unhex(out.info) }, ikm, 8 * 130));
+        return out;
+        """);
+    String fromNode = NodeJs.output(tmp, NODE_HELPERS + """
+        const b = %s;
+        (async () => {
+          const key = (name, hexKey, usages = ['decrypt']) => subtle.importKey('raw', unhex(hexKey), name, true, usages);
+          const open = async (params, k, c) => hex(await subtle.decrypt(params, k, unhex(c)));
+          const gcm = await key('AES-GCM', b.gcmKey, ['decrypt', 'unwrapKey']);
+          const kw = await key('AES-KW', b.kwKey, ['unwrapKey']);
+          const out = {
+            gcm: await open({ name: 'AES-GCM', iv: unhex(b.gcmIv), additionalData: unhex(b.aad) }, gcm, b.gcm),
+            gcm32: await open({ name: 'AES-GCM', iv: unhex(b.gcmIv), tagLength: 32 }, gcm, b.gcm32),
+            gcm64: await open({ name: 'AES-GCM', iv: unhex(b.gcm64Iv), tagLength: 64 }, gcm, b.gcm64),
+            gcm120: await open({ name: 'AES-GCM', iv: unhex(b.gcmIv), tagLength: 120 }, gcm, b.gcm120),
+            cbc: await open({ name: 'AES-CBC', iv: unhex(b.cbcIv) }, await key('AES-CBC', b.cbcKey), b.cbc),
+            ctr: await open({ name: 'AES-CTR', counter: unhex(b.ctrCounter), length: 12 }, await key('AES-CTR', b.ctrKey), b.ctr),
+            innerKey: hex(await subtle.exportKey('raw', await subtle.unwrapKey('raw', unhex(b.kwWrapped), kw, 'AES-KW', 'AES-CBC', true, ['decrypt']))),
+            hmacKey: hex(await subtle.exportKey('raw', await subtle.unwrapKey('jwk', unhex(b.gcmWrappedJwk), gcm,
+              { name: 'AES-GCM', iv: unhex(b.gcmIv) }, { name: 'HMAC', hash: 'SHA-256' }, true, ['sign']))),
+            pbkdf2: hex(await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-384', salt: unhex(b.salt), iterations: 777 },
+              await subtle.importKey('raw', unhex(b.password), 'PBKDF2', false, ['deriveBits']), 8 * 100)),
+            hkdf: hex(await subtle.deriveBits({ name: 'HKDF', hash: 'SHA-512', salt: unhex(b.salt), info: unhex(b.info) },
+              await subtle.importKey('raw', unhex(b.ikm), 'HKDF', false, ['deriveBits']), 8 * 130)),
+          };
+          console.log(JSON.stringify(out));
+        })().catch(fail);
+        """.formatted(bulwark.encode()));
+    JsonObject node = new JsonObject(fromNode.strip());
+    String data = bulwark.getString("data");
+    assertEquals(expect(
+        "gcm", data, "gcm32", data, "gcm64", data, "gcm120", data, "cbc", data, "ctr", data,
+        "innerKey", bulwark.getString("innerKey"), "hmacKey", bulwark.getString("hmacKey"),
+        "pbkdf2", bulwark.getString("pbkdf2"), "hkdf", bulwark.getString("hkdf")), node.getMap());
+  }
 }
