@@ -8,7 +8,7 @@
   const jdk = host.symmetric;
   const random = host.crypto;
   const {
-    register, normalize, HASHES, plain, error, newKey, checkUsages, checkJwk, jwkBytes, copyBytes, fromHost,
+    register, normalize, HASHES, plain, error, newKey, checkUsages, checkJwk, jwkBytes, copyBytes,
     base64url, requiredMember, unsignedLong, unsignedShort, octet, algorithmIdentifier,
   } = internal.webCrypto;
 
@@ -18,6 +18,10 @@
   const TypedArrayPrototype = Object.getPrototypeOf(U8.prototype);
   const bufferOf = Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'buffer').get;
   const typedArraySet = TypedArrayPrototype.set;
+  const typedArrayLength = Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'length').get;
+  /** A Uint8Array's length, through the built-in getter whatever a script later defines on the prototype. */
+  const size = (bytes) => typedArrayLength.call(bytes);
+  const typedArrayOffset = Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'byteOffset').get;
   const ceil = Math.ceil;
   const min = Math.min;
 
@@ -33,10 +37,26 @@
   /** `length` bytes of `bytes` from `offset`, in a Uint8Array over a buffer of its own. */
   function part(bytes, offset, length) {
     const out = new U8(length);
-    if (length > 0) typedArraySet.call(out, new U8(bufferOf.call(bytes), offset, length));
+    if (length > 0) typedArraySet.call(out, new U8(bufferOf.call(bytes), typedArrayOffset.call(bytes) + offset, length));
     return out;
   }
-  const buffer = (bytes) => bufferOf.call(bytes);
+  const arrayBufferLength = Object.getOwnPropertyDescriptor(NewArrayBuffer.prototype, 'byteLength').get;
+  /** The ArrayBuffer holding exactly the bytes of a Uint8Array (itself, or a copy when the view is a part of it). */
+  function buffer(bytes) {
+    const whole = bufferOf.call(bytes);
+    if (typedArrayOffset.call(bytes) === 0 && size(bytes) === arrayBufferLength.call(whole)) return whole;
+    return bufferOf.call(part(bytes, 0, size(bytes)));
+  }
+  /**
+   * A host ByteBuffer copied into a Uint8Array, through the captured built-ins only: what comes back from the JDK may
+   * be a derived or generated key's bytes, which must not pass through anything a script can redefine.
+   */
+  function fromHost(byteBuffer) {
+    const view = new U8(byteBuffer);
+    const out = new U8(size(view));
+    typedArraySet.call(out, view);
+    return out;
+  }
   /** The bytes a host call returned (a ByteBuffer), or an OperationError saying `failure` for null. */
   function hostBytes(call, failure) {
     let result;
@@ -74,7 +94,7 @@
   const aesLengthParams = (type) => (alg) => ({ length: unsignedShort(requiredMember(alg, 'length', type), type + '.length') });
 
   function aesKey(name, data, extractable, usages) {
-    return newKey({ type: 'secret', extractable, algorithm: { name, length: data.length * 8 }, usages, data });
+    return newKey({ type: 'secret', extractable, algorithm: { name, length: size(data) * 8 }, usages, data });
   }
 
   /** The import, export, generate and "get key length" steps all four AES algorithms share. */
@@ -86,17 +106,17 @@
         checkUsages(usages, allowed, what);
         let data;
         if (format === 'raw') {
-          data = part(keyData, 0, keyData.length);
-          if (!has(AES_LENGTHS, data.length * 8)) {
-            throw error('AES key data must be 16, 24 or 32 bytes long, not ' + data.length + '.', 'DataError');
+          data = part(keyData, 0, size(keyData));
+          if (!has(AES_LENGTHS, size(data) * 8)) {
+            throw error('AES key data must be 16, 24 or 32 bytes long, not ' + size(data) + '.', 'DataError');
           }
         } else if (format === 'jwk') {
           const jwk = keyData;
           if (jwk.kty !== 'oct') throw error("The JWK's kty must be 'oct' for " + what + '.', 'DataError');
           data = jwkBytes(jwk, 'k');
-          const bits = data.length * 8;
+          const bits = size(data) * 8;
           if (!has(AES_LENGTHS, bits)) {
-            throw error("The JWK's k must be 16, 24 or 32 bytes long, not " + data.length + '.', 'DataError');
+            throw error("The JWK's k must be 16, 24 or 32 bytes long, not " + size(data) + '.', 'DataError');
           }
           if (jwk.alg !== undefined && jwk.alg !== 'A' + bits + suffix) {
             throw error("The JWK's alg '" + jwk.alg + "' is not A" + bits + suffix + ' for ' + what + ' of ' + bits + ' bits.', 'DataError');
@@ -108,7 +128,7 @@
         return aesKey(name, data, extractable, usages);
       },
       exportKey(format, key) {
-        if (format === 'raw') return buffer(part(key.data, 0, key.data.length));
+        if (format === 'raw') return buffer(part(key.data, 0, size(key.data)));
         if (format === 'jwk') {
           return { alg: 'A' + key.algorithm.length + suffix, ext: key.extractable, k: base64url(key.data), key_ops: listCopy(key.usages), kty: 'oct' };
         }
@@ -136,7 +156,7 @@
 
   // AES-CTR (SP 800-38A section 6.5, the counter incremented as in its appendix B.1 on the rightmost `length` bits).
   function aesCtr(params, key, data) {
-    if (params.counter.length !== 16) throw error('The AES-CTR counter must be 16 bytes long, not ' + params.counter.length + '.', 'OperationError');
+    if (size(params.counter) !== 16) throw error('The AES-CTR counter must be 16 bytes long, not ' + size(params.counter) + '.', 'OperationError');
     if (params.length === 0 || params.length > 128) throw error('The AES-CTR counter length must be 1 to 128 bits, not ' + params.length + '.', 'OperationError');
     return hostCall(() => jdk.ctr(buffer(key.data), buffer(params.counter), params.length, buffer(data)),
       'The data is longer than the ' + params.length + '-bit counter can count blocks of (2^' + params.length + ').');
@@ -150,7 +170,7 @@
 
   // AES-CBC (SP 800-38A section 6.2) with PKCS#7 padding (RFC 2315 section 10.3).
   function checkCbcIv(params) {
-    if (params.iv.length !== 16) throw error('The AES-CBC iv must be 16 bytes long, not ' + params.iv.length + '.', 'OperationError');
+    if (size(params.iv) !== 16) throw error('The AES-CBC iv must be 16 bytes long, not ' + size(params.iv) + '.', 'OperationError');
   }
   const aesCbcParams = (alg) => ({ iv: bytesOf(bufferSourceMember(alg, 'iv', 'AesCbcParams', true), 'iv') });
   registerAes('AES-CBC', { encrypt: aesCbcParams, decrypt: aesCbcParams }, {
@@ -184,12 +204,12 @@
   function checkGcmIv(params) {
     // The standard bounds the iv at 2^64 - 1 bytes only; SP 800-38D requires at least one bit, and the JDK (like
     // browsers and Node) refuses an empty one: an OperationError.
-    if (params.iv.length === 0) throw error('The AES-GCM iv must not be empty.', 'OperationError');
+    if (size(params.iv) === 0) throw error('The AES-GCM iv must not be empty.', 'OperationError');
   }
   const gcmAdditionalData = (params) => buffer(params.additionalData === undefined ? new U8(0) : params.additionalData);
   registerAes('AES-GCM', { encrypt: aesGcmParams, decrypt: aesGcmParams }, {
     encrypt(params, key, data) {
-      if (data.length > 2 ** 36 - 32) throw error('The AES-GCM plaintext is longer than 2^39 - 256 bits.', 'OperationError');
+      if (size(data) > 2 ** 36 - 32) throw error('The AES-GCM plaintext is longer than 2^39 - 256 bits.', 'OperationError');
       checkGcmIv(params);
       const tagLength = gcmTagLength(params);
       return hostCall(() => jdk.gcmEncrypt(buffer(key.data), buffer(params.iv), gcmAdditionalData(params), tagLength, buffer(data)),
@@ -197,7 +217,7 @@
     },
     decrypt(params, key, data) {
       const tagLength = gcmTagLength(params);
-      if (data.length * 8 < tagLength) throw error('The AES-GCM ciphertext is shorter than its ' + tagLength + '-bit tag.', 'OperationError');
+      if (size(data) * 8 < tagLength) throw error('The AES-GCM ciphertext is shorter than its ' + tagLength + '-bit tag.', 'OperationError');
       checkGcmIv(params);
       return hostCall(() => jdk.gcmDecrypt(buffer(key.data), buffer(params.iv), gcmAdditionalData(params), tagLength, buffer(data)),
         'The AES-GCM data failed authentication (wrong key, iv, additionalData or tag, or altered data).');
@@ -207,8 +227,8 @@
   // AES-KW (RFC 3394 with its default initial value): wrapKey and unwrapKey only, no encrypt and decrypt.
   registerAes('AES-KW', { wrapKey: plain, unwrapKey: plain }, {
     wrapKey(params, key, data) {
-      if (data.length % 8 !== 0 || data.length < 16) {
-        throw error('AES-KW wraps a whole number of 8-byte blocks, at least 16 bytes, not ' + data.length + ' bytes.', 'OperationError');
+      if (size(data) % 8 !== 0 || size(data) < 16) {
+        throw error('AES-KW wraps a whole number of 8-byte blocks, at least 16 bytes, not ' + size(data) + ' bytes.', 'OperationError');
       }
       return hostCall(() => jdk.keyWrap(true, buffer(key.data), buffer(data)), 'AES-KW wrapping failed.');
     },
@@ -223,7 +243,7 @@
   function derivationKey(name, keyData, extractable, usages) {
     checkUsages(usages, DERIVE_USAGES, 'a ' + name + ' key');
     if (extractable !== false) throw error(name + ' keys cannot be extractable.', 'SyntaxError');
-    return newKey({ type: 'secret', extractable, algorithm: { name }, usages, data: part(keyData, 0, keyData.length) });
+    return newKey({ type: 'secret', extractable, algorithm: { name }, usages, data: part(keyData, 0, size(keyData)) });
   }
   const notRaw = (name) => error(name + " keys can be imported only in the 'raw' format.", 'NotSupportedError');
   /** deriveBits' common first steps: a length that is a whole number of bytes; 0 is an empty result. */
@@ -262,12 +282,12 @@
       const salt = params.salt;
       const password = buffer(key.data);
       for (let i = 1; i <= blocks; i++) {
-        let u = new U8(salt.length + 4); // S || INT(i)
+        let u = new U8(size(salt) + 4); // S || INT(i)
         typedArraySet.call(u, salt);
-        u[salt.length] = i >>> 24;
-        u[salt.length + 1] = (i >>> 16) & 0xff;
-        u[salt.length + 2] = (i >>> 8) & 0xff;
-        u[salt.length + 3] = i & 0xff;
+        u[size(salt)] = i >>> 24;
+        u[size(salt) + 1] = (i >>> 16) & 0xff;
+        u[size(salt) + 2] = (i >>> 8) & 0xff;
+        u[size(salt) + 3] = i & 0xff;
         let t = new U8(hLen);
         for (let left = params.iterations; left > 0;) {
           const count = min(left, PBKDF2_SLICE);
