@@ -159,7 +159,7 @@
     if (size(params.counter) !== 16) throw error('The AES-CTR counter must be 16 bytes long, not ' + size(params.counter) + '.', 'OperationError');
     if (params.length === 0 || params.length > 128) throw error('The AES-CTR counter length must be 1 to 128 bits, not ' + params.length + '.', 'OperationError');
     return hostCall(() => jdk.ctr(buffer(key.data), buffer(params.counter), params.length, buffer(data)),
-      'The data is longer than the ' + params.length + '-bit counter can count blocks of (2^' + params.length + ').');
+      'The data has more 16-byte blocks than a ' + params.length + '-bit counter has values (2^' + params.length + ').');
   }
   function aesCtrParams(alg) { // AesCtrParams: counter, length
     const counter = bufferSourceMember(alg, 'counter', 'AesCtrParams', true);
