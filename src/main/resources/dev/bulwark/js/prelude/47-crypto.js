@@ -194,12 +194,14 @@
     if (name === undefined) throw error('Unrecognized or unsupported algorithm for ' + operation + '.', 'NotSupportedError');
     return { name, ...registered[name](alg) };
   }
-  /** A required HashAlgorithmIdentifier member, normalized for "digest": { name }, one of the SHA family. */
-  function hashMember(alg, type) {
-    const hash = normalize(algorithmIdentifier(requiredMember(alg, 'hash', type)), 'digest');
+  /** A HashAlgorithmIdentifier normalized for "digest": { name }, one of the SHA family (HASHES), not MD5. */
+  function normalizeHash(identifier, type) {
+    const hash = normalize(identifier, 'digest');
     if (!HASHES[hash.name]) throw error(hash.name + ' is not a hash ' + type + ' can use.', 'NotSupportedError');
     return hash;
   }
+  /** A required HashAlgorithmIdentifier member, normalized as {@link normalizeHash} does. */
+  const hashMember = (alg, type) => normalizeHash(algorithmIdentifier(requiredMember(alg, 'hash', type)), type);
   /**
    * Registers an algorithm: `params` maps each operation it has ("sign", "importKey", "get key length", ...) to the
    * conversion of its parameters; `operations` has the operations themselves, called with normalized arguments:
@@ -575,7 +577,7 @@
 
   // What the algorithm files (48-crypto-*.js) build on.
   internal.webCrypto = {
-    register, normalize, hashMember, HASHES, plain, error, isObject, newKey, cryptoKey, checkUsages, checkJwk, jwkBytes,
+    register, normalize, normalizeHash, hashMember, HASHES, plain, error, isObject, newKey, cryptoKey, checkUsages, checkJwk, jwkBytes,
     copyBytes, copyOf, bufferOf, lengthOf, bigInteger, fromHost, base64url, base64urlDecode, requiredMember, unsignedLong, unsignedShort, octet,
     algorithmIdentifier, dictionary,
   };

@@ -5,7 +5,7 @@
   // wrapKey/unwrapKey through the core), registered with the core of 47-crypto.js. The keys are the JDK's (RsaHost),
   // kept as an opaque host handle in the CryptoKey's internal slots; the checks and errors are the standard's, here.
   const rsa = host.rsa;
-  const { register, normalize, error, newKey, checkUsages, checkJwk, jwkBytes, copyBytes, bigInteger, fromHost,
+  const { register, normalizeHash, error, newKey, checkUsages, checkJwk, jwkBytes, copyBytes, bigInteger, fromHost,
     base64url, requiredMember, unsignedLong, algorithmIdentifier, hashMember } = internal.webCrypto;
   // A Uint8Array's buffer through the built-in getter (every array here is a fresh one over a whole buffer of its own).
   const bufferOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'buffer').get;
@@ -49,7 +49,7 @@
     const modulusLength = unsignedLong(requiredMember(alg, 'modulusLength', type), type + '.modulusLength');
     const publicExponent = bigInteger(requiredMember(alg, 'publicExponent', type), type + '.publicExponent');
     const hash = algorithmIdentifier(requiredMember(alg, 'hash', type));
-    return { modulusLength, publicExponent, hash: normalize(hash, 'digest') };
+    return { modulusLength, publicExponent, hash: normalizeHash(hash, 'RsaHashedKeyGenParams') };
   }
   /** RsaPssParams: { saltLength }. */
   const pssParams = (alg) => ({ saltLength: unsignedLong(requiredMember(alg, 'saltLength', 'RsaPssParams'), 'RsaPssParams.saltLength') });

@@ -8,7 +8,7 @@
   const jdk = host.symmetric;
   const random = host.crypto;
   const {
-    register, normalize, HASHES, plain, error, newKey, checkUsages, checkJwk, jwkBytes, copyBytes,
+    register, normalizeHash, HASHES, plain, error, newKey, checkUsages, checkJwk, jwkBytes, copyBytes,
     base64url, requiredMember, unsignedLong, unsignedShort, octet, algorithmIdentifier,
   } = internal.webCrypto;
 
@@ -263,7 +263,7 @@
       const hash = hashParam(alg, 'Pbkdf2Params');
       const iterations = unsignedLong(requiredMember(alg, 'iterations', 'Pbkdf2Params'), 'Pbkdf2Params.iterations');
       const salt = bufferSourceMember(alg, 'salt', 'Pbkdf2Params', true);
-      return { hash: normalize(hash, 'digest'), iterations, salt: bytesOf(salt, 'salt') };
+      return { hash: normalizeHash(hash, 'Pbkdf2Params'), iterations, salt: bytesOf(salt, 'salt') };
     },
     'get key length': plain,
   }, {
@@ -310,7 +310,7 @@
       const hash = hashParam(alg, 'HkdfParams');
       const info = bufferSourceMember(alg, 'info', 'HkdfParams', true);
       const salt = bufferSourceMember(alg, 'salt', 'HkdfParams', true);
-      return { hash: normalize(hash, 'digest'), info: bytesOf(info, 'info'), salt: bytesOf(salt, 'salt') };
+      return { hash: normalizeHash(hash, 'HkdfParams'), info: bytesOf(info, 'info'), salt: bytesOf(salt, 'salt') };
     },
     'get key length': plain,
   }, {
