@@ -6,10 +6,8 @@
   // kept as an opaque host handle in the CryptoKey's internal slots; the checks and errors are the standard's, here.
   const rsa = host.rsa;
   const { register, normalizeHash, error, newKey, checkUsages, checkJwk, jwkBytes, copyBytes, bigInteger, fromHost,
-    base64url, requiredMember, unsignedLong, algorithmIdentifier, hashMember } = internal.webCrypto;
-  // A Uint8Array's buffer through the built-in getter (every array here is a fresh one over a whole buffer of its own).
-  const bufferOf = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'buffer').get;
-  const buf = (bytes) => bufferOf.call(bytes);
+    base64url, requiredMember, unsignedLong, algorithmIdentifier, hashMember, bufferOf } = internal.webCrypto;
+  // Every Uint8Array here is a fresh one over a whole buffer of its own: bufferOf gives that buffer.
   const EMPTY = new ArrayBuffer(0);
   /**
    * The modulus lengths generateKey supports (RsaHost.MIN_BITS, MAX_GENERATED_BITS): from the JDK's least to 4096, as
@@ -79,11 +77,11 @@
     let handle;
     if (format === 'spki') {
       checkUsages(usages, family.pub, what + 'public key');
-      handle = imported(rsa.importSpki(buf(keyData)));
+      handle = imported(rsa.importSpki(bufferOf(keyData)));
       type = 'public';
     } else if (format === 'pkcs8') {
       checkUsages(usages, family.priv, what + 'private key');
-      handle = imported(rsa.importPkcs8(buf(keyData)));
+      handle = imported(rsa.importPkcs8(bufferOf(keyData)));
       type = 'private';
     } else if (format === 'jwk') {
       const jwk = keyData;
@@ -110,16 +108,16 @@
         let present = 0;
         for (let i = 0; i < CRT.length; i++) if (jwk[CRT[i]] !== undefined) present++;
         if (present === 0) {
-          handle = imported(rsa.importPrivate(buf(n), buf(e), buf(d), null, null, null, null, null));
+          handle = imported(rsa.importPrivate(bufferOf(n), bufferOf(e), bufferOf(d), null, null, null, null, null));
         } else if (present === 5) {
-          handle = imported(rsa.importPrivate(buf(n), buf(e), buf(d), buf(jwkBytes(jwk, 'p')), buf(jwkBytes(jwk, 'q')),
-            buf(jwkBytes(jwk, 'dp')), buf(jwkBytes(jwk, 'dq')), buf(jwkBytes(jwk, 'qi'))));
+          handle = imported(rsa.importPrivate(bufferOf(n), bufferOf(e), bufferOf(d), bufferOf(jwkBytes(jwk, 'p')), bufferOf(jwkBytes(jwk, 'q')),
+            bufferOf(jwkBytes(jwk, 'dp')), bufferOf(jwkBytes(jwk, 'dq')), bufferOf(jwkBytes(jwk, 'qi'))));
         } else {
           throw error("A private JWK with any of p, q, dp, dq, qi must have all of them (JWA section 6.3.2).", 'DataError');
         }
         type = 'private';
       } else {
-        handle = imported(rsa.importPublic(buf(n), buf(e)));
+        handle = imported(rsa.importPublic(bufferOf(n), bufferOf(e)));
         type = 'public';
       }
     } else {
@@ -133,7 +131,7 @@
     if (format === 'spki' || format === 'pkcs8') {
       const wanted = format === 'spki' ? 'public' : 'private';
       if (key.type !== wanted) throw error("Only " + wanted + " keys can be exported in the '" + format + "' format.", 'InvalidAccessError');
-      return buf(fromHost(rsa.encoded(handle)));
+      return bufferOf(fromHost(rsa.encoded(handle)));
     }
     if (format === 'jwk') {
       const member = (m) => base64url(fromHost(rsa.component(handle, m)));
@@ -170,7 +168,7 @@
     if (bits < MIN_BITS || bits > MAX_BITS) {
       throw error('RSA keys of ' + bits + ' bits are not supported (' + MIN_BITS + ' to ' + MAX_BITS + ' bits).', 'OperationError');
     }
-    const privateHandle = rsa.generate(bits, buf(params.publicExponent));
+    const privateHandle = rsa.generate(bits, bufferOf(params.publicExponent));
     if (privateHandle === null) {
       throw error('The public exponent is not supported (an odd integer from 3 to 2^64 - 1, e.g. 65537).', 'OperationError');
     }
@@ -187,15 +185,15 @@
     return {
       sign(params, key, data) {
         needType(key, 'private', 'sign');
-        const signature = rsa.sign(key.algorithm.hash.name, pss ? params.saltLength : -1, key.handle, buf(data));
+        const signature = rsa.sign(key.algorithm.hash.name, pss ? params.saltLength : -1, key.handle, bufferOf(data));
         if (signature === null) {
           throw error(pss ? 'The salt length ' + params.saltLength + ' is too long for this key and hash.' : 'The signing failed.', 'OperationError');
         }
-        return buf(fromHost(signature));
+        return bufferOf(fromHost(signature));
       },
       verify(params, key, signature, data) {
         needType(key, 'public', 'verify');
-        return rsa.verify(key.algorithm.hash.name, pss ? params.saltLength : -1, key.handle, buf(signature), buf(data)) === true;
+        return rsa.verify(key.algorithm.hash.name, pss ? params.saltLength : -1, key.handle, bufferOf(signature), bufferOf(data)) === true;
       },
     };
   }
@@ -210,15 +208,15 @@
     generateKey,
     encrypt(params, key, data) {
       needType(key, 'public', 'encrypt');
-      const out = rsa.encrypt(key.algorithm.hash.name, key.handle, params.label === undefined ? EMPTY : buf(params.label), buf(data));
+      const out = rsa.encrypt(key.algorithm.hash.name, key.handle, params.label === undefined ? EMPTY : bufferOf(params.label), bufferOf(data));
       if (out === null) throw error('The plaintext is too long for this RSA-OAEP key and hash.', 'OperationError');
-      return buf(fromHost(out));
+      return bufferOf(fromHost(out));
     },
     decrypt(params, key, data) {
       needType(key, 'private', 'decrypt');
-      const out = rsa.decrypt(key.algorithm.hash.name, key.handle, params.label === undefined ? EMPTY : buf(params.label), buf(data));
+      const out = rsa.decrypt(key.algorithm.hash.name, key.handle, params.label === undefined ? EMPTY : bufferOf(params.label), bufferOf(data));
       if (out === null) throw error('The data could not be decrypted with this RSA-OAEP key and label.', 'OperationError');
-      return buf(fromHost(out));
+      return bufferOf(fromHost(out));
     },
   });
 });

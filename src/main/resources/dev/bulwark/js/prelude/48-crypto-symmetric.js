@@ -9,18 +9,16 @@
   const random = host.crypto;
   const {
     register, normalizeHash, HASHES, plain, error, newKey, checkUsages, checkJwk, jwkBytes, copyBytes,
-    base64url, requiredMember, unsignedLong, unsignedShort, octet, algorithmIdentifier,
+    base64url, requiredMember, unsignedLong, unsignedShort, octet, algorithmIdentifier, bufferOf, lengthOf, fromHost,
   } = internal.webCrypto;
 
   // What this file uses of the built-ins, captured before any script runs.
   const U8 = Uint8Array;
   const NewArrayBuffer = ArrayBuffer;
   const TypedArrayPrototype = Object.getPrototypeOf(U8.prototype);
-  const bufferOf = Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'buffer').get;
   const typedArraySet = TypedArrayPrototype.set;
-  const typedArrayLength = Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'length').get;
   /** A Uint8Array's length, through the built-in getter whatever a script later defines on the prototype. */
-  const size = (bytes) => typedArrayLength.call(bytes);
+  const size = lengthOf;
   const typedArrayOffset = Object.getOwnPropertyDescriptor(TypedArrayPrototype, 'byteOffset').get;
   const ceil = Math.ceil;
   const min = Math.min;
@@ -37,25 +35,15 @@
   /** `length` bytes of `bytes` from `offset`, in a Uint8Array over a buffer of its own. */
   function part(bytes, offset, length) {
     const out = new U8(length);
-    if (length > 0) typedArraySet.call(out, new U8(bufferOf.call(bytes), typedArrayOffset.call(bytes) + offset, length));
+    if (length > 0) typedArraySet.call(out, new U8(bufferOf(bytes), typedArrayOffset.call(bytes) + offset, length));
     return out;
   }
   const arrayBufferLength = Object.getOwnPropertyDescriptor(NewArrayBuffer.prototype, 'byteLength').get;
   /** The ArrayBuffer holding exactly the bytes of a Uint8Array (itself, or a copy when the view is a part of it). */
   function buffer(bytes) {
-    const whole = bufferOf.call(bytes);
+    const whole = bufferOf(bytes);
     if (typedArrayOffset.call(bytes) === 0 && size(bytes) === arrayBufferLength.call(whole)) return whole;
-    return bufferOf.call(part(bytes, 0, size(bytes)));
-  }
-  /**
-   * A host ByteBuffer copied into a Uint8Array, through the captured built-ins only: what comes back from the JDK may
-   * be a derived or generated key's bytes, which must not pass through anything a script can redefine.
-   */
-  function fromHost(byteBuffer) {
-    const view = new U8(byteBuffer);
-    const out = new U8(size(view));
-    typedArraySet.call(out, view);
-    return out;
+    return bufferOf(part(bytes, 0, size(bytes)));
   }
   /** The bytes a host call returned (a ByteBuffer), or an OperationError saying `failure` for null. */
   function hostBytes(call, failure) {
