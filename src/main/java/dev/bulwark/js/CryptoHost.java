@@ -68,6 +68,12 @@ public final class CryptoHost {
     return MessageDigest.isEqual(Bytes.of(a), Bytes.of(b));
   }
 
+  /** RFC 7515 base64url without padding of a whole ArrayBuffer (JWK members, as JWA requires). */
+  @HostAccess.Export
+  public String base64urlEncode(Value data) {
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(Bytes.of(data));
+  }
+
   /**
    * The bytes of RFC 7515 base64url without padding (JWK members, as JWA requires), or null for anything else. Decoded
    * here rather than in JavaScript: the text may be a secret key's, and a script may replace string methods.

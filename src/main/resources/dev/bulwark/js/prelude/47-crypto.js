@@ -9,7 +9,6 @@
   // ArrayBuffers the prelude owns.
   const jdk = host.crypto;
   const DOMException = global.DOMException; // the prelude's, whatever a script later assigns to the global
-  const btoa = global.btoa;
   const WritableStream = global.WritableStream;
   // Key bytes live in Uint8Arrays of the prelude's; they are made and read only through built-ins captured here, never
   // through globals, prototype getters or methods a script may replace (or they would see a non-extractable key).
@@ -82,11 +81,8 @@
     return out;
   }
 
-  function base64url(bytes) {
-    let binary = '';
-    for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
-    return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-  }
+  /** RFC 7515 base64url without padding of one of the prelude's Uint8Arrays (JWK members), encoded in Java. */
+  const base64url = (bytes) => jdk.base64urlEncode(bufferOf(copyOf(bytes)));
   /** RFC 7515 base64url without padding (as JWA requires of "k"), or null. */
   function base64urlDecode(s) {
     // In Java: the string may be a secret key's, and string and RegExp methods are a script's to replace.
@@ -184,15 +180,36 @@
     'SHA-384': { block: 1024, bytes: 48 }, 'SHA-512': { block: 1024, bytes: 64 } };
   const plain = () => ({});
   // MD5 is a digest as in workerd (for legacy protocols: Content-MD5, ETags), not a hash other algorithms take.
-  const REGISTERED = { digest: Object.fromEntries([...Object.keys(HASHES), 'MD5'].map((name) => [name, plain])) };
+  const REGISTERED = {};
   const ALGORITHMS = {};
+  // Per operation, the registered names by their ASCII lowercase (names match case-insensitively), and the lowercase
+  // of the names scripts ask for, remembered (up to a bound): lowering a string is slow in the interpreter, and a
+  // script asks for the same few names in every request.
+  const BY_LOWER = {};
+  const lowered = { __proto__: null };
+  let loweredCount = 0;
+  function lower(s) {
+    let v = lowered[s];
+    if (v === undefined) {
+      v = asciiLower(s);
+      if (loweredCount < 256) {
+        lowered[s] = v;
+        loweredCount++;
+      }
+    }
+    return v;
+  }
+  function registerParams(operation, name, convert) {
+    (REGISTERED[operation] ||= { __proto__: null })[name] = convert;
+    (BY_LOWER[operation] ||= { __proto__: null })[asciiLower(name)] = name;
+  }
+  for (const name of [...Object.keys(HASHES), 'MD5']) registerParams('digest', name, plain);
+  const NONE = { __proto__: null };
   function normalize(alg, operation) {
     if (!isObject(alg)) return normalize({ name: alg }, operation);
-    const registered = REGISTERED[operation] || {};
-    const asked = asciiLower(`${requiredMember(alg, 'name', 'Algorithm')}`);
-    const name = Object.keys(registered).find((n) => asciiLower(n) === asked);
+    const name = (BY_LOWER[operation] || NONE)[lower(`${requiredMember(alg, 'name', 'Algorithm')}`)];
     if (name === undefined) throw error('Unrecognized or unsupported algorithm for ' + operation + '.', 'NotSupportedError');
-    return { name, ...registered[name](alg) };
+    return { name, ...REGISTERED[operation][name](alg) };
   }
   /** A HashAlgorithmIdentifier normalized for "digest": { name }, one of the SHA family (HASHES), not MD5. */
   function normalizeHash(identifier, type) {
@@ -215,9 +232,7 @@
    * The generic steps (conversions, normalization, the key's algorithm and usage checks, empty usages) are done here.
    */
   function register(name, params, operations) {
-    for (const [operation, convert] of Object.entries(params)) {
-      (REGISTERED[operation] ||= {})[name] = convert;
-    }
+    for (const [operation, convert] of Object.entries(params)) registerParams(operation, name, convert);
     ALGORITHMS[name] = operations;
   }
 
