@@ -295,4 +295,167 @@ class CryptoEcTest {
         "noPublic", "TypeError", "notAKey", "TypeError", "publicBase", "InvalidAccessError/15", "wrongAlgorithm", "InvalidAccessError/15",
         "ecdsaBase", "NotSupportedError/9")), o.getJsonObject("errors"));
   }
+
+  @Test
+  void importRefusesBadKeyDataWithTheStandardsErrors() throws Exception {
+    JsonObject o = run("""
+        const ecdsa = (crv = 'P-256') => ({ name: 'ECDSA', namedCurve: crv });
+        const ecdh = (crv = 'P-256') => ({ name: 'ECDH', namedCurve: crv });
+        const p256 = await s.generateKey(ecdsa(), true, ['sign', 'verify']);
+        const p384 = await s.generateKey(ecdsa('P-384'), true, ['sign', 'verify']);
+        const ed = await s.generateKey('Ed25519', true, ['sign', 'verify']);
+        const xk = await s.generateKey('X25519', true, ['deriveBits']);
+        const other = await s.generateKey(ecdsa(), true, ['sign']);
+        const raw = new Uint8Array(await s.exportKey('raw', p256.publicKey));
+        const spki = new Uint8Array(await s.exportKey('spki', p256.publicKey));
+        const pkcs8 = new Uint8Array(await s.exportKey('pkcs8', p256.privateKey));
+        const jwk = await s.exportKey('jwk', p256.privateKey);
+        const { d, ...pub } = jwk;
+        const otherD = (await s.exportKey('jwk', other.privateKey)).d;
+        const edJwk = await s.exportKey('jwk', ed.privateKey);
+        const { d: edD, ...edPub } = edJwk;
+        const xJwk = await s.exportKey('jwk', xk.privateKey);
+        const offCurve = raw.slice(); offCurve[64] ^= 1;
+        const compressed = new Uint8Array([2 + (raw[64] & 1), ...raw.subarray(1, 33)]);
+        const imp = (format, data, alg, usages, extractable = true) => outcome(async () => (await s.importKey(format, data, alg, extractable, usages)).type);
+        const bump = (t) => b64u(fromB64u(t).map((b, i, a) => (i === a.length - 1 ? b ^ 1 : b)));
+        return {
+          ok: [await imp('raw', raw, ecdsa(), ['verify']), await imp('spki', spki, ecdh(), []), await imp('pkcs8', pkcs8, ecdh(), ['deriveBits']),
+            await imp('jwk', jwk, ecdsa(), ['sign']), await imp('jwk', { ...jwk, alg: 'ES256', use: 'sig', key_ops: ['sign', 'verify'], ext: true }, ecdsa(), ['sign']),
+            await imp('jwk', { ...pub, alg: 'whatever', use: 'enc' }, ecdh(), []), await imp('jwk', { ...pub, use: 'enc' }, ecdsa(), [], true),
+            await imp('jwk', { ...edJwk, alg: 'EdDSA' }, 'Ed25519', ['sign']), await imp('jwk', { ...xJwk, alg: 'whatever' }, 'X25519', ['deriveBits'])],
+          curves: [await imp('raw', raw, ecdsa('P-192'), ['verify']), await imp('jwk', jwk, ecdh('secp256k1'), ['deriveBits']),
+            await imp('spki', spki, ecdsa('p-256'), ['verify']), await imp('raw', raw, { name: 'ECDSA' }, ['verify']),
+            await outcome(() => s.generateKey(ecdsa('P-192'), true, ['sign'])), await outcome(() => s.generateKey(ecdsa('P-192'), true, ['encrypt'])),
+            await outcome(() => s.generateKey({ name: 'ECDH' }, true, ['deriveBits']))],
+          usages: [await imp('raw', raw, ecdsa(), ['sign']), await imp('raw', raw, ecdh(), ['deriveBits']), await imp('spki', spki, ecdsa(), ['verify', 'sign']),
+            await imp('pkcs8', pkcs8, ecdsa(), ['verify']), await imp('pkcs8', pkcs8, ecdsa(), []), await imp('jwk', jwk, ecdsa(), ['verify']),
+            await imp('jwk', pub, ecdsa(), ['sign']), await imp('jwk', pub, ecdh(), ['deriveBits']), await imp('jwk', jwk, ecdh(), ['sign']),
+            await imp('raw', raw.subarray(1, 33), 'Ed25519', ['sign']), await imp('jwk', edPub, 'Ed25519', ['sign']), await imp('jwk', xJwk, 'X25519', []),
+            await imp('raw', raw.subarray(1, 33), 'X25519', ['deriveBits']),
+            // The usages are checked before the key data: bad data with bad usages is a SyntaxError.
+            await imp('jwk', { ...jwk, kty: 'RSA' }, ecdsa(), ['verify']), await imp('raw', new Uint8Array(3), ecdsa(), ['sign'])],
+          raw: [await imp('raw', raw.subarray(0, 64), ecdsa(), ['verify']), await imp('raw', compressed, ecdsa(), ['verify']),
+            await imp('raw', offCurve, ecdsa(), ['verify']), await imp('raw', new Uint8Array(65), ecdsa(), ['verify']),
+            await imp('raw', raw, ecdsa('P-384'), ['verify']), await imp('raw', cat('05', hex(raw.subarray(1))), ecdsa(), ['verify']),
+            await imp('raw', raw.subarray(1, 32), 'Ed25519', ['verify']), await imp('raw', raw.subarray(0, 33), 'X25519', [])],
+          spki: [await imp('spki', new Uint8Array(await s.exportKey('spki', p384.publicKey)), ecdsa(), ['verify']),
+            await imp('spki', spki.subarray(0, 60), ecdsa(), ['verify']), await imp('spki', pkcs8, ecdsa(), ['verify']),
+            await imp('spki', new Uint8Array(await s.exportKey('spki', ed.publicKey)), ecdsa(), ['verify']),
+            await imp('spki', new Uint8Array(await s.exportKey('spki', xk.publicKey)), 'Ed25519', ['verify']),
+            await imp('spki', spki, 'X25519', []), await imp('spki', cat(hex(spki.subarray(0, 26)), hex(offCurve)), ecdsa(), ['verify']),
+            await imp('spki', cat(hex(spki), '00'), ecdsa(), ['verify'])],
+          pkcs8: [await imp('pkcs8', new Uint8Array(await s.exportKey('pkcs8', p384.privateKey)), ecdh(), ['deriveBits']),
+            await imp('pkcs8', spki, ecdsa(), ['sign']), await imp('pkcs8', new Uint8Array(await s.exportKey('pkcs8', ed.privateKey)), 'X25519', ['deriveBits']),
+            await imp('pkcs8', new Uint8Array(await s.exportKey('pkcs8', xk.privateKey)), 'Ed25519', ['sign']), await imp('pkcs8', pkcs8, 'Ed25519', ['sign']),
+            await imp('pkcs8', cat(hex(pkcs8.subarray(0, 35)), '00'.repeat(32)), ecdsa(), ['sign']),
+            await imp('pkcs8', cat(hex(pkcs8.subarray(0, 35)), 'ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551'), ecdsa(), ['sign']),
+            await imp('pkcs8', cat(hex(pkcs8), '00'), ecdsa(), ['sign'])],
+          jwk: [await imp('jwk', { ...jwk, kty: 'OKP' }, ecdsa(), ['sign']), await imp('jwk', { ...jwk, crv: 'P-384' }, ecdsa(), ['sign']),
+            await imp('jwk', { ...jwk, alg: 'ES384' }, ecdsa(), ['sign']), await imp('jwk', { ...jwk, alg: 'RS256' }, ecdsa(), ['sign']),
+            await imp('jwk', { ...jwk, use: 'enc' }, ecdsa(), ['sign']), await imp('jwk', { ...jwk, use: 'sig' }, ecdh(), ['deriveBits']),
+            await imp('jwk', { ...jwk, key_ops: ['verify'] }, ecdsa(), ['sign']), await imp('jwk', { ...jwk, key_ops: ['sign', 'sign'] }, ecdsa(), ['sign']),
+            await imp('jwk', { ...jwk, ext: false }, ecdsa(), ['sign'], true),
+            await imp('jwk', { ...jwk, x: jwk.x.slice(0, -2) }, ecdsa(), ['sign']), await imp('jwk', { ...jwk, y: undefined }, ecdsa(), ['sign']),
+            await imp('jwk', { ...jwk, x: jwk.x + '=' }, ecdsa(), ['sign']), await imp('jwk', { ...jwk, d: 'AA' + jwk.d }, ecdsa(), ['sign']),
+            await imp('jwk', { ...jwk, d: otherD }, ecdsa(), ['sign']), await imp('jwk', { ...pub, y: bump(pub.y) }, ecdsa(), ['verify']),
+            await imp('jwk', { ...jwk, d: b64u(new Uint8Array(32)) }, ecdsa(), ['sign']),
+            // Key_ops, use and ext come before crv and alg for the NIST curves; for Ed25519 alg comes first.
+            await imp('jwk', { ...jwk, crv: 'P-384', use: 'enc' }, ecdsa(), ['sign'])],
+          okp: [await imp('jwk', { ...edJwk, kty: 'EC' }, 'Ed25519', ['sign']), await imp('jwk', { ...edJwk, crv: 'X25519' }, 'Ed25519', ['sign']),
+            await imp('jwk', { ...edJwk, alg: 'ES256' }, 'Ed25519', ['sign']), await imp('jwk', { ...edJwk, use: 'enc' }, 'Ed25519', ['sign']),
+            await imp('jwk', { ...edJwk, x: edJwk.x.slice(0, -2) }, 'Ed25519', ['sign']),
+            await imp('jwk', { ...edJwk, d: xJwk.d }, 'Ed25519', ['sign']), await imp('jwk', { ...xJwk, crv: 'Ed25519' }, 'X25519', ['deriveBits']),
+            await imp('jwk', { ...xJwk, use: 'sig' }, 'X25519', ['deriveBits']), await imp('jwk', { ...xJwk, d: edD }, 'X25519', ['deriveBits']),
+            await imp('jwk', { ...edJwk, ext: false }, 'Ed25519', ['sign'], true), await imp('jwk', { ...edJwk, x: undefined }, 'Ed25519', ['sign'])],
+          types: [await imp('jwk', raw, ecdsa(), ['verify']), await imp('raw', pub, ecdsa(), ['verify']),
+            await outcome(() => s.importKey('raw', raw, ecdsa(), true))],
+        };
+        """);
+    assertEquals(new JsonArray().add("public").add("public").add("private").add("private").add("private").add("public").add("public")
+        .add("private").add("private"), o.getJsonArray("ok"));
+    assertEquals(new JsonArray().add("NotSupportedError/9").add("NotSupportedError/9").add("NotSupportedError/9").add("TypeError")
+        .add("NotSupportedError/9").add("SyntaxError/12").add("TypeError"), o.getJsonArray("curves"));
+    JsonArray usages = new JsonArray();
+    for (int i = 0; i < 15; i++) {
+      usages.add("SyntaxError/12");
+    }
+    assertEquals(usages, o.getJsonArray("usages"));
+    for (String format : new String[] {"raw", "spki", "pkcs8", "okp"}) {
+      for (Object outcome : o.getJsonArray(format)) {
+        assertEquals("DataError/0", outcome, format + " " + o.getJsonArray(format));
+      }
+    }
+    assertEquals(17, o.getJsonArray("jwk").size());
+    for (Object outcome : o.getJsonArray("jwk")) {
+      assertEquals("DataError/0", outcome, "jwk " + o.getJsonArray("jwk"));
+    }
+    assertEquals(new JsonArray().add("TypeError").add("TypeError").add("TypeError"), o.getJsonArray("types"));
+  }
+
+  @Test
+  void keysAndTheirExportsAndUsesFollowTheStandard() throws Exception {
+    JsonObject o = run("""
+        const ecdsa = { name: 'ECDSA', namedCurve: 'P-384' };
+        const pair = await s.generateKey(ecdsa, false, ['verify', 'sign', 'verify']);
+        const dh = await s.generateKey({ name: 'ECDH', namedCurve: 'P-521' }, false, ['deriveKey']);
+        const ed = await s.generateKey({ name: 'Ed25519' }, true, ['sign']);
+        const x = await s.generateKey('X25519', true, ['deriveBits', 'deriveKey']);
+        const describe = (k) => JSON.parse(JSON.stringify([k.type, k.extractable, k.algorithm, k.usages]));
+        const data = utf8('data');
+        const sig = await s.sign({ name: 'ECDSA', hash: 'SHA-384' }, pair.privateKey, data);
+        const edSig = await s.sign('Ed25519', ed.privateKey, data);
+        const edPublic = await s.importKey('raw', await s.exportKey('raw', ed.publicKey), 'Ed25519', false, ['verify']);
+        return {
+          keys: Object.keys(pair), ecdsa: [describe(pair.publicKey), describe(pair.privateKey)], ecdh: [describe(dh.publicKey), describe(dh.privateKey)],
+          ed: [describe(ed.publicKey), describe(ed.privateKey)], x: [describe(x.publicKey), describe(x.privateKey)],
+          algorithmCopy: pair.publicKey.algorithm === pair.publicKey.algorithm && (pair.publicKey.algorithm.namedCurve = 'x', true)
+            && await s.verify({ name: 'ECDSA', hash: 'SHA-384' }, pair.publicKey, sig, data),
+          generate: [await outcome(() => s.generateKey(ecdsa, true, ['verify'])), await outcome(() => s.generateKey(ecdsa, true, []))
+            , await outcome(() => s.generateKey(ecdsa, true, ['deriveBits'])), await outcome(() => s.generateKey('X25519', true, ['sign'])),
+            await outcome(() => s.generateKey('Ed25519', true, ['deriveBits'])), await outcome(() => s.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, []))],
+          exports: [await outcome(() => s.exportKey('raw', pair.privateKey)), await outcome(() => s.exportKey('spki', ed.privateKey)),
+            await outcome(() => s.exportKey('pkcs8', ed.publicKey)), await outcome(() => s.exportKey('raw', x.privateKey)),
+            await outcome(() => s.exportKey('pkcs8', pair.privateKey)), await outcome(() => s.exportKey('jwk', dh.privateKey)),
+            await outcome(() => s.exportKey('jwk', edPublic))],
+          publicExports: [(await s.exportKey('raw', pair.publicKey)).byteLength, (await s.exportKey('spki', dh.publicKey)).byteLength,
+            Object.keys(await s.exportKey('jwk', pair.publicKey)).join(), Object.keys(await s.exportKey('jwk', x.privateKey)).join(),
+            Object.keys(await s.exportKey('jwk', ed.publicKey)).join()],
+          uses: [await outcome(() => s.sign({ name: 'ECDSA', hash: 'SHA-384' }, pair.publicKey, data)),
+            await outcome(() => s.verify({ name: 'ECDSA', hash: 'SHA-384' }, pair.privateKey, sig, data)),
+            await outcome(() => s.sign({ name: 'ECDSA' }, pair.privateKey, data)), await outcome(() => s.sign({ name: 'ECDSA', hash: 'MD5' }, pair.privateKey, data)),
+            await outcome(() => s.sign('ECDSA', pair.privateKey, data)), await outcome(() => s.sign('Ed25519', pair.privateKey, data)),
+            await outcome(() => s.verify('Ed25519', pair.publicKey, edSig, data)), await outcome(() => s.sign({ name: 'ECDSA', hash: 'SHA-256' }, ed.privateKey, data)),
+            await outcome(() => s.deriveBits({ name: 'ECDH', public: dh.publicKey }, dh.privateKey, 8)),
+            await outcome(() => s.deriveBits({ name: 'X25519', public: x.publicKey }, x.privateKey, 8)).then((v) => v.length),
+            await s.verify('Ed25519', edPublic, edSig, data), await s.verify({ name: 'Ed25519', hash: 'SHA-1' }, edPublic, edSig, data),
+            await outcome(() => s.sign('Ed25519', ed.publicKey, data)), await outcome(() => s.encrypt({ name: 'ECDH' }, dh.publicKey, data))],
+        };
+        """);
+    JsonObject p384 = new JsonObject().put("name", "ECDSA").put("namedCurve", "P-384");
+    assertEquals(new JsonArray().add("privateKey").add("publicKey"), o.getJsonArray("keys"));
+    assertEquals(new JsonArray().add(new JsonArray().add("public").add(true).add(p384).add(new JsonArray().add("verify")))
+        .add(new JsonArray().add("private").add(false).add(p384).add(new JsonArray().add("sign"))), o.getJsonArray("ecdsa"));
+    JsonObject p521 = new JsonObject().put("name", "ECDH").put("namedCurve", "P-521");
+    assertEquals(new JsonArray().add(new JsonArray().add("public").add(true).add(p521).add(new JsonArray()))
+        .add(new JsonArray().add("private").add(false).add(p521).add(new JsonArray().add("deriveKey"))), o.getJsonArray("ecdh"));
+    JsonObject ed = new JsonObject().put("name", "Ed25519");
+    assertEquals(new JsonArray().add(new JsonArray().add("public").add(true).add(ed).add(new JsonArray()))
+        .add(new JsonArray().add("private").add(true).add(ed).add(new JsonArray().add("sign"))), o.getJsonArray("ed"));
+    JsonObject x = new JsonObject().put("name", "X25519");
+    assertEquals(new JsonArray().add(new JsonArray().add("public").add(true).add(x).add(new JsonArray()))
+        .add(new JsonArray().add("private").add(true).add(x).add(new JsonArray().add("deriveKey").add("deriveBits"))), o.getJsonArray("x"));
+    assertEquals(true, o.getBoolean("algorithmCopy"));
+    assertEquals(new JsonArray().add("SyntaxError/12").add("SyntaxError/12").add("SyntaxError/12").add("SyntaxError/12")
+        .add("SyntaxError/12").add("SyntaxError/12"), o.getJsonArray("generate"));
+    assertEquals(new JsonArray().add("InvalidAccessError/15").add("InvalidAccessError/15").add("InvalidAccessError/15")
+        .add("InvalidAccessError/15").add("InvalidAccessError/15").add("InvalidAccessError/15").add("InvalidAccessError/15"),
+        o.getJsonArray("exports"));
+    assertEquals(new JsonArray().add(97).add(158).add("crv,ext,key_ops,kty,x,y").add("crv,d,ext,key_ops,kty,x")
+        .add("alg,crv,ext,key_ops,kty,x"), o.getJsonArray("publicExports"));
+    assertEquals(new JsonArray().add("InvalidAccessError/15").add("InvalidAccessError/15").add("TypeError").add("NotSupportedError/9")
+        .add("TypeError").add("InvalidAccessError/15").add("InvalidAccessError/15").add("InvalidAccessError/15")
+        .add("InvalidAccessError/15").add(2).add(true).add(true).add("InvalidAccessError/15").add("NotSupportedError/9"),
+        o.getJsonArray("uses"));
+  }
 }
