@@ -305,6 +305,9 @@ public final class EcHost {
   /** The public key of a private key's handle, or null. */
   @HostAccess.Export
   public Handle publicKey(String kind, Handle privateKey) {
+    if (!(privateKey.key instanceof PrivateKey)) {
+      return null;
+    }
     PublicKey pub = privateKey.publicKey != null ? privateKey.publicKey : publicOf(kind, (PrivateKey) privateKey.key);
     return pub == null ? null : new Handle(pub, null);
   }
@@ -381,6 +384,14 @@ public final class EcHost {
   /** spki (public), pkcs8 (private), or raw (public: 04 || x || y, or the 32 bytes); null for none. */
   @HostAccess.Export
   public ByteBuffer export(String kind, Handle handle, String format) {
+    try {
+      return exportBytes(kind, handle, format);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static ByteBuffer exportBytes(String kind, Handle handle, String format) {
     Key key = handle.key;
     byte[] out;
     switch (format) {
@@ -403,6 +414,14 @@ public final class EcHost {
   /** A JWK member of a key: "x", "y" (NIST curves) of a public key, "d" of a private one, fixed length; or null. */
   @HostAccess.Export
   public ByteBuffer jwkMember(String kind, Handle handle, String member) {
+    try {
+      return jwkBytes(kind, handle, member);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static ByteBuffer jwkBytes(String kind, Handle handle, String member) {
     Key key = handle.key;
     Curve c = CURVES.get(kind);
     if (member.equals("d")) {
@@ -413,7 +432,7 @@ public final class EcHost {
       return key instanceof EdECPrivateKey k ? ByteBuffer.wrap(k.getBytes().orElseThrow())
           : ByteBuffer.wrap(((XECPrivateKey) key).getScalar().orElse(Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length)));
     }
-    ByteBuffer raw = export(kind, handle, "raw");
+    ByteBuffer raw = exportBytes(kind, handle, "raw");
     if (c == null) {
       return raw;
     }
@@ -450,17 +469,52 @@ public final class EcHost {
     }
   }
 
-  /** Whether a signature (as for {@link #sign}) is valid; a malformed one is not. */
+  /**
+   * Whether a signature (as for {@link #sign}) is valid; a malformed one is not. For Ed25519, as the standard says
+   * (and the JDK does not check), a signature whose public key or R is a small-order point is not valid either.
+   */
   @HostAccess.Export
   public boolean verify(Handle handle, String hash, Value signature, Value data) {
     try {
+      byte[] sig = Bytes.of(signature);
+      if (hash == null) {
+        byte[] spki = handle.key.getEncoded();
+        if (sig.length != 64 || smallOrder(Arrays.copyOfRange(spki, spki.length - 32, spki.length))
+            || smallOrder(Arrays.copyOf(sig, 32))) {
+          return false;
+        }
+      }
       Signature s = Signature.getInstance(hash == null ? "Ed25519" : ECDSA.get(hash));
       s.initVerify((PublicKey) handle.key);
       s.update(Bytes.of(data));
-      return s.verify(Bytes.of(signature));
+      return s.verify(sig);
     } catch (GeneralSecurityException | RuntimeException e) {
       return false;
     }
+  }
+
+  /**
+   * The encodings of Ed25519's small-order points (orders 1, 2, 4 and 8), with y = p and y = p + 1, the non-canonical
+   * encodings of y = 0 and y = 1; compared without the sign bit of x, which gives every other encoding of them.
+   */
+  private static final byte[][] SMALL_ORDER = {
+      HexFormat.of().parseHex("0000000000000000000000000000000000000000000000000000000000000000"),
+      HexFormat.of().parseHex("0100000000000000000000000000000000000000000000000000000000000000"),
+      HexFormat.of().parseHex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"),
+      HexFormat.of().parseHex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"),
+      HexFormat.of().parseHex("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+      HexFormat.of().parseHex("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+      HexFormat.of().parseHex("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")};
+
+  private static boolean smallOrder(byte[] encoding) {
+    byte[] e = encoding.clone();
+    e[31] &= 0x7f;
+    for (byte[] point : SMALL_ORDER) {
+      if (Arrays.equals(point, e)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The ECDH / X25519 shared secret of a private and a public key (x of the point, or the 32 bytes); null on failure. */

@@ -166,7 +166,24 @@ class CryptoEcTest {
           r.exports = [hex(await s.exportKey('raw', publics[2])), hex(await s.exportKey('spki', publics[0]))];
           out.push(r);
         }
-        return { out };
+        // The standard's small-order checks: a public key or an R of small order never verifies. Both signatures
+        // below satisfy RFC 8032's (cofactorless) equation: [S]B = R + [k]A with A = R = the identity and S = 0, and
+        // with R = the identity, A the key of TEST 1 and S = k * a.
+        const identity = cat('01', '00'.repeat(31));
+        const identityKey = await s.importKey('raw', identity, 'Ed25519', false, ['verify']);
+        const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+        const le = (b) => b.reduceRight((n, x) => n * 256n + BigInt(x), 0n);
+        const h = new Uint8Array(await s.digest('SHA-512', unhex(vectors[0][0])));
+        const a0 = h.slice(0, 32); a0[0] &= 248; a0[31] &= 127; a0[31] |= 64;
+        const forged = utf8('forged');
+        const k = le(new Uint8Array(await s.digest('SHA-512', new Uint8Array([...identity, ...unhex(vectors[0][1]), ...forged])))) % L;
+        let sn = (k * le(a0)) % L;
+        const sBytes = new Uint8Array(32);
+        for (let i = 0; i < 32; i++) { sBytes[i] = Number(sn & 255n); sn >>= 8n; }
+        const test1 = await s.importKey('raw', unhex(vectors[0][1]), 'Ed25519', false, ['verify']);
+        const rSig = new Uint8Array([...identity, ...sBytes]);
+        return { out, smallOrder: [await s.verify('Ed25519', identityKey, cat('01', '00'.repeat(63)), utf8('any message')),
+          await s.verify('Ed25519', test1, rSig, forged)] };
         """);
     String[][] vectors = {
         {"9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
@@ -194,6 +211,7 @@ class CryptoEcTest {
       assertEquals(verify, r.getJsonArray("verify"));
       assertEquals(new JsonArray().add(x).add("302a300506032b6570032100" + x), r.getJsonArray("exports"));
     }
+    assertEquals(new JsonArray().add(false).add(false), o.getJsonArray("smallOrder"));
   }
 
   private static String b64u(String hex) {
@@ -457,5 +475,170 @@ class CryptoEcTest {
         .add("TypeError").add("InvalidAccessError/15").add("InvalidAccessError/15").add("InvalidAccessError/15")
         .add("InvalidAccessError/15").add(2).add(true).add(true).add("InvalidAccessError/15").add("NotSupportedError/9"),
         o.getJsonArray("uses"));
+  }
+
+  /** The algorithms of the interop tests: [name, curve or null, hash for ECDSA, whether it signs]. */
+  private static final String FAMILIES = """
+      const FAMILIES = [['ECDSA', 'P-256', 'SHA-256'], ['ECDSA', 'P-384', 'SHA-384'], ['ECDSA', 'P-521', 'SHA-512'],
+        ['ECDSA', 'P-256', 'SHA-1'], ['Ed25519'], ['ECDH', 'P-256'], ['ECDH', 'P-384'], ['ECDH', 'P-521'], ['X25519']];
+      const algOf = ([name, namedCurve]) => (namedCurve ? { name, namedCurve } : { name });
+      const signs = ([name]) => name === 'ECDSA' || name === 'Ed25519';
+      const usagesOf = (f, type) => (signs(f) ? [type === 'public' ? 'verify' : 'sign'] : type === 'public' ? [] : ['deriveBits']);
+      const sigAlg = ([name, , hash]) => (hash ? { name, hash } : { name });
+      const hexOf = (b) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
+      const bytesOf = (h) => new Uint8Array((h.match(/../g) || []).map((x) => parseInt(x, 16)));
+      /** Every export of a pair (and of a second pair's public key, for key agreement), a signature or a shared secret. */
+      async function produce(subtle, f) {
+        const pair = await subtle.generateKey(algOf(f), true, signs(f) ? ['sign', 'verify'] : ['deriveBits']);
+        const out = { f, spki: hexOf(await subtle.exportKey('spki', pair.publicKey)), raw: hexOf(await subtle.exportKey('raw', pair.publicKey)),
+          pkcs8: hexOf(await subtle.exportKey('pkcs8', pair.privateKey)), jwk: await subtle.exportKey('jwk', pair.privateKey),
+          publicJwk: await subtle.exportKey('jwk', pair.publicKey) };
+        if (signs(f)) {
+          out.signature = hexOf(await subtle.sign(sigAlg(f), pair.privateKey, new TextEncoder().encode('interop ' + f)));
+        } else {
+          const other = await subtle.generateKey(algOf(f), true, ['deriveBits']);
+          out.otherRaw = hexOf(await subtle.exportKey('raw', other.publicKey));
+          out.otherSpki = hexOf(await subtle.exportKey('spki', other.publicKey));
+          out.otherJwk = await subtle.exportKey('jwk', other.publicKey);
+          out.otherPkcs8 = hexOf(await subtle.exportKey('pkcs8', other.privateKey));
+          out.secret = hexOf(await subtle.deriveBits({ name: f[0], public: other.publicKey }, pair.privateKey, null));
+        }
+        return out;
+      }
+      /** Imports another implementation's exports in every format and checks them: a list of [what, ok]. */
+      async function check(subtle, p) {
+        const f = p.f;
+        const alg = algOf(f);
+        const results = [];
+        const ok = (what, value) => results.push([f.join(' ') + ': ' + what, value]);
+        const publics = { raw: await subtle.importKey('raw', bytesOf(p.raw), alg, true, usagesOf(f, 'public')),
+          spki: await subtle.importKey('spki', bytesOf(p.spki), alg, true, usagesOf(f, 'public')),
+          jwk: await subtle.importKey('jwk', p.publicJwk, alg, true, usagesOf(f, 'public')) };
+        const privates = { pkcs8: await subtle.importKey('pkcs8', bytesOf(p.pkcs8), alg, true, usagesOf(f, 'private')),
+          jwk: await subtle.importKey('jwk', p.jwk, alg, true, usagesOf(f, 'private')) };
+        for (const [format, k] of Object.entries(publics)) {
+          ok(format + ' spki', hexOf(await subtle.exportKey('spki', k)) === p.spki);
+          ok(format + ' raw', hexOf(await subtle.exportKey('raw', k)) === p.raw);
+          const j = await subtle.exportKey('jwk', k);
+          ok(format + ' jwk', j.kty === p.publicJwk.kty && j.crv === p.publicJwk.crv && j.x === p.publicJwk.x && j.y === p.publicJwk.y);
+        }
+        for (const [format, k] of Object.entries(privates)) {
+          const j = await subtle.exportKey('jwk', k);
+          ok(format + ' private jwk', j.kty === p.jwk.kty && j.crv === p.jwk.crv && j.x === p.jwk.x && j.y === p.jwk.y && j.d === p.jwk.d);
+          const again = await subtle.importKey('pkcs8', await subtle.exportKey('pkcs8', k), alg, true, usagesOf(f, 'private'));
+          ok(format + ' pkcs8 again', (await subtle.exportKey('jwk', again)).d === p.jwk.d);
+        }
+        const data = new TextEncoder().encode('interop ' + f);
+        if (signs(f)) {
+          for (const [format, k] of Object.entries(publics)) {
+            ok(format + ' verifies', await subtle.verify(sigAlg(f), k, bytesOf(p.signature), data));
+            ok(format + ' refuses other data', !(await subtle.verify(sigAlg(f), k, bytesOf(p.signature), new TextEncoder().encode('other'))));
+          }
+          for (const [format, k] of Object.entries(privates)) {
+            ok(format + ' signs', await subtle.verify(sigAlg(f), publics.raw, await subtle.sign(sigAlg(f), k, data), data));
+          }
+        } else {
+          const others = [await subtle.importKey('raw', bytesOf(p.otherRaw), alg, true, []),
+            await subtle.importKey('spki', bytesOf(p.otherSpki), alg, true, []), await subtle.importKey('jwk', p.otherJwk, alg, true, [])];
+          for (const [format, k] of Object.entries(privates)) {
+            for (const other of others) {
+              ok(format + ' derives', hexOf(await subtle.deriveBits({ name: f[0], public: other }, k, null)) === p.secret);
+            }
+          }
+          const otherPrivate = await subtle.importKey('pkcs8', bytesOf(p.otherPkcs8), alg, true, ['deriveBits']);
+          ok('derives the other way', hexOf(await subtle.deriveBits({ name: f[0], public: publics.spki }, otherPrivate, null)) === p.secret);
+        }
+        return results;
+      }
+      """;
+
+  private static void assertAllOk(JsonArray results, String who) {
+    assertTrue(results.size() > 150, who + " checked too little: " + results);
+    for (Object r : results) {
+      JsonArray check = (JsonArray) r;
+      assertEquals(true, check.getValue(1), who + ": " + check.getString(0));
+    }
+  }
+
+  @Test
+  void importsWhatNodeExportsAndChecksItsSignaturesAndSecrets(@TempDir Path tmp) throws Exception {
+    String produced = NodeJs.output(tmp, FAMILIES + """
+        (async () => {
+          const out = [];
+          for (const f of FAMILIES) out.push(await produce(globalThis.crypto.subtle, f));
+          console.log(JSON.stringify(out));
+        })().catch((e) => { console.error(e); process.exit(1); });
+        """);
+    JsonObject o = run(FAMILIES + "const produced = " + produced.trim() + """
+        ;
+        const results = [];
+        for (const p of produced) results.push(...await check(crypto.subtle, p));
+        return { results };
+        """);
+    assertAllOk(o.getJsonArray("results"), "Bulwark");
+  }
+
+  @Test
+  void nodeImportsWhatBulwarkExportsAndChecksItsSignaturesAndSecrets(@TempDir Path tmp) throws Exception {
+    JsonObject o = run(FAMILIES + """
+        const produced = [];
+        for (const f of FAMILIES) produced.push(await produce(crypto.subtle, f));
+        // Bulwark checks its own exports too, before Node does.
+        const results = [];
+        for (const p of produced) results.push(...await check(crypto.subtle, p));
+        return { produced, results };
+        """);
+    assertAllOk(o.getJsonArray("results"), "Bulwark itself");
+    java.nio.file.Files.writeString(tmp.resolve("produced.json"), o.getJsonArray("produced").encode());
+    String checked = NodeJs.output(tmp, FAMILIES + """
+        (async () => {
+          const produced = JSON.parse(require('fs').readFileSync('produced.json', 'utf8'));
+          const results = [];
+          for (const p of produced) results.push(...await check(globalThis.crypto.subtle, p));
+          console.log(JSON.stringify(results));
+        })().catch((e) => { console.error(e); process.exit(1); });
+        """);
+    assertAllOk(new JsonArray(checked.trim()), "Node");
+  }
+
+  @Test
+  void replacedBuiltInsChangeNothing() throws Exception {
+    JsonObject o = run("""
+        const ecdsa = { name: 'ECDSA', namedCurve: 'P-256' };
+        const pair = await s.generateKey(ecdsa, true, ['sign', 'verify']);
+        const dh = await s.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
+        const x = await s.generateKey('X25519', true, ['deriveBits']);
+        const jwk = await s.exportKey('jwk', pair.privateKey);
+        const raw = await s.exportKey('raw', pair.publicKey);
+        // A script replaces what the prelude could have used on its own buffers.
+        const TypedArray = Object.getPrototypeOf(Uint8Array);
+        const trap = () => { throw new Error('a replaced built-in was used'); };
+        const saved = [];
+        const replace = (object, key, descriptor) => {
+          saved.push([object, key, Object.getOwnPropertyDescriptor(object, key)]);
+          Object.defineProperty(object, key, { configurable: true, ...descriptor });
+        };
+        for (const key of ['buffer', 'byteOffset', 'byteLength']) replace(TypedArray.prototype, key, { get: trap });
+        replace(ArrayBuffer.prototype, 'byteLength', { get: trap });
+        // (Not subarray: btoa in 11-base64.js, which JWK export uses through the core's base64url, calls it.)
+        for (const key of ['slice', 'set']) replace(TypedArray.prototype, key, { value: trap });
+        replace(ArrayBuffer.prototype, 'slice', { value: trap });
+        const data = new Uint8Array([1, 2, 3]);
+        const results = {};
+        try {
+          results.signature = await outcome(async () => (await s.sign({ name: 'ECDSA', hash: 'SHA-256' }, pair.privateKey, data)) instanceof ArrayBuffer);
+          results.imported = await outcome(async () => (await s.importKey('raw', raw, ecdsa, true, ['verify'])).type);
+          results.verified = await outcome(() => s.verify({ name: 'ECDSA', hash: 'SHA-256' }, pair.publicKey, new Uint8Array(64), data));
+          results.jwk = await outcome(async () => (await s.exportKey('jwk', await s.importKey('jwk', jwk, ecdsa, true, ['sign']))).d === jwk.d);
+          results.spki = await outcome(async () => (await s.exportKey('spki', pair.publicKey)) instanceof ArrayBuffer);
+          results.bits = await outcome(async () => (await s.deriveBits({ name: 'ECDH', public: dh.publicKey }, dh.privateKey, 12)) instanceof ArrayBuffer);
+          results.x25519 = await outcome(async () => (await s.deriveBits({ name: 'X25519', public: x.publicKey }, x.privateKey, null)) instanceof ArrayBuffer);
+        } finally {
+          for (const [object, key, descriptor] of saved.reverse()) Object.defineProperty(object, key, descriptor);
+        }
+        return results;
+        """);
+    assertEquals(new JsonObject().put("signature", true).put("imported", "public").put("verified", false).put("jwk", true)
+        .put("spki", true).put("bits", true).put("x25519", true), o);
   }
 }

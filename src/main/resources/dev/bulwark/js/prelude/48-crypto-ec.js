@@ -25,8 +25,11 @@
     if (typedArrayOffset.call(bytes) === 0 && typedArrayLength.call(bytes) === bufferLength.call(buffer)) return buffer;
     return typedArrayBuffer.call(typedArraySlice.call(bytes));
   }
-  /** A host ByteBuffer as a fresh ArrayBuffer the script owns. */
-  const hostBuffer = (byteBuffer) => typedArrayBuffer.call(fromHost(byteBuffer));
+  /** A host ByteBuffer as a fresh ArrayBuffer the script owns; null (the host could not) is an OperationError. */
+  function hostBuffer(byteBuffer) {
+    if (byteBuffer === null) throw error('The key could not be exported.', 'OperationError');
+    return typedArrayBuffer.call(fromHost(byteBuffer));
+  }
 
   const has = (list, value) => {
     for (let i = 0; i < list.length; i++) if (list[i] === value) return true;
@@ -151,7 +154,7 @@
         // jwk: the JsonWebKey dictionary's members in its (lexicographic) order.
         const pub = k.type === 'private' ? ec.publicKey(k.kind, k.handle) : k.handle;
         if (pub === null) throw error("The private key's public key could not be computed.", 'OperationError');
-        const member = (handle, m) => base64url(fromHost(ec.jwkMember(k.kind, handle, m)));
+        const member = (handle, m) => base64url(new Uint8Array(hostBuffer(ec.jwkMember(k.kind, handle, m))));
         // The standard names Ed25519 keys' algorithm in alg; ECDSA, ECDH and X25519 JWKs get none.
         const jwk = name === 'Ed25519' ? { alg: 'Ed25519', crv: k.kind } : { crv: k.kind };
         if (k.type === 'private') jwk.d = member(k.handle, 'd');
