@@ -43,10 +43,13 @@ import org.graalvm.polyglot.Value;
  * is on its curve, the range of a private scalar, and a private key's public half (for JWK export).
  */
 public final class EcHost {
-  /** A key in the JDK's form, and for a private key its public half when known. */
+  /**
+   * A key in the JDK's form, and for a private key its public half when known (computed once, when first needed: a
+   * handle belongs to one CryptoKey, so this is no state shared between isolates).
+   */
   public static final class Handle {
     final Key key;
-    final PublicKey publicKey;
+    volatile PublicKey publicKey;
 
     Handle(Key key, PublicKey publicKey) {
       this.key = key;
@@ -308,7 +311,11 @@ public final class EcHost {
     if (!(privateKey.key instanceof PrivateKey)) {
       return null;
     }
-    PublicKey pub = privateKey.publicKey != null ? privateKey.publicKey : publicOf(kind, (PrivateKey) privateKey.key);
+    PublicKey pub = privateKey.publicKey;
+    if (pub == null) {
+      pub = publicOf(kind, (PrivateKey) privateKey.key);
+      privateKey.publicKey = pub;
+    }
     return pub == null ? null : new Handle(pub, null);
   }
 

@@ -65,7 +65,7 @@
    */
   function family(name, publicUsages, privateUsages, use, nist) {
     const all = [...publicUsages, ...privateUsages];
-    const what = 'an ' + name + ' ' ;
+    const what = 'an ' + name + ' ';
     const kindOf = (params) => (nist ? params.namedCurve : name);
     const algorithmOf = (kind) => (nist ? { name, namedCurve: kind } : { name });
     const key = (type, handle, kind, extractable, usages) =>
