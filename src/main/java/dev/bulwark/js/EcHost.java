@@ -135,8 +135,8 @@ public final class EcHost {
   }
 
   /**
-   * A public key from its raw form: an uncompressed point 04 || x || y for the NIST curves (compressed points are
-   * refused), the 32 bytes of RFC 8032 / RFC 7748 for Ed25519 and X25519; or null.
+   * A public key from its raw form: for the NIST curves a point 04 || x || y, or compressed (02 or 03 || x), as
+   * SEC 1 2.3.4 decodes them; the 32 bytes of RFC 8032 / RFC 7748 for Ed25519 and X25519; or null.
    */
   @HostAccess.Export
   public Handle importRaw(String kind, Value raw) {
@@ -145,6 +145,21 @@ public final class EcHost {
       Curve c = CURVES.get(kind);
       if (c == null) {
         return bytes.length == 32 ? importSpkiBytes(kind, concat(SPKI_PREFIX.get(kind), bytes)) : null;
+      }
+      if (bytes.length == 1 + c.bytes() && (bytes[0] == 2 || bytes[0] == 3)) {
+        // Compressed (SEC 1, 2.3.4): y is the square root of x^3 + ax + b of the given parity; p = 3 (mod 4) for
+        // the three curves, so a root is (x^3 + ax + b)^((p + 1) / 4), if there is one. All of it is public.
+        BigInteger p = c.p();
+        BigInteger x = new BigInteger(1, Arrays.copyOfRange(bytes, 1, bytes.length));
+        if (x.compareTo(p) >= 0) {
+          return null;
+        }
+        BigInteger y = x.multiply(x).add(c.params().getCurve().getA()).multiply(x).add(c.params().getCurve().getB()).mod(p)
+            .modPow(p.add(BigInteger.ONE).shiftRight(2), p);
+        if (y.testBit(0) != (bytes[0] == 3)) {
+          y = p.subtract(y).mod(p);
+        }
+        return publicPoint(kind, fixed(x, c.bytes()), fixed(y, c.bytes())); // null unless y^2 is x^3 + ax + b
       }
       if (bytes.length != 1 + 2 * c.bytes() || bytes[0] != 4) {
         return null;

@@ -132,7 +132,7 @@
         if (format === 'raw') {
           checkTyped(usages, 'public');
           const handle = need(ec.importRaw(kind, bufferOf(keyData)), nist
-            ? 'The key data is not an uncompressed point (0x04 || x || y) of ' + curve + '.'
+            ? 'The key data is not a point (0x04 || x || y, or compressed: 0x02 or 0x03 || x) of ' + curve + '.'
             : 'The key data is not the 32 bytes of an ' + name + ' public key.');
           return key('public', handle, kind, extractable, usages);
         }
