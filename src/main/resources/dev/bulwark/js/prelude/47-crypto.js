@@ -426,6 +426,16 @@
     }
   }
 
+  /** encrypt, decrypt and sign: (algorithm, key, data), with a key of that algorithm having the operation as a usage. */
+  function keyOperation(self, args, operation, algorithm, key, data) {
+    required(self, args, 3, operation);
+    const alg = algorithmIdentifier(algorithm);
+    const k = cryptoKey(key, 'key');
+    const bytes = copyBytes(data, 'data');
+    const normalized = normalizedFor(alg, operation, k, operation);
+    return ALGORITHMS[normalized.name][operation](normalized, k, bytes);
+  }
+
   let isSubtle;
   class SubtleCrypto {
     #brand;
@@ -455,30 +465,15 @@
     }
 
     async encrypt(algorithm, key, data) {
-      required(this, arguments, 3, 'encrypt');
-      const alg = algorithmIdentifier(algorithm);
-      const k = cryptoKey(key, 'key');
-      const bytes = copyBytes(data, 'data');
-      const normalized = normalizedFor(alg, 'encrypt', k, 'encrypt');
-      return ALGORITHMS[normalized.name].encrypt(normalized, k, bytes);
+      return keyOperation(this, arguments, 'encrypt', algorithm, key, data);
     }
 
     async decrypt(algorithm, key, data) {
-      required(this, arguments, 3, 'decrypt');
-      const alg = algorithmIdentifier(algorithm);
-      const k = cryptoKey(key, 'key');
-      const bytes = copyBytes(data, 'data');
-      const normalized = normalizedFor(alg, 'decrypt', k, 'decrypt');
-      return ALGORITHMS[normalized.name].decrypt(normalized, k, bytes);
+      return keyOperation(this, arguments, 'decrypt', algorithm, key, data);
     }
 
     async sign(algorithm, key, data) {
-      required(this, arguments, 3, 'sign');
-      const alg = algorithmIdentifier(algorithm);
-      const k = cryptoKey(key, 'key');
-      const bytes = copyBytes(data, 'data');
-      const normalized = normalizedFor(alg, 'sign', k, 'sign');
-      return ALGORITHMS[normalized.name].sign(normalized, k, bytes);
+      return keyOperation(this, arguments, 'sign', algorithm, key, data);
     }
 
     async verify(algorithm, key, signature, data) {
