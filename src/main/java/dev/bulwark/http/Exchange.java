@@ -116,11 +116,12 @@ final class Exchange {
     if (last) {
       Closing.announce(req);
     }
+    // Counted before it is sent, so that a client which has its answer finds it counted in /metrics.
+    meters.record(status, System.nanoTime() - start);
     Future<Void> written = status == 204 ? res.setStatusCode(204).end() : text(req, res, status, message);
     if (last) {
       Closing.after(req, written);
     }
-    meters.record(status, System.nanoTime() - start);
   }
 
   /**
@@ -333,8 +334,10 @@ final class Exchange {
         lastAnswer(); // the handler asks for this connection to end with its answer
       }
     }
-    // Before the end: ending lets Vert.x start the connection's next pipelined request at once, on this thread.
+    // Before the end: ending lets Vert.x start the connection's next pipelined request at once, on this thread. And
+    // counted before it is sent, so that a client which has its answer finds it counted in /metrics.
     release();
+    gate.meters().record(status, System.nanoTime() - start);
     Future<Void> written;
     if (status == 204 || status == 304 || status < 200) {
       written = res.end();
@@ -348,7 +351,6 @@ final class Exchange {
     if (closeAfter) {
       Closing.after(req, written);
     }
-    gate.meters().record(status, System.nanoTime() - start);
   }
 
   private void answer(int status, String message) {
@@ -356,12 +358,12 @@ final class Exchange {
       return;
     }
     done = true;
-    release(); // before the end, as in write
+    release(); // before the end, as in write, and so is the count
+    gate.meters().record(status, System.nanoTime() - start);
     Future<Void> written = text(req, res, status, message);
     if (closeAfter) {
       Closing.after(req, written);
     }
-    gate.meters().record(status, System.nanoTime() - start);
   }
 
   /**
