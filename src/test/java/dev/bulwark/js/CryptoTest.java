@@ -238,6 +238,65 @@ class CryptoTest {
     assertEquals(new JsonArray(), o.getJsonArray("leaked"));
   }
 
+  @Test
+  void algorithmFamiliesWorkTogetherThroughDeriveKeyWrapKeyAndUnwrapKey() throws Exception {
+    JsonObject o = run("""
+        const subtle = crypto.subtle;
+        const message = utf8('attack at dawn');
+        // ECDH on both sides agrees on one AES-GCM key.
+        const alice = await subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveKey']);
+        const bob = await subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveKey']);
+        const gcm = (priv, pub) => subtle.deriveKey({ name: 'ECDH', public: pub }, priv, { name: 'AES-GCM', length: 256 },
+          false, ['encrypt', 'decrypt']);
+        const iv = new Uint8Array(12).fill(7);
+        const sealed = await subtle.encrypt({ name: 'AES-GCM', iv }, await gcm(alice.privateKey, bob.publicKey), message);
+        const opened = await subtle.decrypt({ name: 'AES-GCM', iv }, await gcm(bob.privateKey, alice.publicKey), sealed);
+        // X25519 bits -> HKDF -> an AES-KW key that wraps an Ed25519 private key, which still signs after unwrapping.
+        const x1 = await subtle.generateKey('X25519', false, ['deriveBits']);
+        const x2 = await subtle.generateKey('X25519', false, ['deriveBits']);
+        const shared = await subtle.deriveBits({ name: 'X25519', public: x2.publicKey }, x1.privateKey, 256);
+        const hkdf = await subtle.importKey('raw', shared, 'HKDF', false, ['deriveKey']);
+        const kek = await subtle.deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(16), info: utf8('kek') }, hkdf,
+          { name: 'AES-KW', length: 128 }, false, ['wrapKey', 'unwrapKey']);
+        const ed = await subtle.generateKey('Ed25519', true, ['sign', 'verify']);
+        const wrapped = await subtle.wrapKey('pkcs8', ed.privateKey, kek, 'AES-KW');
+        const unwrapped = await subtle.unwrapKey('pkcs8', wrapped, kek, 'AES-KW', 'Ed25519', false, ['sign']);
+        const edSignature = await subtle.sign('Ed25519', unwrapped, message);
+        // RSA-OAEP wraps an AES-GCM key as a JWK; PBKDF2 derives an HMAC key.
+        const rsa = await subtle.generateKey({ name: 'RSA-OAEP', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]),
+          hash: 'SHA-256' }, false, ['wrapKey', 'unwrapKey']);
+        const aes = await subtle.generateKey({ name: 'AES-GCM', length: 128 }, true, ['encrypt', 'decrypt']);
+        const wrappedJwk = await subtle.wrapKey('jwk', aes, rsa.publicKey, 'RSA-OAEP');
+        const aesBack = await subtle.unwrapKey('jwk', wrappedJwk, rsa.privateKey, 'RSA-OAEP', 'AES-GCM', true, ['decrypt']);
+        const password = await subtle.importKey('raw', utf8('hunter2'), 'PBKDF2', false, ['deriveKey']);
+        const hmac = await subtle.deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt: utf8('salt'), iterations: 1000 }, password,
+          { name: 'HMAC', hash: 'SHA-256' }, true, ['sign']);
+        return {
+          opened: new TextDecoder().decode(opened),
+          edVerifies: await subtle.verify('Ed25519', ed.publicKey, edSignature, message),
+          wrappedLength: wrapped.byteLength,
+          aesBack: hex(await subtle.exportKey('raw', aesBack)) === hex(await subtle.exportKey('raw', aes)),
+          aesBackUsages: aesBack.usages,
+          hmacLength: hmac.algorithm.length,
+          // The derived HMAC key is the first 512 bits PBKDF2 gives.
+          hmacIsTheBits: hex(await subtle.exportKey('raw', hmac)) === hex(await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256',
+            salt: utf8('salt'), iterations: 1000 }, await subtle.importKey('raw', utf8('hunter2'), 'PBKDF2', false, ['deriveBits']), 512)),
+          // A key of one family given to another's operation.
+          wrongFamily: await outcome(() => subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, unwrapped, message)),
+          ecdhBitsFromDeriveKeyOnly: await outcome(() => subtle.deriveBits({ name: 'ECDH', public: bob.publicKey }, alice.privateKey, 128)),
+        };
+        """);
+    assertEquals("attack at dawn", o.getString("opened"));
+    assertEquals(true, o.getBoolean("edVerifies"));
+    assertEquals(56, o.getInteger("wrappedLength")); // a 48-byte PKCS #8 Ed25519 key and AES-KW's 8 bytes
+    assertEquals(true, o.getBoolean("aesBack"));
+    assertEquals(new JsonArray("[\"decrypt\"]"), o.getJsonArray("aesBackUsages"));
+    assertEquals(512, o.getInteger("hmacLength"));
+    assertEquals(true, o.getBoolean("hmacIsTheBits"));
+    assertEquals("InvalidAccessError/15", o.getString("wrongFamily"));
+    assertEquals("InvalidAccessError/15", o.getString("ecdhBitsFromDeriveKeyOnly"));
+  }
+
   /** Sign script for a table of [key, data] cases, keys and data given as JS expressions. */
   private static final String CASES = """
       const k4 = new Uint8Array(25).map((_, i) => i + 1);

@@ -179,7 +179,6 @@
   const HASHES = { 'SHA-1': { block: 512, bytes: 20 }, 'SHA-256': { block: 512, bytes: 32 },
     'SHA-384': { block: 1024, bytes: 48 }, 'SHA-512': { block: 1024, bytes: 64 } };
   const plain = () => ({});
-  // MD5 is a digest as in workerd (for legacy protocols: Content-MD5, ETags), not a hash other algorithms take.
   const REGISTERED = {};
   const ALGORITHMS = {};
   // Per operation, the registered names by their ASCII lowercase (names match case-insensitively), and the lowercase
@@ -203,6 +202,7 @@
     (REGISTERED[operation] ||= { __proto__: null })[name] = convert;
     (BY_LOWER[operation] ||= { __proto__: null })[asciiLower(name)] = name;
   }
+  // MD5 is a digest as in workerd (for legacy protocols: Content-MD5, ETags), not a hash other algorithms take.
   for (const name of [...Object.keys(HASHES), 'MD5']) registerParams('digest', name, plain);
   const NONE = { __proto__: null };
   function normalize(alg, operation) {
@@ -267,7 +267,7 @@
   function algorithmCopy(algorithm) {
     const out = {};
     for (const [k, v] of Object.entries(algorithm)) {
-      out[k] = v instanceof Uint8Array ? v.slice() : isObject(v) ? { ...v } : v;
+      out[k] = v instanceof Uint8Array ? copyOf(v) : isObject(v) ? { ...v } : v;
     }
     return out;
   }
