@@ -199,6 +199,10 @@ class CryptoTest {
         const jwk = { kty: 'oct', k: 'SmVmZQ' }; // "Jefe"
         const expected = hex(await subtle.sign('HMAC', await subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' },
           false, ['sign']), data));
+        // An ECDH secret, known to the test before the built-ins are replaced, that deriveKey below must not show.
+        const ecdh = await subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits', 'deriveKey']);
+        const peer = await subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits']);
+        const secret = [...new Uint8Array(await subtle.deriveBits({ name: 'ECDH', public: peer.publicKey }, ecdh.privateKey, 256))].join(',');
         // Everything a script could replace to watch the prelude handle key bytes, each recording what it is given.
         const seen = [];
         const record = (what, v) => { seen.push(what + ':' + String(v)); };
@@ -224,18 +228,25 @@ class CryptoTest {
         const generated = await subtle.generateKey({ name: 'HMAC', hash: 'SHA-256', length: 252 }, false, ['sign']);
         await subtle.sign('HMAC', generated, data);
         const digest = await subtle.digest('SHA-256', data);
+        const derived = await subtle.deriveKey({ name: 'ECDH', public: peer.publicKey }, ecdh.privateKey,
+          { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign']);
+        await subtle.sign('HMAC', derived, data);
+        void new OriginalUint8Array([1, 2, 3]).byteLength; // the script's own use, which the replaced getter sees
         globalThis.Uint8Array = OriginalUint8Array;
         String.prototype.replace = replace;
         RegExp.prototype.test = test;
         delete Object.prototype.k;
         return { mac: hex(mac), expected, verified, digestLength: digest.byteLength,
           // Only the script's own calls (its data views and the outcome helpers) may show, never the key "Jefe".
-          leaked: seen.filter((s) => s.includes('Jefe') || s.includes('SmVmZQ') || s.includes('74,101,102,101')) };
+          leaked: seen.filter((s) => s.includes('Jefe') || s.includes('SmVmZQ') || s.includes('74,101,102,101')
+            || s.includes(secret.slice(0, 40))),
+          recorded: seen.includes('byteLength:1,2,3') };
         """);
     assertEquals(o.getString("expected"), o.getString("mac"));
     assertEquals(true, o.getBoolean("verified"));
     assertEquals(32, o.getInteger("digestLength"));
     assertEquals(new JsonArray(), o.getJsonArray("leaked"));
+    assertEquals(true, o.getBoolean("recorded"), "the replaced getters see the script's own use");
   }
 
   @Test

@@ -8,11 +8,13 @@
   const ec = host.ec;
   const {
     register, hashMember, plain, error, newKey, cryptoKey, checkUsages, checkJwk, jwkBytes, fromHost, base64url,
-    requiredMember,
+    requiredMember, lengthOf,
   } = internal.webCrypto;
 
-  // Captured, so that a script replacing them later changes nothing here.
-  const TypedArray = Object.getPrototypeOf(Uint8Array);
+  // Captured, so that a script replacing them later changes nothing here (and sees no shared secret).
+  const U8 = Uint8Array;
+  const ceil = Math.ceil;
+  const TypedArray = Object.getPrototypeOf(U8);
   const typedArrayBuffer = Object.getOwnPropertyDescriptor(TypedArray.prototype, 'buffer').get;
   const typedArrayOffset = Object.getOwnPropertyDescriptor(TypedArray.prototype, 'byteOffset').get;
   const typedArrayLength = Object.getOwnPropertyDescriptor(TypedArray.prototype, 'byteLength').get;
@@ -154,7 +156,7 @@
         // jwk: the JsonWebKey dictionary's members in its (lexicographic) order.
         const pub = k.type === 'private' ? ec.publicKey(k.kind, k.handle) : k.handle;
         if (pub === null) throw error("The private key's public key could not be computed.", 'OperationError');
-        const member = (handle, m) => base64url(new Uint8Array(hostBuffer(ec.jwkMember(k.kind, handle, m))));
+        const member = (handle, m) => base64url(new U8(hostBuffer(ec.jwkMember(k.kind, handle, m))));
         // The standard names Ed25519 keys' algorithm in alg; ECDSA, ECDH and X25519 JWKs get none.
         const jwk = name === 'Ed25519' ? { alg: 'Ed25519', crv: k.kind } : { crv: k.kind };
         if (k.type === 'private') jwk.d = member(k.handle, 'd');
@@ -205,18 +207,20 @@
           const shared = ec.agree(k.kind, k.handle, other.handle);
           if (shared === null) throw error('The ' + name + ' key agreement failed.', 'OperationError');
           const secret = fromHost(shared);
+          const size = lengthOf(secret);
           if (!nist) {
             let bits = 0;
-            for (let i = 0; i < secret.length; i++) bits |= secret[i];
+            for (let i = 0; i < size; i++) bits |= secret[i];
             if (bits === 0) throw error('The X25519 shared secret is all zeros (the public key is of small order).', 'OperationError');
           }
           if (length === null) return typedArrayBuffer.call(secret);
-          if (length > secret.length * 8) {
-            throw error('The length ' + length + ' is longer than the ' + secret.length * 8 + '-bit shared secret.', 'OperationError');
+          if (length > size * 8) {
+            throw error('The length ' + length + ' is longer than the ' + size * 8 + '-bit shared secret.', 'OperationError');
           }
-          const out = new Uint8Array(Math.ceil(length / 8));
-          for (let i = 0; i < out.length; i++) out[i] = secret[i];
-          if (length % 8 !== 0) out[out.length - 1] &= (0xff << (8 - (length % 8))) & 0xff;
+          const bytes = ceil(length / 8);
+          const out = new U8(bytes);
+          for (let i = 0; i < bytes; i++) out[i] = secret[i];
+          if (length % 8 !== 0) out[bytes - 1] &= (0xff << (8 - (length % 8))) & 0xff;
           return typedArrayBuffer.call(out);
         },
       }),
