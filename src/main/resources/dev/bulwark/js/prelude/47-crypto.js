@@ -80,6 +80,23 @@
     typedArraySet.call(out, bytes);
     return out;
   }
+  /** The ArrayBuffer of exactly the bytes of a Uint8Array: its own buffer when the view covers all of it, else a copy. */
+  function exactBuffer(bytes) {
+    const whole = bufferOf(bytes);
+    return typedArrayOffset.call(bytes) === 0 && lengthOf(bytes) === bufferLength.call(whole) ? whole : bufferOf(copyOf(bytes));
+  }
+  // Lists (usages, allowed lengths) for the algorithm files, without Array.prototype methods a script may replace.
+  function has(list, value) {
+    for (let i = 0; i < list.length; i++) if (list[i] === value) return true;
+    return false;
+  }
+  /** The entries of `list` that `allowed` has, in `list`'s order (the standard's usage intersections). */
+  function intersection(list, allowed) {
+    const out = [];
+    for (let i = 0; i < list.length; i++) if (has(allowed, list[i])) out[out.length] = list[i];
+    return out;
+  }
+  const listCopy = (list) => intersection(list, list);
 
   /** RFC 7515 base64url without padding of one of the prelude's Uint8Arrays (JWK members), encoded in Java. */
   const base64url = (bytes) => jdk.base64urlEncode(bufferOf(copyOf(bytes)));
@@ -588,7 +605,7 @@
   // What the algorithm files (48-crypto-*.js) build on.
   internal.webCrypto = {
     register, normalize, normalizeHash, hashMember, HASHES, plain, error, isObject, newKey, cryptoKey, checkUsages, checkJwk, jwkBytes,
-    copyBytes, copyOf, bufferOf, lengthOf, bigInteger, fromHost, base64url, base64urlDecode, requiredMember, unsignedLong, unsignedShort, octet,
+    copyBytes, copyOf, bufferOf, lengthOf, exactBuffer, has, intersection, listCopy, bigInteger, fromHost, base64url, base64urlDecode, requiredMember, unsignedLong, unsignedShort, octet,
     algorithmIdentifier, dictionary,
   };
 

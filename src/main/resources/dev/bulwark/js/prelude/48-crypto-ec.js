@@ -8,42 +8,17 @@
   const ec = host.ec;
   const {
     register, hashMember, plain, error, newKey, cryptoKey, checkUsages, checkJwk, jwkBytes, fromHost, base64url,
-    requiredMember, lengthOf,
+    requiredMember, lengthOf, intersection, listCopy, exactBuffer, bufferOf,
   } = internal.webCrypto;
 
   // Captured, so that a script replacing them later changes nothing here (and sees no shared secret).
   const U8 = Uint8Array;
   const ceil = Math.ceil;
-  const TypedArray = Object.getPrototypeOf(U8);
-  const typedArrayBuffer = Object.getOwnPropertyDescriptor(TypedArray.prototype, 'buffer').get;
-  const typedArrayOffset = Object.getOwnPropertyDescriptor(TypedArray.prototype, 'byteOffset').get;
-  const typedArrayLength = Object.getOwnPropertyDescriptor(TypedArray.prototype, 'byteLength').get;
-  const bufferLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
-  const typedArraySlice = TypedArray.prototype.slice;
-
-  /** The ArrayBuffer of exactly the bytes of a Uint8Array the prelude owns (copied if it is a part of a larger one). */
-  function bufferOf(bytes) {
-    const buffer = typedArrayBuffer.call(bytes);
-    if (typedArrayOffset.call(bytes) === 0 && typedArrayLength.call(bytes) === bufferLength.call(buffer)) return buffer;
-    return typedArrayBuffer.call(typedArraySlice.call(bytes));
-  }
   /** A host ByteBuffer as a fresh ArrayBuffer the script owns; null (the host could not) is an OperationError. */
   function hostBuffer(byteBuffer) {
     if (byteBuffer === null) throw error('The key could not be exported.', 'OperationError');
-    return typedArrayBuffer.call(fromHost(byteBuffer));
+    return bufferOf(fromHost(byteBuffer));
   }
-
-  const has = (list, value) => {
-    for (let i = 0; i < list.length; i++) if (list[i] === value) return true;
-    return false;
-  };
-  /** The usages of `usages` that are in `allowed` (the standard's "intersection"). */
-  function intersection(usages, allowed) {
-    const out = [];
-    for (let i = 0; i < usages.length; i++) if (has(allowed, usages[i])) out[out.length] = usages[i];
-    return out;
-  }
-  const copyList = (list) => intersection(list, list);
 
   // The NIST curves (ECDSA, ECDH) with the JWS alg that names ECDSA on each (RFC 7518 section 3.4).
   const NIST_CURVES = { 'P-256': 'ES256', 'P-384': 'ES384', 'P-521': 'ES512' };
@@ -101,7 +76,7 @@
       const x = jwkBytes(jwk, 'x');
       const y = nist ? jwkBytes(jwk, 'y') : null;
       const d = type === 'private' ? jwkBytes(jwk, 'd') : null;
-      const handle = ec.importJwk(kind, bufferOf(x), y === null ? null : bufferOf(y), d === null ? null : bufferOf(d));
+      const handle = ec.importJwk(kind, exactBuffer(x), y === null ? null : exactBuffer(y), d === null ? null : exactBuffer(d));
       need(handle, nist
         ? "The JWK is not a valid " + kind + ' ' + type + ' key (x, y' + (d ? ', d' : '') + ' of the curve\'s length, a point of the curve'
           + (d ? ', d its private key' : '') + ').'
@@ -121,19 +96,19 @@
         const curve = nist ? kind : name;
         if (format === 'spki') {
           checkTyped(usages, 'public');
-          const handle = need(ec.importSpki(kind, bufferOf(keyData)),
+          const handle = need(ec.importSpki(kind, exactBuffer(keyData)),
             'The key data is not a DER SubjectPublicKeyInfo of an ' + (nist ? 'id-ecPublicKey ' + kind : name) + ' public key.');
           return key('public', handle, kind, extractable, usages);
         }
         if (format === 'pkcs8') {
           checkTyped(usages, 'private');
-          const handle = need(ec.importPkcs8(kind, bufferOf(keyData)),
+          const handle = need(ec.importPkcs8(kind, exactBuffer(keyData)),
             'The key data is not a DER PrivateKeyInfo of an ' + (nist ? 'id-ecPublicKey ' + kind : name) + ' private key.');
           return key('private', handle, kind, extractable, usages);
         }
         if (format === 'raw') {
           checkTyped(usages, 'public');
-          const handle = need(ec.importRaw(kind, bufferOf(keyData)), nist
+          const handle = need(ec.importRaw(kind, exactBuffer(keyData)), nist
             ? 'The key data is not a point (0x04 || x || y, or compressed: 0x02 or 0x03 || x) of ' + curve + '.'
             : 'The key data is not the 32 bytes of an ' + name + ' public key.');
           return key('public', handle, kind, extractable, usages);
@@ -161,7 +136,7 @@
         const jwk = name === 'Ed25519' ? { alg: 'Ed25519', crv: k.kind } : { crv: k.kind };
         if (k.type === 'private') jwk.d = member(k.handle, 'd');
         jwk.ext = k.extractable;
-        jwk.key_ops = copyList(k.usages);
+        jwk.key_ops = listCopy(k.usages);
         jwk.kty = nist ? 'EC' : 'OKP';
         jwk.x = member(pub, 'x');
         if (nist) jwk.y = member(pub, 'y');
@@ -184,13 +159,13 @@
       ...(privateUsages[0] === 'sign' ? {
         sign(params, k, data) {
           if (k.type !== 'private') throw error('Signing needs a private key.', 'InvalidAccessError');
-          const signature = ec.sign(k.handle, nist ? params.hash.name : null, bufferOf(data));
+          const signature = ec.sign(k.handle, nist ? params.hash.name : null, exactBuffer(data));
           if (signature === null) throw error('The ' + name + ' signature failed.', 'OperationError');
           return hostBuffer(signature);
         },
         verify(params, k, signature, data) {
           if (k.type !== 'public') throw error('Verifying needs a public key.', 'InvalidAccessError');
-          return ec.verify(k.handle, nist ? params.hash.name : null, bufferOf(signature), bufferOf(data));
+          return ec.verify(k.handle, nist ? params.hash.name : null, exactBuffer(signature), exactBuffer(data));
         },
       } : {
         deriveBits(params, k, length) {
@@ -213,7 +188,7 @@
             for (let i = 0; i < size; i++) bits |= secret[i];
             if (bits === 0) throw error('The X25519 shared secret is all zeros (the public key is of small order).', 'OperationError');
           }
-          if (length === null) return typedArrayBuffer.call(secret);
+          if (length === null) return bufferOf(secret);
           if (length > size * 8) {
             throw error('The length ' + length + ' is longer than the ' + size * 8 + '-bit shared secret.', 'OperationError');
           }
@@ -221,7 +196,7 @@
           const out = new U8(bytes);
           for (let i = 0; i < bytes; i++) out[i] = secret[i];
           if (length % 8 !== 0) out[bytes - 1] &= (0xff << (8 - (length % 8))) & 0xff;
-          return typedArrayBuffer.call(out);
+          return bufferOf(out);
         },
       }),
     });

@@ -6,7 +6,7 @@
   // kept as an opaque host handle in the CryptoKey's internal slots; the checks and errors are the standard's, here.
   const rsa = host.rsa;
   const { register, normalizeHash, error, newKey, checkUsages, checkJwk, jwkBytes, copyBytes, bigInteger, fromHost,
-    base64url, requiredMember, unsignedLong, algorithmIdentifier, hashMember, bufferOf } = internal.webCrypto;
+    base64url, requiredMember, unsignedLong, algorithmIdentifier, hashMember, bufferOf, intersection, listCopy } = internal.webCrypto;
   // Every Uint8Array here is a fresh one over a whole buffer of its own: bufferOf gives that buffer.
   const EMPTY = new ArrayBuffer(0);
   /**
@@ -16,15 +16,6 @@
   const MIN_BITS = 512;
   const MAX_BITS = 4096;
 
-  const has = (list, value) => {
-    for (let i = 0; i < list.length; i++) if (list[i] === value) return true;
-    return false;
-  };
-  const only = (list, allowed) => {
-    const out = [];
-    for (let i = 0; i < list.length; i++) if (has(allowed, list[i])) out[out.length] = list[i];
-    return out;
-  };
 
   // Per algorithm: the usages of its public and private keys, the JWK "use", and the JWK "alg" of each hash.
   const FAMILY = {
@@ -136,8 +127,7 @@
     if (format === 'jwk') {
       const member = (m) => base64url(fromHost(rsa.component(handle, m)));
       const isPrivate = key.type === 'private';
-      const keyOps = [];
-      for (let i = 0; i < key.usages.length; i++) keyOps[i] = key.usages[i];
+      const keyOps = listCopy(key.usages);
       // JsonWebKey's members in the dictionary's (lexicographic) order.
       const jwk = { alg: FAMILY[key.algorithm.name].alg[key.algorithm.hash.name] };
       if (isPrivate) {
@@ -172,8 +162,8 @@
     if (privateHandle === null) {
       throw error('The public exponent is not supported (an odd integer from 3 to 2^64 - 1, e.g. 65537).', 'OperationError');
     }
-    const publicKey = rsaKey(name, params.hash.name, 'public', rsa.publicOf(privateHandle), true, only(usages, family.pub));
-    const privateKey = rsaKey(name, params.hash.name, 'private', privateHandle, extractable, only(usages, family.priv));
+    const publicKey = rsaKey(name, params.hash.name, 'public', rsa.publicOf(privateHandle), true, intersection(usages, family.pub));
+    const privateKey = rsaKey(name, params.hash.name, 'private', privateHandle, extractable, intersection(usages, family.priv));
     return { privateKey, publicKey }; // CryptoKeyPair's members in lexicographic order
   }
 

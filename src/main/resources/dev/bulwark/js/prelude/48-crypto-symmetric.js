@@ -10,6 +10,7 @@
   const {
     register, normalizeHash, HASHES, plain, error, newKey, checkUsages, checkJwk, jwkBytes, copyBytes,
     base64url, requiredMember, unsignedLong, unsignedShort, octet, algorithmIdentifier, bufferOf, lengthOf, fromHost,
+    has, listCopy, exactBuffer,
   } = internal.webCrypto;
 
   // What this file uses of the built-ins, captured before any script runs.
@@ -23,27 +24,11 @@
   const ceil = Math.ceil;
   const min = Math.min;
 
-  const has = (list, v) => {
-    for (let i = 0; i < list.length; i++) if (list[i] === v) return true;
-    return false;
-  };
-  const listCopy = (list) => {
-    const out = [];
-    for (let i = 0; i < list.length; i++) out[i] = list[i];
-    return out;
-  };
   /** `length` bytes of `bytes` from `offset`, in a Uint8Array over a buffer of its own. */
   function part(bytes, offset, length) {
     const out = new U8(length);
     if (length > 0) typedArraySet.call(out, new U8(bufferOf(bytes), typedArrayOffset.call(bytes) + offset, length));
     return out;
-  }
-  const arrayBufferLength = Object.getOwnPropertyDescriptor(NewArrayBuffer.prototype, 'byteLength').get;
-  /** The ArrayBuffer holding exactly the bytes of a Uint8Array (itself, or a copy when the view is a part of it). */
-  function buffer(bytes) {
-    const whole = bufferOf(bytes);
-    if (typedArrayOffset.call(bytes) === 0 && size(bytes) === arrayBufferLength.call(whole)) return whole;
-    return bufferOf(part(bytes, 0, size(bytes)));
   }
   /** The bytes a host call returned (a ByteBuffer), or an OperationError saying `failure` for null. */
   function hostBytes(call, failure) {
@@ -57,7 +42,7 @@
     if (result === null || result === undefined) throw error(failure, 'OperationError');
     return fromHost(result);
   }
-  const hostCall = (call, failure) => buffer(hostBytes(call, failure));
+  const hostCall = (call, failure) => exactBuffer(hostBytes(call, failure));
 
   /**
    * A BufferSource member of a parameter dictionary, as "normalize an algorithm" treats it: the WebIDL conversion
@@ -116,7 +101,7 @@
         return aesKey(name, data, extractable, usages);
       },
       exportKey(format, key) {
-        if (format === 'raw') return buffer(part(key.data, 0, size(key.data)));
+        if (format === 'raw') return exactBuffer(part(key.data, 0, size(key.data)));
         if (format === 'jwk') {
           return { alg: 'A' + key.algorithm.length + suffix, ext: key.extractable, k: base64url(key.data), key_ops: listCopy(key.usages), kty: 'oct' };
         }
@@ -146,7 +131,7 @@
   function aesCtr(params, key, data) {
     if (size(params.counter) !== 16) throw error('The AES-CTR counter must be 16 bytes long, not ' + size(params.counter) + '.', 'OperationError');
     if (params.length === 0 || params.length > 128) throw error('The AES-CTR counter length must be 1 to 128 bits, not ' + params.length + '.', 'OperationError');
-    return hostCall(() => jdk.ctr(buffer(key.data), buffer(params.counter), params.length, buffer(data)),
+    return hostCall(() => jdk.ctr(exactBuffer(key.data), exactBuffer(params.counter), params.length, exactBuffer(data)),
       'The data has more 16-byte blocks than a ' + params.length + '-bit counter has values (2^' + params.length + ').');
   }
   function aesCtrParams(alg) { // AesCtrParams: counter, length
@@ -164,11 +149,11 @@
   registerAes('AES-CBC', { encrypt: aesCbcParams, decrypt: aesCbcParams }, {
     encrypt(params, key, data) {
       checkCbcIv(params);
-      return hostCall(() => jdk.cbc(true, buffer(key.data), buffer(params.iv), buffer(data)), 'AES-CBC encryption failed.');
+      return hostCall(() => jdk.cbc(true, exactBuffer(key.data), exactBuffer(params.iv), exactBuffer(data)), 'AES-CBC encryption failed.');
     },
     decrypt(params, key, data) {
       checkCbcIv(params);
-      return hostCall(() => jdk.cbc(false, buffer(key.data), buffer(params.iv), buffer(data)),
+      return hostCall(() => jdk.cbc(false, exactBuffer(key.data), exactBuffer(params.iv), exactBuffer(data)),
         'The AES-CBC ciphertext is not a whole number of 16-byte blocks, or its padding is not valid.');
     },
   });
@@ -194,20 +179,20 @@
     // browsers and Node) refuses an empty one: an OperationError.
     if (size(params.iv) === 0) throw error('The AES-GCM iv must not be empty.', 'OperationError');
   }
-  const gcmAdditionalData = (params) => buffer(params.additionalData === undefined ? new U8(0) : params.additionalData);
+  const gcmAdditionalData = (params) => exactBuffer(params.additionalData === undefined ? new U8(0) : params.additionalData);
   registerAes('AES-GCM', { encrypt: aesGcmParams, decrypt: aesGcmParams }, {
     encrypt(params, key, data) {
       if (size(data) > 2 ** 36 - 32) throw error('The AES-GCM plaintext is longer than 2^39 - 256 bits.', 'OperationError');
       checkGcmIv(params);
       const tagLength = gcmTagLength(params);
-      return hostCall(() => jdk.gcmEncrypt(buffer(key.data), buffer(params.iv), gcmAdditionalData(params), tagLength, buffer(data)),
+      return hostCall(() => jdk.gcmEncrypt(exactBuffer(key.data), exactBuffer(params.iv), gcmAdditionalData(params), tagLength, exactBuffer(data)),
         'AES-GCM encryption failed.');
     },
     decrypt(params, key, data) {
       const tagLength = gcmTagLength(params);
       if (size(data) * 8 < tagLength) throw error('The AES-GCM ciphertext is shorter than its ' + tagLength + '-bit tag.', 'OperationError');
       checkGcmIv(params);
-      return hostCall(() => jdk.gcmDecrypt(buffer(key.data), buffer(params.iv), gcmAdditionalData(params), tagLength, buffer(data)),
+      return hostCall(() => jdk.gcmDecrypt(exactBuffer(key.data), exactBuffer(params.iv), gcmAdditionalData(params), tagLength, exactBuffer(data)),
         'The AES-GCM data failed authentication (wrong key, iv, additionalData or tag, or altered data).');
     },
   });
@@ -218,10 +203,10 @@
       if (size(data) % 8 !== 0 || size(data) < 16) {
         throw error('AES-KW wraps a whole number of 8-byte blocks, at least 16 bytes, not ' + size(data) + ' bytes.', 'OperationError');
       }
-      return hostCall(() => jdk.keyWrap(true, buffer(key.data), buffer(data)), 'AES-KW wrapping failed.');
+      return hostCall(() => jdk.keyWrap(true, exactBuffer(key.data), exactBuffer(data)), 'AES-KW wrapping failed.');
     },
     unwrapKey(params, key, data) {
-      return hostCall(() => jdk.keyWrap(false, buffer(key.data), buffer(data)),
+      return hostCall(() => jdk.keyWrap(false, exactBuffer(key.data), exactBuffer(data)),
         'The AES-KW wrapped key is not a whole number of 8-byte blocks of at least 24 bytes, or fails its integrity check.');
     },
   });
@@ -268,7 +253,7 @@
       const blocks = ceil(bytes / hLen);
       const out = new U8(blocks * hLen);
       const salt = params.salt;
-      const password = buffer(key.data);
+      const password = exactBuffer(key.data);
       for (let i = 1; i <= blocks; i++) {
         let u = new U8(size(salt) + 4); // S || INT(i)
         typedArraySet.call(u, salt);
@@ -279,14 +264,14 @@
         let t = new U8(hLen);
         for (let left = params.iterations; left > 0;) {
           const count = min(left, PBKDF2_SLICE);
-          const ut = hostBytes(() => jdk.pbkdf2(hash, password, buffer(u), buffer(t), count), 'PBKDF2 failed.');
+          const ut = hostBytes(() => jdk.pbkdf2(hash, password, exactBuffer(u), exactBuffer(t), count), 'PBKDF2 failed.');
           u = part(ut, 0, hLen);
           t = part(ut, hLen, hLen);
           left -= count;
         }
         typedArraySet.call(out, t, (i - 1) * hLen);
       }
-      return buffer(part(out, 0, bytes));
+      return exactBuffer(part(out, 0, bytes));
     },
     getKeyLength: () => null,
   });
@@ -313,7 +298,7 @@
       if (bytes > 255 * HASHES[hash].bytes) {
         throw error('HKDF with ' + hash + ' derives at most ' + 255 * HASHES[hash].bytes * 8 + ' bits, not ' + length + '.', 'OperationError');
       }
-      return hostCall(() => jdk.hkdf(hash, buffer(key.data), buffer(params.salt), buffer(params.info), bytes), 'HKDF failed.');
+      return hostCall(() => jdk.hkdf(hash, exactBuffer(key.data), exactBuffer(params.salt), exactBuffer(params.info), bytes), 'HKDF failed.');
     },
     getKeyLength: () => null,
   });
