@@ -134,18 +134,28 @@ public final class CryptoHost {
   }
 
   private static byte[] mac(String hash, byte[] key, byte[] data) {
+    return hmac(hash, key).doFinal(data);
+  }
+
+  /**
+   * HMAC with {@code hash} (a Web Crypto SHA name) keyed with {@code key}, which may be empty (PBKDF2's and HKDF's
+   * passwords, salts and key material may be). SecretKeySpec refuses an empty key, but HMAC pads any key shorter than
+   * the hash's block with zeros (FIPS 198-1 step 3), so an empty key and the one-byte key 00 are the same key: the
+   * latter is used. (An empty HMAC key itself is a DataError the prelude gives before it gets here.)
+   */
+  static Mac hmac(String hash, byte[] key) {
     String algorithm = lookup(MACS, hash);
     try {
       Mac mac = Mac.getInstance(algorithm);
-      // SecretKeySpec refuses an empty key; the prelude never passes one (an empty HMAC key is a DataError).
-      mac.init(new SecretKeySpec(key, algorithm));
-      return mac.doFinal(data);
+      mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, algorithm));
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK has no " + algorithm, e);
     }
   }
 
-  private static String lookup(Map<String, String> names, String hash) {
+  /** The JDK's name for a Web Crypto hash in one of the tables of names; an IllegalArgumentException for another. */
+  static String lookup(Map<String, String> names, String hash) {
     String name = names.get(hash);
     if (name == null) {
       throw new IllegalArgumentException("unsupported hash " + hash);

@@ -109,7 +109,7 @@ public final class EcHost {
   public Handle importSpki(String kind, Value der) {
     try {
       byte[] bytes = Bytes.of(der);
-      if (!oneDerValue(bytes)) {
+      if (!Der.isOneSequence(bytes)) {
         return null;
       }
       PublicKey key = KeyFactory.getInstance(factory(kind)).generatePublic(new X509EncodedKeySpec(bytes));
@@ -124,7 +124,7 @@ public final class EcHost {
   public Handle importPkcs8(String kind, Value der) {
     try {
       byte[] bytes = Bytes.of(der);
-      if (!oneDerValue(bytes)) {
+      if (!Der.isOneSequence(bytes)) {
         return null;
       }
       PrivateKey key = KeyFactory.getInstance(factory(kind)).generatePrivate(new PKCS8EncodedKeySpec(bytes));
@@ -210,34 +210,6 @@ public final class EcHost {
     } catch (GeneralSecurityException | RuntimeException e) {
       return null;
     }
-  }
-
-  /**
-   * Whether the bytes are exactly one DER SEQUENCE: the standard parses spki and pkcs8 with "exactData" (nothing may
-   * follow the structure), which the JDK's key factories do not check.
-   */
-  private static boolean oneDerValue(byte[] der) {
-    if (der.length < 2 || der[0] != 0x30) {
-      return false;
-    }
-    int first = der[1] & 0xff;
-    long length;
-    int header;
-    if (first < 0x80) {
-      length = first;
-      header = 2;
-    } else {
-      int count = first & 0x7f;
-      if (count == 0 || count > 4 || der.length < 2 + count) {
-        return false;
-      }
-      length = 0;
-      for (int i = 0; i < count; i++) {
-        length = (length << 8) | (der[2 + i] & 0xff);
-      }
-      header = 2 + count;
-    }
-    return header + length == der.length;
   }
 
   private Handle importSpkiBytes(String kind, byte[] der) throws GeneralSecurityException {

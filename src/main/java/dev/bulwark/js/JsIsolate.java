@@ -73,7 +73,8 @@ final class JsIsolate {
   }
 
   private static final CompressionHost COMPRESSION = new CompressionHost(); // keeps no state of its own
-  // Web Crypto's algorithm families (48-crypto-*.js); none keeps state of its own.
+  // Web Crypto (47-crypto.js and its algorithm families, 48-crypto-*.js); none keeps state of its own.
+  private static final CryptoHost CRYPTO = new CryptoHost();
   private static final RsaHost RSA = new RsaHost();
   private static final EcHost EC = new EcHost();
   private static final SymmetricHost SYMMETRIC = new SymmetricHost();
@@ -102,7 +103,7 @@ final class JsIsolate {
       Map<String, Object> hostModules = new java.util.LinkedHashMap<>();
       hostModules.put("text", new TextHost());
       hostModules.put("clock", new ClockHost());
-      hostModules.put("crypto", new CryptoHost());
+      hostModules.put("crypto", CRYPTO);
       hostModules.put("rsa", RSA);
       hostModules.put("ec", EC);
       hostModules.put("symmetric", SYMMETRIC);

@@ -222,20 +222,19 @@ public final class RsaHost {
    */
   private static String checkAlgorithm(byte[] der, boolean pkcs8) {
     String what = pkcs8 ? "PrivateKeyInfo" : "SubjectPublicKeyInfo";
-    int[] outer = header(der, 0, 0x30);
-    if (outer == null || outer[0] + outer[1] != der.length) {
+    if (!Der.isOneSequence(der)) {
       return "the key data is not a DER " + what;
     }
-    int at = outer[0];
+    int at = Der.element(der, 0, Der.SEQUENCE)[0];
     if (pkcs8) {
-      int[] version = header(der, at, 0x02);
+      int[] version = Der.element(der, at, 0x02);
       if (version == null) {
         return "the key data is not a DER " + what;
       }
       at = version[0] + version[1];
     }
-    int[] algorithm = header(der, at, 0x30);
-    int[] oid = algorithm == null ? null : header(der, algorithm[0], 0x06);
+    int[] algorithm = Der.element(der, at, Der.SEQUENCE);
+    int[] oid = algorithm == null ? null : Der.element(der, algorithm[0], 0x06);
     if (oid == null) {
       return "the key data is not a DER " + what;
     }
@@ -243,28 +242,6 @@ public final class RsaHost {
       return "the " + what + "'s algorithm is not rsaEncryption (1.2.840.113549.1.1.1)";
     }
     return null;
-  }
-
-  /** {contents offset, contents length} of the DER element at {@code at} if it has {@code tag} and fits, else null. */
-  private static int[] header(byte[] der, int at, int tag) {
-    if (at + 2 > der.length || (der[at] & 0xff) != tag) {
-      return null;
-    }
-    int first = der[at + 1] & 0xff;
-    int offset = at + 2;
-    long length = first;
-    if (first > 0x80 && first <= 0x84) {
-      length = 0;
-      for (int i = 0; i < first - 0x80; i++) {
-        if (offset >= der.length) {
-          return null;
-        }
-        length = (length << 8) | (der[offset++] & 0xff);
-      }
-    } else if (first >= 0x80) {
-      return null;
-    }
-    return offset + length <= der.length ? new int[] {offset, (int) length} : null;
   }
 
   // ---------------------------------------------------------------------------------------------------- generate
@@ -372,13 +349,13 @@ public final class RsaHost {
 
   private static Signature signature(String hash, double saltLength, Handle key) throws GeneralSecurityException {
     if (saltLength < 0) {
-      return Signature.getInstance(lookup(PKCS1, hash));
+      return Signature.getInstance(CryptoHost.lookup(PKCS1, hash));
     }
     // A salt longer than the modulus can never fit; the JDK's int would overflow for the largest unsigned longs.
     if (saltLength > (modulus(key).bitLength() + 7) / 8) {
       throw new java.security.SignatureException("salt too long");
     }
-    lookup(PKCS1, hash);
+    CryptoHost.lookup(PKCS1, hash);
     Signature signature = Signature.getInstance("RSASSA-PSS");
     signature.setParameter(new PSSParameterSpec(hash, "MGF1", new MGF1ParameterSpec(hash), (int) saltLength, 1));
     return signature;
@@ -398,7 +375,7 @@ public final class RsaHost {
 
   private static ByteBuffer oaep(int mode, String hash, Handle key, Value label, Value data) {
     try {
-      lookup(PKCS1, hash);
+      CryptoHost.lookup(PKCS1, hash);
       Cipher cipher = Cipher.getInstance("RSA/ECB/OAEPPadding");
       cipher.init(mode, key.key, new OAEPParameterSpec(hash, "MGF1", new MGF1ParameterSpec(hash),
           new PSource.PSpecified(Bytes.of(label))), RANDOM);
@@ -416,13 +393,5 @@ public final class RsaHost {
 
   private static BigInteger unsigned(Value bytes) {
     return new BigInteger(1, Bytes.of(bytes));
-  }
-
-  private static String lookup(Map<String, String> names, String hash) {
-    String name = names.get(hash);
-    if (name == null) {
-      throw new IllegalArgumentException("unsupported hash " + hash);
-    }
-    return name;
   }
 }

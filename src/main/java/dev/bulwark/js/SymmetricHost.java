@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.Map;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.BadPaddingException;
 import javax.crypto.Cipher;
@@ -31,8 +30,6 @@ import org.graalvm.polyglot.Value;
  * HKDF over the JDK's HMAC (PBEKeySpec takes characters, not bytes, and JDK 17 has no HKDF).
  */
 public final class SymmetricHost {
-  private static final Map<String, String> MACS =
-      Map.of("SHA-1", "HmacSHA1", "SHA-256", "HmacSHA256", "SHA-384", "HmacSHA384", "SHA-512", "HmacSHA512");
   private static final int BLOCK = 16;
 
   static {
@@ -186,7 +183,7 @@ public final class SymmetricHost {
    */
   @HostAccess.Export
   public ByteBuffer pbkdf2(String hash, Value password, Value u, Value t, int count) {
-    Mac mac = mac(hash, Bytes.of(password));
+    Mac mac = CryptoHost.hmac(hash, Bytes.of(password));
     byte[] next = Bytes.of(u);
     byte[] sum = Bytes.of(t);
     int n = mac.getMacLength();
@@ -215,8 +212,8 @@ public final class SymmetricHost {
   /** HKDF (RFC 5869): extract with the salt, then expand with info to {@code length} bytes (at most 255 hashes). */
   @HostAccess.Export
   public ByteBuffer hkdf(String hash, Value keyMaterial, Value salt, Value info, int length) {
-    byte[] prk = mac(hash, Bytes.of(salt)).doFinal(Bytes.of(keyMaterial));
-    Mac mac = mac(hash, prk);
+    byte[] prk = CryptoHost.hmac(hash, Bytes.of(salt)).doFinal(Bytes.of(keyMaterial));
+    Mac mac = CryptoHost.hmac(hash, prk);
     byte[] context = Bytes.of(info);
     int n = mac.getMacLength();
     if (length > 255 * n) {
@@ -232,25 +229,6 @@ public final class SymmetricHost {
       System.arraycopy(t, 0, out, done, Math.min(n, length - done));
     }
     return ByteBuffer.wrap(out);
-  }
-
-  /**
-   * HMAC keyed with {@code key}, which may be empty (an empty password, salt or key material). SecretKeySpec refuses
-   * an empty key, but HMAC pads any key shorter than the hash's block with zeros (FIPS 198-1 step 3), so an empty key
-   * and the one-byte key 00 are the same key: the latter is used.
-   */
-  private static Mac mac(String hash, byte[] key) {
-    String algorithm = MACS.get(hash);
-    if (algorithm == null) {
-      throw new IllegalArgumentException("unsupported hash " + hash);
-    }
-    try {
-      Mac mac = Mac.getInstance(algorithm);
-      mac.init(new SecretKeySpec(key.length == 0 ? new byte[1] : key, algorithm));
-      return mac;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("the JDK has no " + algorithm, e);
-    }
   }
 
   private static SecretKeySpec aes(byte[] key) {
