@@ -18,16 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CryptoEcTest {
   /** Helpers every script here starts with (hex, bytes, base64url, an outcome that names a rejection). */
-  private static final String HELPERS = """
+  private static final String HELPERS = CryptoScripts.HELPERS + """
       const s = crypto.subtle;
-      const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
-      const unhex = (h) => new Uint8Array((h.match(/../g) || []).map((b) => parseInt(b, 16)));
-      const utf8 = (t) => new TextEncoder().encode(t);
-      const b64u = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
-      const fromB64u = (t) => Uint8Array.from(atob(t.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
       const cat = (...parts) => unhex(parts.join(''));
-      const outcome = async (f) => { try { const v = await f(); return v instanceof ArrayBuffer ? hex(v) : v; }
-        catch (e) { return e.name + (e instanceof DOMException ? '/' + e.code : ''); } };
       // DER prefixes of SubjectPublicKeyInfo (before the point or key) and PrivateKeyInfo (before d).
       const SPKI = { 'P-256': '3059301306072a8648ce3d020106082a8648ce3d030107034200',
         'P-384': '3076301006072a8648ce3d020106052b81040022036200', Ed25519: '302a300506032b6570032100',
@@ -107,7 +100,7 @@ class CryptoEcTest {
         const jwsPublic = { kty: 'EC', crv: 'P-256', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
           y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', kid: 'A.3' };
         const input = 'eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ';
-        const jws = fromB64u('DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q');
+        const jws = unb64u('DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q');
         const verifier = await s.importKey('jwk', { ...jwsPublic, alg: 'ES256', use: 'sig', key_ops: ['verify'] }, alg('P-256'), false, ['verify']);
         const es256 = { name: 'ECDSA', hash: 'SHA-256' };
         out.jws = [await s.verify(es256, verifier, jws, utf8(input)), await s.verify(es256, verifier, jws, utf8(input + 'x')),
@@ -336,7 +329,7 @@ class CryptoEcTest {
         const offCurve = raw.slice(); offCurve[64] ^= 1;
         const compressed = new Uint8Array([2 + (raw[64] & 1), ...raw.subarray(1, 33)]);
         const imp = (format, data, alg, usages, extractable = true) => outcome(async () => (await s.importKey(format, data, alg, extractable, usages)).type);
-        const bump = (t) => b64u(fromB64u(t).map((b, i, a) => (i === a.length - 1 ? b ^ 1 : b)));
+        const bump = (t) => b64u(unb64u(t).map((b, i, a) => (i === a.length - 1 ? b ^ 1 : b)));
         return {
           ok: [await imp('raw', raw, ecdsa(), ['verify']), await imp('spki', spki, ecdh(), []), await imp('pkcs8', pkcs8, ecdh(), ['deriveBits']),
             await imp('jwk', jwk, ecdsa(), ['sign']), await imp('jwk', { ...jwk, alg: 'ES256', use: 'sig', key_ops: ['sign', 'verify'], ext: true }, ecdsa(), ['sign']),

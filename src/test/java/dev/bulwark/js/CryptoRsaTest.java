@@ -15,15 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * errors and tampering, wrapKey/unwrapKey through the core, and interop with Node.js's webcrypto both ways.
  */
 class CryptoRsaTest {
-  private static final String HELPERS = """
-      const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
-      const unhex = (s) => new Uint8Array(s.match(/../g).map((h) => parseInt(h, 16)));
-      const utf8 = (s) => new TextEncoder().encode(s);
-      const b64u = (buffer) => btoa(String.fromCharCode(...new Uint8Array(buffer))).replace(/\\+/g, '-').replace(/\\//g, '_')
-        .replace(/=+$/, '');
-      const unb64u = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-      const outcome = async (f) => { try { const v = await f(); return v instanceof ArrayBuffer ? hex(v) : v; }
-        catch (e) { return e.name + (e instanceof DOMException ? '/' + e.code : ''); } };
+  private static final String HELPERS = CryptoScripts.HELPERS + """
       const subtle = crypto.subtle;
       const E = new Uint8Array([1, 0, 1]);
       """;

@@ -21,13 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CryptoSymmetricTest {
   /** Helpers every script here starts with (as in CryptoTest), and unhex. */
-  private static final String HELPERS = """
-      const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
-      const unhex = (s) => new Uint8Array((s.replace(/\\s/g, '').match(/../g) || []).map((b) => parseInt(b, 16)));
-      const utf8 = (s) => new TextEncoder().encode(s);
-      const repeat = (byte, n) => new Uint8Array(n).fill(byte);
-      const outcome = async (f) => { try { const v = await f(); return v instanceof ArrayBuffer ? hex(v) : v; }
-        catch (e) { return e.name + (e instanceof DOMException ? '/' + e.code : ''); } };
+  private static final String HELPERS = CryptoScripts.HELPERS + """
       const subtle = crypto.subtle;
       const aes = (name, bytes, usages = ['encrypt', 'decrypt'], extractable = true) =>
         subtle.importKey('raw', unhex(bytes), name, extractable, usages);

@@ -13,14 +13,7 @@ import org.junit.jupiter.api.Test;
  * examples, HMAC against RFC 2202 and RFC 4231, and the standard's argument and key checks with their errors.
  */
 class CryptoTest {
-  /** Helpers every script here starts with: hex of an ArrayBuffer, bytes of a string, a repeated byte. */
-  private static final String HELPERS = """
-      const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
-      const utf8 = (s) => new TextEncoder().encode(s);
-      const repeat = (byte, n) => new Uint8Array(n).fill(byte);
-      const outcome = async (f) => { try { const v = await f(); return v instanceof ArrayBuffer ? hex(v) : v; }
-        catch (e) { return e.name + (e instanceof DOMException ? '/' + e.code : ''); } };
-      """;
+  private static final String HELPERS = CryptoScripts.HELPERS;
 
   private static JsonObject run(String body) throws Exception {
     return (JsonObject) JsHarness.eval(HELPERS + body);
