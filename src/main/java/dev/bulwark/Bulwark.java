@@ -148,6 +148,7 @@ public final class Bulwark {
         factories.values().forEach(HandlerFactory::close);
         throw new HandlerLoadException(problems);
       }
+      factories.forEach((s, f) -> f.bindMeters(metrics.registry(), s.name()));
       loaded.addAll(factories.values());
       return factories;
     }, false);

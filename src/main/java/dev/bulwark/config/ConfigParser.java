@@ -24,8 +24,9 @@ public final class ConfigParser {
   static final Set<String> ROUTE_KEYS = Set.of("host", "path", "service");
   static final Set<String> SERVICE_KEYS =
       Set.of("name", "source", "class", "instances", "bindings", "maxBodyBytes", "maxInFlight", "timeout", "cpuBudget",
-          "wallBudget", "fetch");
+          "wallBudget", "fetch", "cache");
   static final Set<String> FETCH_KEYS = Set.of("allow", "maxSubrequests", "maxResponseBytes", "connectTimeout", "timeout");
+  static final Set<String> CACHE_KEYS = Set.of("maxBytes");
   static final Set<String> HTTP_KEYS =
       Set.of("maxHeaderBytes", "maxInitialLineBytes", "idleTimeout", "eventLoops", "shutdownGrace", "bodyTimeout",
           "deferAccept");
@@ -200,11 +201,22 @@ public final class ConfigParser {
       }
       fetch = fetch(s.getValue("fetch"), path + ".fetch");
     }
+    CacheConfig cache = CacheConfig.DEFAULT;
+    if (s.containsKey("cache")) {
+      if (handler != null && !(handler instanceof HandlerSource.Script)) {
+        problem(path + ".cache", "applies to JavaScript workers only (the Cache API, caches.default)");
+      }
+      JsonObject c = object(s.getValue("cache"), path + ".cache");
+      if (c != null) {
+        unknownKeys(c, CACHE_KEYS, path + ".cache.");
+        cache = new CacheConfig(values.size(c, "maxBytes", path + ".cache", 0, 1L << 40, cache.maxBytes()));
+      }
+    }
     if (name == null || handler == null) {
       return Optional.empty();
     }
     return Optional.of(new ServiceConfig(name, handler, instances, bindings,
-        new Limits(maxBody, maxInFlight, timeout, cpuBudget, wallBudget), fetch));
+        new Limits(maxBody, maxInFlight, timeout, cpuBudget, wallBudget), fetch, cache));
   }
 
   private FetchConfig fetch(Object value, String path) {

@@ -26,6 +26,7 @@ public final class Overrides {
       "route", ConfigParser.ROUTE_KEYS,
       "service", ConfigParser.SERVICE_KEYS,
       "fetch", ConfigParser.FETCH_KEYS,
+      "cache", ConfigParser.CACHE_KEYS,
       "binding", ConfigParser.BINDING_KINDS,
       "http", ConfigParser.HTTP_KEYS,
       "admin", ConfigParser.ADMIN_KEYS);

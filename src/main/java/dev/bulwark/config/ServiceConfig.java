@@ -4,18 +4,25 @@ import java.util.Map;
 
 /**
  * One service: a handler, how many worker-verticle instances run it (each calls its own handler instance, one
- * request at a time), its bindings, its limits and (JavaScript) its outbound fetch settings.
+ * request at a time), its bindings, its limits and (JavaScript) its outbound fetch and Cache API settings.
  */
 public record ServiceConfig(String name, HandlerSource handler, int instances, Map<String, Object> bindings,
-                            Limits limits, FetchConfig fetch) {
+                            Limits limits, FetchConfig fetch, CacheConfig cache) {
   public ServiceConfig {
     bindings = Map.copyOf(bindings);
     fetch = fetch == null ? FetchConfig.DEFAULT : fetch;
+    cache = cache == null ? CacheConfig.DEFAULT : cache;
+  }
+
+  /** A service with the default Cache API settings. */
+  public ServiceConfig(String name, HandlerSource handler, int instances, Map<String, Object> bindings, Limits limits,
+                       FetchConfig fetch) {
+    this(name, handler, instances, bindings, limits, fetch, CacheConfig.DEFAULT);
   }
 
   /** A service with the default outbound fetch settings. */
   public ServiceConfig(String name, HandlerSource handler, int instances, Map<String, Object> bindings, Limits limits) {
-    this(name, handler, instances, bindings, limits, FetchConfig.DEFAULT);
+    this(name, handler, instances, bindings, limits, FetchConfig.DEFAULT, CacheConfig.DEFAULT);
   }
 
   /** The event-bus address its worker verticles consume. */

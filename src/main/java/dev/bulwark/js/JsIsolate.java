@@ -108,6 +108,7 @@ final class JsIsolate {
       hostModules.put("ec", EC);
       hostModules.put("symmetric", SYMMETRIC);
       hostModules.put("compression", COMPRESSION);
+      hostModules.put("cache", new CacheHost(service.cache(), this));
       hostModules.put("console", new ConsoleHost(service.name(), () -> current == null ? null : current.id));
       Map<String, Object> values = new java.util.LinkedHashMap<>();
       Map<String, Object> services = new java.util.LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package dev.bulwark.js;
 
 import dev.bulwark.api.Env;
+import dev.bulwark.config.CacheConfig;
 import dev.bulwark.config.FetchConfig;
 import dev.bulwark.api.Request;
 import dev.bulwark.api.Response;
@@ -74,9 +75,11 @@ public final class JsService implements AutoCloseable {
   private final Duration cpuBudget;
   private final Duration wallBudget;
   private final FetchConfig fetchConfig;
+  /** The Cache API's entries, shared by every isolate of the service. */
+  private final CacheStore cache;
 
   private JsService(String name, Path script, boolean module, Source source, Engine engine, Duration cpuBudget,
-                    Duration wallBudget, FetchConfig fetchConfig) {
+                    Duration wallBudget, FetchConfig fetchConfig, CacheStore cache) {
     this.name = name;
     this.script = script;
     this.module = module;
@@ -85,6 +88,7 @@ public final class JsService implements AutoCloseable {
     this.cpuBudget = cpuBudget;
     this.wallBudget = wallBudget;
     this.fetchConfig = fetchConfig;
+    this.cache = cache;
   }
 
   /**
@@ -99,6 +103,12 @@ public final class JsService implements AutoCloseable {
   /** As {@link #load(String, Path, Duration, Duration, Env)}, with the service's outbound fetch settings. */
   public static JsService load(String name, Path script, Duration cpuBudget, Duration wallBudget, Env env,
                                FetchConfig fetchConfig) throws HandlerLoadException {
+    return load(name, script, cpuBudget, wallBudget, env, fetchConfig, CacheConfig.DEFAULT);
+  }
+
+  /** As {@link #load(String, Path, Duration, Duration, Env, FetchConfig)}, with the service's Cache API settings. */
+  public static JsService load(String name, Path script, Duration cpuBudget, Duration wallBudget, Env env,
+                               FetchConfig fetchConfig, CacheConfig cacheConfig) throws HandlerLoadException {
     String text;
     try {
       text = Files.readString(script);
@@ -121,7 +131,7 @@ public final class JsService implements AutoCloseable {
         .build();
     logEngine(engine);
     JsService service = new JsService(name, script, module, source, engine, cpuBudget, wallBudget,
-        fetchConfig);
+        fetchConfig, new CacheStore(cacheConfig.maxBytes()));
     JsIsolate trial = new JsIsolate(service, null, env);
     try {
       long t0 = System.nanoTime();
@@ -265,6 +275,30 @@ public final class JsService implements AutoCloseable {
 
   FetchConfig fetchConfig() {
     return fetchConfig;
+  }
+
+  CacheStore cache() {
+    return cache;
+  }
+
+  /**
+   * The Cache API store's meters, tagged {@code cache=<service>}: Caffeine's ({@code cache_gets_total{result=hit|miss}},
+   * lookups of the store; {@code cache_evictions_total}; {@code cache_size}, entries; the evicted weight) and
+   * {@code cache_puts_total{result=stored|not_stored}}, counted here since Caffeine counts no puts (its own
+   * {@code cache_puts_total}, always 0, is left out by {@code Metrics}). None when the cache is off.
+   */
+  public void bindMeters(io.micrometer.core.instrument.MeterRegistry registry, String service) {
+    if (cache.caffeine() == null) {
+      return;
+    }
+    io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(registry, cache.caffeine(), service);
+    for (boolean kept : new boolean[] {true, false}) {
+      io.micrometer.core.instrument.FunctionCounter.builder("cache.puts", cache,
+              c -> kept ? c.stored() : c.notStored())
+          .tags("cache", service, "result", kept ? "stored" : "not_stored")
+          .description("Cache API puts, by whether the response was stored")
+          .register(registry);
+    }
   }
 
   @Override

@@ -39,7 +39,8 @@ public final class HandlerFactory implements AutoCloseable {
     HandlerSource source = service.handler();
     if (source instanceof HandlerSource.Script script) {
       return new HandlerFactory(source, null, JsService.load(service.name(), script.path(),
-          service.limits().cpuBudget(), service.limits().wallBudget(), Env.of(service.bindings()), service.fetch()));
+          service.limits().cpuBudget(), service.limits().wallBudget(), Env.of(service.bindings()), service.fetch(),
+          service.cache()));
     }
     Class<?> type;
     if (source instanceof HandlerSource.ClassName c) {
@@ -123,6 +124,13 @@ public final class HandlerFactory implements AutoCloseable {
 
   public String describe() {
     return source.describe();
+  }
+
+  /** Registers the meters of what this service keeps (a JavaScript worker's Cache API store) in {@code registry}. */
+  public void bindMeters(io.micrometer.core.instrument.MeterRegistry registry, String service) {
+    if (js != null) {
+      js.bindMeters(registry, service);
+    }
   }
 
   /** Releases what the handlers of this service share (a JavaScript engine). */

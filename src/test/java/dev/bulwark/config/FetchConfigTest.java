@@ -86,4 +86,23 @@ class FetchConfigTest {
     List<String> p = problems(withFetch("w.js", "yes"));
     assertEquals(List.of("f.yaml: services[0].fetch: must be a map of keys, got 'yes'"), p);
   }
+
+  /** The Cache API's settings sit beside fetch's, with the same kind of checks. */
+  @Test
+  void cacheMaxBytesIsASizeForJavaScriptWorkersOnly() {
+    JsonObject t = withFetch("w.js", null);
+    assertEquals(CacheConfig.DEFAULT, ConfigParser.parse(t, "f.yaml", Map.of()).services().get(0).cache());
+    assertEquals(32L * 1024 * 1024, CacheConfig.DEFAULT.maxBytes());
+    t.getJsonArray("services").getJsonObject(0).put("cache", new JsonObject().put("maxBytes", "1MiB"));
+    assertEquals(new CacheConfig(1 << 20), ConfigParser.parse(t, "f.yaml", Map.of()).services().get(0).cache());
+    t.getJsonArray("services").getJsonObject(0).put("cache", new JsonObject().put("maxBytes", "lots").put("size", 1));
+    List<String> p = problems(t);
+    assertTrue(p.stream().anyMatch(x -> x.startsWith("f.yaml: services[0].cache.maxBytes: must be a size")), p.toString());
+    assertTrue(p.stream().anyMatch(x -> x.startsWith("f.yaml: services[0].cache.size: unknown key")), p.toString());
+    assertEquals(2, p.size(), p.toString());
+    JsonObject java = withFetch("verticles/Hello.java", null);
+    java.getJsonArray("services").getJsonObject(0).put("cache", new JsonObject().put("maxBytes", 0));
+    assertEquals(List.of("f.yaml: services[0].cache: applies to JavaScript workers only (the Cache API, caches.default)"),
+        problems(java));
+  }
 }

@@ -49,7 +49,7 @@ class OverridesTest {
     Overrides.Applied applied = Overrides.apply(base,
         Map.of("BULWARK_SOCKETS_HTTP_ROUTES_0_PATH", "/x", "BULWARK_SERVICES_JSON_ECHO_BINDINGS_GREETING", "Hi"),
         Map.of("bulwark.services.json-echo.bindings.LIMITS.text", "none",
-            "bulwark.services.hello.fetch.maxSubrequests", "5"));
+            "bulwark.services.hello.fetch.maxSubrequests", "5", "bulwark.services.hello.cache.max_bytes", "1KiB"));
     JsonObject t = applied.tree();
     assertEquals("/x", t.getJsonArray("sockets").getJsonObject(0).getJsonArray("routes").getJsonObject(0)
         .getString("path"), "before: no configuration key matches 'path'");
@@ -57,6 +57,7 @@ class OverridesTest {
     assertEquals(new JsonObject().put("text", "Hi"), bindings.getJsonObject("GREETING"));
     assertEquals(new JsonObject().put("text", "none"), bindings.getJsonObject("LIMITS"), "one kind replaces another");
     assertEquals("5", t.getJsonArray("services").getJsonObject(0).getJsonObject("fetch").getString("maxSubrequests"));
+    assertEquals("1KiB", t.getJsonArray("services").getJsonObject(0).getJsonObject("cache").getString("maxBytes"));
     assertEquals("BULWARK_SOCKETS_HTTP_ROUTES_0_PATH", applied.setBy().get("sockets[0].routes[0].path"));
     assertEquals("BULWARK_SERVICES_JSON_ECHO_BINDINGS_GREETING", applied.setBy().get("services[1].bindings.GREETING.text"));
     RuntimeConfig c = ConfigParser.parse(t, "test", Map.of());

@@ -122,15 +122,17 @@
 
   /**
    * A response as received by fetch(): immutable headers, the final URL. With {@code corrupt} (a body that could not
-   * be decoded), reading the body fails with a TypeError saying so.
+   * be decoded), reading the body fails with a TypeError saying so; with {@code manual}, the body is already encoded
+   * as its content-encoding says (a cached response stored that way).
    */
-  internal.fetchedResponse = function (status, statusText, headersFlat, bytes, url, corrupt = null) {
+  internal.fetchedResponse = function (status, statusText, headersFlat, bytes, url, corrupt = null, manual = false) {
     const body = corrupt === null || corrupt === undefined ? internal.bodyState(bytes, null)
       : internal.bodyState(null, internal.erroredStream(new TypeError(corrupt)));
     // A server's reason phrase that is not one (a control character) is dropped, as the constructor would refuse it.
     const r = init(Object.create(Response.prototype), status, typeof statusText === 'string' && REASON.test(statusText) ? statusText : '',
       internal.headersFromFlat(headersFlat, 'immutable'), body, 'basic');
     r[URL_LIST] = url;
+    if (manual) r[MANUAL] = true;
     return r;
   };
 
