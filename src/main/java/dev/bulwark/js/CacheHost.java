@@ -24,14 +24,9 @@ public final class CacheHost {
   /** Null while handling a request; outside one (the script's global scope), why the Cache API may not be used. */
   @HostAccess.Export
   public String refusal() {
-    try {
-      isolate.currentTag();
-      return null;
-    } catch (IllegalStateException e) {
-      return "the Cache API cannot be used in the global scope of a worker (as in workerd): use it while handling a "
-          + "request";
-    }
+    return isolate.globalScopeRefusal("the Cache API");
   }
+
 
   /** Stores (or, as its headers say, does not store) a response; null, or why it cannot be stored. */
   @HostAccess.Export

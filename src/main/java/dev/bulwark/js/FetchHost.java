@@ -79,13 +79,9 @@ public final class FetchHost {
   /** Null when fetch() may be called now, else why not (the global scope of a worker, as in workerd). */
   @HostAccess.Export
   public String refusal() {
-    try {
-      isolate.currentTag();
-      return null;
-    } catch (IllegalStateException e) {
-      return "fetch() " + e.getMessage();
-    }
+    return isolate.globalScopeRefusal("fetch()");
   }
+
 
   /**
    * Starts one exchange to {@code scheme://hostname:urlPort} (port -1: the scheme's) for {@code target} (path and

@@ -267,6 +267,15 @@ final class JsIsolate {
     return current;
   }
 
+  /**
+   * Null while a request's code runs; in the script's global scope, why {@code what} (an API that does I/O, such as
+   * "fetch()") may not be used there, as workerd refuses it.
+   */
+  String globalScopeRefusal(String what) {
+    return current != null ? null : what + " is not allowed in the global scope of a worker (as in workerd): use it "
+        + "while handling a request";
+  }
+
   /** The id of the request a {@link #currentTag()} stands for. */
   String requestIdOf(Object tag) {
     return ((RequestState) tag).id;

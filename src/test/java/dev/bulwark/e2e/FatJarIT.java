@@ -135,6 +135,34 @@ class FatJarIT {
     }
   }
 
+  // 2b''. The Cache API from the shaded jar (Caffeine inside it), the usual pattern, asked by Node's fetch: the second
+  //      answer is a HIT with the first one's body, and a revalidation with the ETag gets 304.
+  @Test
+  void cacheApiServesTheSecondRequestFromTheCacheToNode() throws Exception {
+    Files.writeString(tmp.resolve("cached.mjs"), """
+        export default { async fetch(request, env, ctx) {
+          let r = await caches.default.match(request);
+          if (!r) {
+            r = new Response('made ' + crypto.randomUUID(), { headers: { 'cache-control': 'max-age=60', etag: '"e1"' } });
+            ctx.waitUntil(caches.default.put(request, r.clone()));
+          }
+          return r;
+        } };
+        """);
+    try (RuntimeProcess bulwark = RuntimeProcess.start(tmp, "--listen", LISTEN, "--admin", "off", "cached.mjs")
+        .awaitReady()) {
+      String url = "http://localhost:" + bulwark.port("127.0.0.1") + "/page";
+      NodeJs.Result node = NodeJs.run(tmp, "(async () => {"
+          + " const a = await fetch('" + url + "'); const first = await a.text();"
+          + " let b; for (let i = 0; i < 50; i++) { b = await fetch('" + url + "');"
+          + "   if (b.headers.get('cf-cache-status')) break; await new Promise((r) => setTimeout(r, 20)); }"
+          + " const c = await fetch('" + url + "', { headers: { 'if-none-match': '\"e1\"' } });"
+          + " console.log([String(a.headers.get('cf-cache-status')), b.headers.get('cf-cache-status'), (await b.text()) === first,"
+          + "   c.status].join(' ')); })().catch(e => { console.error(e); process.exit(3); });");
+      assertEquals("null HIT true 304\n", node.stdout().replace("\r\n", "\n"), "node fetch" + node + bulwark.describe());
+    }
+  }
+
   // 2b'. A script whose top level never ends: stopped at the start-up CPU limit, refused with exit status 2 by both
   //      the runtime (which binds nothing) and check. Before, both spun at 100 % CPU for ever, saying nothing.
   @Test

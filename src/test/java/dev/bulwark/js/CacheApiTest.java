@@ -220,7 +220,7 @@ class CacheApiTest {
       assertEquals(new JsonObject("""
           {"en":"english","fr":"miss","none":"miss","a":"in a","aAgain":"in a","b":"miss","default":"miss",
            "sameObject":true,
-           "early":"the Cache API cannot be used in the global scope of a worker (as in workerd): use it while handling a request"}"""),
+           "early":"the Cache API is not allowed in the global scope of a worker (as in workerd): use it while handling a request"}"""),
           new JsonObject(r.text()));
     }
   }

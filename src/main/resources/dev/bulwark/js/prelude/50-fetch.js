@@ -110,7 +110,7 @@
 
   function fetch(input, init = undefined) {
     // Outside a request (the worker's global scope) fetch throws at once, as in workerd; bad input rejects.
-    if (!net) throw new Error('fetch() is not allowed in the global scope of a worker (as in workerd): call it while handling a request');
+    if (!net) throw new Error('fetch() is not allowed in the global scope of a worker (as in workerd): use it while handling a request');
     const refusal = net.refusal();
     if (refusal) throw new Error(refusal);
     return new Promise((resolve, reject) => {
