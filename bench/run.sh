@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks under wrk, on loopback only, in four parts (PARTS, default all four):
+# Benchmarks under wrk, on loopback only, in five parts (PARTS, default all five):
 #
 #  java   Bulwark's Java hello handler (event loop -> event bus -> worker -> event loop) against a plain Vert.x 5
 #         hello server on the same HTTP stack (bench/PlainVertx.java plain) and against the naive form of the design,
@@ -12,6 +12,10 @@
 #  jwt    an RS256 JWT check in a worker (bench/jwt/worker.mjs: crypto.subtle.verify, base64url, JSON claims), each
 #         request with the same valid token, served by Bulwark's JavaScript worker (and its JIT run, as for js) and
 #         by workerd (bench/workerd/jwt.capnp); a forged token must get 401 before anything is measured. No target.
+#  router the first lines of most workers (bench/router/worker.mjs: new URL(request.url), a route picked by the path,
+#         the query read, Response.json), wrk asking /api/items/42?fields=name,price&lang=en, served by Bulwark's
+#         JavaScript worker (and its JIT run) and by workerd (bench/workerd/router.capnp); each server's answer is
+#         checked before anything is measured. No target.
 #  flood  wrk plus aborted connections at 127.0.0.1 and ::1 against Bulwark, plain Vert.x, the hop server and Bulwark
 #         with its deferred accept off ("Bulwark, guard only": what an OS without TCP_DEFER_ACCEPT gets).
 #
@@ -22,11 +26,11 @@
 #   SKIP_BUILD=1 PARTS=js bash bench/run.sh
 #   SKIP_BUILD=1 PARTS=js JS_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bash bench/run.sh
 #
-# The js and jwt parts also run the JS worker a second time with GraalJS's optimizing runtime ("Bulwark JS JIT": README,
+# The js, jwt and router parts also run the JS worker a second time with GraalJS's optimizing runtime ("Bulwark JS JIT": README,
 # "Faster JavaScript") when a JDK 25 is found (JIT_JAVA, default: the first JDK 25 under /usr/lib/jvm; JIT_JAVA=none
 # skips it), so the interpreter and the compiler are compared in the same run.
 #
-# Env: PARTS (words of "java js jwt flood", default all; not GROUPS, which bash reserves), DURATION (s per wrk run,
+# Env: PARTS (words of "java js jwt router flood", default all; not GROUPS, which bash reserves), DURATION (s per wrk run,
 #      default 10), ROUNDS (default 3), WARMUP (s per concurrency and server, default 10), CONNS ("50 200"),
 #      THREADS (wrk threads, 2), TARGET (Bulwark/plain req/s ratio to pass, 0.80), JS_TARGET (Bulwark JS/workerd
 #      req/s to pass, 3.0), JS_P99_TARGET (Bulwark JS p99 / workerd p99 at c50 to pass, 0.2), SKIP_BUILD=1,
@@ -50,7 +54,7 @@ JS_P99_TARGET="${JS_P99_TARGET:-0.2}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 JS_JAVA="${JS_JAVA:-java}"
 JS_JAVA_OPTS="${JS_JAVA_OPTS-$JAVA_OPTS}"   # unset: the same options as the Java servers; set (even empty): these
-PARTS="${PARTS:-java js jwt flood}"
+PARTS="${PARTS:-java js jwt router flood}"
 if [[ -z "${JIT_JAVA:-}" ]]; then
   JIT_JAVA=none
   for home in /usr/lib/jvm/*; do
@@ -69,7 +73,8 @@ STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="$ROOT/bench/results/$STAMP"
 declare -A PID=() PORT=() START_MS=() RSS_IDLE=() RSS_LOAD=() \
   LABEL=([bulwark]="Bulwark" [guard]="Bulwark, guard only" [plain]="plain Vert.x" [hop]="Vert.x+EB hop" [batch]="Vert.x+EB batched" [js]="Bulwark JS" [jsjit]="Bulwark JS JIT" [workerd]="workerd"
-    [jwt]="Bulwark JS JWT" [jwtjit]="Bulwark JIT JWT" [jwtwd]="workerd JWT")
+    [jwt]="Bulwark JS JWT" [jwtjit]="Bulwark JIT JWT" [jwtwd]="workerd JWT"
+    [router]="Bulwark JS router" [routerjit]="Bulwark JIT router" [routerwd]="workerd router")
 
 for v in DURATION ROUNDS WARMUP THREADS FLOOD_SECONDS; do
   [[ "${!v}" =~ ^[0-9]+$ && "${!v}" -gt 0 ]] || { echo "$v must be a positive integer" >&2; exit 2; }
@@ -84,15 +89,15 @@ done
 declare -A PART=()
 for p in $PARTS; do
   case $p in
-    java|js|jwt|flood) PART[$p]=1 ;;
-    *) echo "PARTS: unknown part '$p' (known: java js jwt flood)" >&2; exit 2 ;;
+    java|js|jwt|router|flood) PART[$p]=1 ;;
+    *) echo "PARTS: unknown part '$p' (known: java js jwt router flood)" >&2; exit 2 ;;
   esac
 done
 [[ "${FLOOD:-1}" == 0 ]] && unset 'PART[flood]'
 (( ${#PART[@]} > 0 )) || { echo "PARTS selects nothing to run (PARTS='$PARTS', FLOOD=${FLOOD:-1})" >&2; exit 2; }
 has() { [[ -n "${PART[$1]:-}" ]]; }
 PARTS_ON=""
-for p in java js jwt flood; do has "$p" && PARTS_ON+="${PARTS_ON:+ }$p"; done
+for p in java js jwt router flood; do has "$p" && PARTS_ON+="${PARTS_ON:+ }$p"; done
 
 # SERVERS: every server started, in the order of the alternated rounds; MEASURED: those in the throughput rounds;
 # FLOODED: those in the flood round.
@@ -100,12 +105,13 @@ SERVERS=(); MEASURED=(); FLOODED=()
 has java && MEASURED+=(bulwark plain hop batch)
 has js && { has java || MEASURED+=(bulwark); MEASURED+=(js); [[ "$JIT_JAVA" != none ]] && MEASURED+=(jsjit); MEASURED+=(workerd); }
 has jwt && { MEASURED+=(jwt); [[ "$JIT_JAVA" != none ]] && MEASURED+=(jwtjit); MEASURED+=(jwtwd); }
+has router && { MEASURED+=(router); [[ "$JIT_JAVA" != none ]] && MEASURED+=(routerjit); MEASURED+=(routerwd); }
 # "guard": Bulwark with http.deferAccept 0, so every aborted connection reaches accept() and the accept guard, as on
 # an OS without TCP_DEFER_ACCEPT (macOS); under PRELOAD=1 (macOS accept semantics) it is the only Bulwark flooded.
 if has flood; then
   if [[ "${PRELOAD:-0}" == 1 ]]; then FLOODED=(guard plain hop); else FLOODED=(bulwark guard plain hop); fi
 fi
-for s in bulwark guard plain hop batch js jsjit workerd jwt jwtjit jwtwd; do
+for s in bulwark guard plain hop batch js jsjit workerd jwt jwtjit jwtwd router routerjit routerwd; do
   [[ " ${MEASURED[*]} ${FLOODED[*]} " == *" $s "* ]] && SERVERS+=("$s")
 done
 
@@ -162,7 +168,7 @@ if has flood && [[ ! -d "$ROOT/target/test-classes/dev/bulwark/accept" ]]; then
   echo "missing test classes for the flood round: build without SKIP_BUILD (or PARTS without flood)" >&2; exit 1
 fi
 
-if has js || has jwt; then
+if has js || has jwt || has router; then
   command -v "$JS_JAVA" >/dev/null || { echo "JS_JAVA: '$JS_JAVA' is not an executable" >&2; exit 2; }
   if [[ "$JIT_JAVA" != none ]]; then
     [[ -x "$JIT_JAVA" ]] || { echo "JIT_JAVA: '$JIT_JAVA' is not an executable (none skips the JIT run)" >&2; exit 2; }
@@ -239,6 +245,9 @@ start_server() {   # name -> PID, PORT, START_MS (launch to first 200)
     jwt)     exec "${PRELOAD_ENV[@]}" "$JS_JAVA" $JS_JAVA_OPTS -jar "$JAR" bench/jwt/worker.mjs --listen "localhost:$port" --admin off ;;
     jwtjit)  exec "${PRELOAD_ENV[@]}" "$JIT_JAVA" $JIT_OPTS -jar "$JAR" bench/jwt/worker.mjs --listen "localhost:$port" --admin off ;;
     jwtwd)   exec "${PRELOAD_ENV[@]}" "$WORKERD" serve "$WD_DIR/jwt.capnp" --socket-addr "http=$HOST:$port" ;;
+    router)    exec "${PRELOAD_ENV[@]}" "$JS_JAVA" $JS_JAVA_OPTS -jar "$JAR" bench/router/worker.mjs --listen "localhost:$port" --admin off ;;
+    routerjit) exec "${PRELOAD_ENV[@]}" "$JIT_JAVA" $JIT_OPTS -jar "$JAR" bench/router/worker.mjs --listen "localhost:$port" --admin off ;;
+    routerwd)  exec "${PRELOAD_ENV[@]}" "$WORKERD" serve "$WD_DIR/router.capnp" --socket-addr "http=$HOST:$port" ;;
   esac >"$OUT/$s.log" 2>&1 &
   PID[$s]=$!
   deadline=$(( t0 + 60000 ))
@@ -257,6 +266,7 @@ start_server() {   # name -> PID, PORT, START_MS (launch to first 200)
   log "${LABEL[$s]} (pid ${PID[$s]}) answers on http://$HOST:$port/ after ${START_MS[$s]} ms"
   check_loopback "$s"
   [[ -n "${WRK_HEADER[$s]:-}" ]] && check_jwt "$s"
+  [[ -n "${WRK_PATH[$s]:-}" ]] && check_router "$s"
   return 0
 }
 
@@ -275,6 +285,20 @@ check_jwt() {
   bad=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -H "Authorization: Bearer $forged" "http://$HOST:${PORT[$s]}/")
   [[ "$good" == 200 && "$bad" == 401 ]] || { echo "${LABEL[$s]}: the token got $good (want 200), a forged one $bad (want 401)" >&2; exit 1; }
   log "  the token gets 200, a forged one 401"
+}
+
+# The router part's servers are asked for WRK_PATH, and must give the answer bench/router/worker.mjs describes.
+ROUTER_PATH='/api/items/42?fields=name,price&lang=en'
+ROUTER_BODY='{"id":42,"fields":["name","price"],"lang":"en"}'
+declare -A WRK_PATH=()
+if has router; then
+  for s in router routerjit routerwd; do WRK_PATH[$s]=$ROUTER_PATH; done
+fi
+check_router() {
+  local s=$1 body
+  body=$(curl -s --max-time 10 "http://$HOST:${PORT[$s]}${WRK_PATH[$s]}")
+  [[ "$body" == "$ROUTER_BODY" ]] || { echo "${LABEL[$s]}: ${WRK_PATH[$s]} answered '$body', want '$ROUTER_BODY'" >&2; exit 1; }
+  log "  ${WRK_PATH[$s]} answers $body"
 }
 
 check_loopback() {   # every listening TCP socket of the server is on 127.0.0.0/8 or ::1, or the run stops
@@ -308,7 +332,7 @@ run_wrk() {   # server conns duration outfile; sets RUN_SRV_TICKS, RUN_OTHER_PCT
   # In the background and waited for, so that Ctrl-C / TERM reach the trap at once, not after the run.
   local header=()
   [[ -n "${WRK_HEADER[$s]:-}" ]] && header=(-H "${WRK_HEADER[$s]}")
-  timeout $(( d + 30 )) wrk -t"$THREADS" -c"$c" -d"${d}s" --latency "${header[@]}" "http://$HOST:${PORT[$s]}/" >"$f" 2>&1 &
+  timeout $(( d + 30 )) wrk -t"$THREADS" -c"$c" -d"${d}s" --latency "${header[@]}" "http://$HOST:${PORT[$s]}${WRK_PATH[$s]:-/}" >"$f" 2>&1 &
   WRK=$!
   wait "$WRK" || { echo "wrk failed against $s (c$c); output:" >&2; cat "$f" >&2; exit 1; }
   WRK=""
@@ -418,6 +442,7 @@ table() {   # servers... : the req/s, latency, errors and CPU table at every con
     echo "workerd: $WD_VERSION (npm workerd $WD_WANT), bench/workerd/config.capnp, one process"
   fi
   has jwt && ! has js && echo "JS worker: $("$JS_JAVA" -version 2>&1 | head -1); workerd: $WD_VERSION (bench/workerd/jwt.capnp)"
+  has router && ! has js && ! has jwt && echo "JS worker: $("$JS_JAVA" -version 2>&1 | head -1); workerd: $WD_VERSION (bench/workerd/router.capnp)"
   echo "wrk -t$THREADS -d${DURATION}s --latency, $ROUNDS alternated rounds (medians), warm-up ${WARMUP} s per" \
        "concurrency and server;" \
        "servers and wrk share the machine"
@@ -489,6 +514,19 @@ table() {   # servers... : the req/s, latency, errors and CPU table at every con
       for c in $CONNS; do
         awk -v j="$(med "$j,$c" RPS)" -v w="$(med "jwtwd,$c" RPS)" -v c="$c" -v n="${LABEL[$j]}" 'BEGIN {
           printf "c%-5s %s / workerd JWT req/s = %.2f (no target)\n", c, n, (w > 0) ? j / w : 0 }'
+      done
+    done
+  fi
+  if has router; then
+    echo
+    echo "Router (bench/router/worker.mjs: new URL(request.url), route by path, query, Response.json), wrk asking $ROUTER_PATH"
+    ROUTER_RUNS=(router); [[ -n "${PID[routerjit]:-}" ]] && ROUTER_RUNS+=(routerjit)
+    table "${ROUTER_RUNS[@]}" routerwd
+    echo
+    for j in "${ROUTER_RUNS[@]}"; do
+      for c in $CONNS; do
+        awk -v j="$(med "$j,$c" RPS)" -v w="$(med "routerwd,$c" RPS)" -v c="$c" -v n="${LABEL[$j]}" 'BEGIN {
+          printf "c%-5s %s / workerd router req/s = %.2f (no target)\n", c, n, (w > 0) ? j / w : 0 }'
       done
     done
   fi
