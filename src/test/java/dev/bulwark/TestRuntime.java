@@ -43,6 +43,19 @@ public final class TestRuntime implements AutoCloseable {
         .put("http", new JsonObject().put("eventLoops", 2));
   }
 
+  /**
+   * {@code config} with its socket's routes set: pairs of path prefix and service name, tried in order (so "/"
+   * last).
+   */
+  public static JsonObject routed(JsonObject config, String... pathThenService) {
+    JsonArray routes = new JsonArray();
+    for (int i = 0; i < pathThenService.length; i += 2) {
+      routes.add(new JsonObject().put("path", pathThenService[i]).put("service", pathThenService[i + 1]));
+    }
+    config.getJsonArray("sockets").getJsonObject(0).put("routes", routes);
+    return config;
+  }
+
   /** A service running a handler class. */
   public static JsonObject service(String name, Class<?> handler) {
     return new JsonObject().put("name", name).put("class", handler.getName());

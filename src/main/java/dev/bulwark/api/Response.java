@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * An immutable HTTP response. Build one with a factory ({@link #text}, {@link #json}, {@link #redirect},
- * {@link #status}) and adjust it with {@code with...} methods, which return copies.
+ * {@link #status}) and adjust it with {@code with...} methods, which return copies. A body made while it is sent
+ * is a {@link #stream}.
  */
 public final class Response {
   private static final byte[] NO_BODY = new byte[0];
@@ -20,12 +21,13 @@ public final class Response {
   private final Headers headers;
   private final byte[] body;
   private final String reason; // null: the status's standard reason phrase
+  private final BodyStream stream; // null: the body is {@code body}
 
   private Response(int status, Headers headers, byte[] body) {
-    this(status, headers, body, null);
+    this(status, headers, body, null, null);
   }
 
-  private Response(int status, Headers headers, byte[] body, String reason) {
+  private Response(int status, Headers headers, byte[] body, String reason, BodyStream stream) {
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("HTTP status must be 100-599, got " + status);
     }
@@ -33,11 +35,21 @@ public final class Response {
     this.headers = Objects.requireNonNull(headers, "headers");
     this.body = body == null ? NO_BODY : body;
     this.reason = reason;
+    this.stream = stream;
   }
 
   /** A response from its parts. The body array is owned by the response from here on. */
   public static Response of(int status, Headers headers, byte[] body) {
     return new Response(status, headers, body);
+  }
+
+  /**
+   * A response whose body {@code body} makes while it is sent (see {@link BodyStream}). It goes out with
+   * {@code Transfer-Encoding: chunked} over HTTP/1.1 (the handler's Content-Length is dropped), in DATA frames over
+   * HTTP/2, and to an HTTP/1.0 client whole, once it is complete.
+   */
+  public static Response stream(int status, Headers headers, BodyStream body) {
+    return new Response(status, headers, NO_BODY, null, Objects.requireNonNull(body, "body"));
   }
 
   /** 200 with a UTF-8 text body. */
@@ -97,6 +109,16 @@ public final class Response {
     return headers;
   }
 
+  /** The body made while it is sent, if this is a {@link #stream}; its {@link #bodyBytes} are then empty. */
+  public Optional<BodyStream> bodyStream() {
+    return Optional.ofNullable(stream);
+  }
+
+  /** Whether this is a {@link #stream}. */
+  public boolean streamed() {
+    return stream != null;
+  }
+
   /** A copy of the body bytes. */
   public byte[] bodyBytes() {
     return body.clone();
@@ -112,7 +134,7 @@ public final class Response {
 
   /** A copy with another status, and that status's standard reason phrase. */
   public Response withStatus(int newStatus) {
-    return new Response(newStatus, headers, body);
+    return new Response(newStatus, headers, body, null, stream);
   }
 
   /**
@@ -130,7 +152,7 @@ public final class Response {
    */
   public Response withReason(String newReason) {
     if (newReason == null || newReason.isEmpty()) {
-      return new Response(status, headers, body);
+      return new Response(status, headers, body, null, stream);
     }
     for (int i = 0; i < newReason.length(); i++) {
       char c = newReason.charAt(i);
@@ -139,26 +161,26 @@ public final class Response {
             + " character " + i + " is U+" + String.format("%04X", (int) c));
       }
     }
-    return new Response(status, headers, body, newReason);
+    return new Response(status, headers, body, newReason, stream);
   }
 
   /** A copy with this header set to exactly this value. */
   public Response withHeader(String name, String value) {
-    return new Response(status, headers.set(name, value), body, reason);
+    return new Response(status, headers.set(name, value), body, reason, stream);
   }
 
   /** A copy with one more value for this header (e.g. a second {@code set-cookie}). */
   public Response addHeader(String name, String value) {
-    return new Response(status, headers.with(name, value), body, reason);
+    return new Response(status, headers.with(name, value), body, reason, stream);
   }
 
   public Response withHeaders(Headers newHeaders) {
-    return new Response(status, newHeaders, body, reason);
+    return new Response(status, newHeaders, body, reason, stream);
   }
 
 
   @Override
   public String toString() {
-    return status + (reason == null ? "" : " " + reason) + " (" + body.length + " bytes)";
+    return status + (reason == null ? "" : " " + reason) + (stream != null ? " (streamed)" : " (" + body.length + " bytes)");
   }
 }

@@ -14,5 +14,7 @@ public final class Codecs {
     bus.registerDefaultCodec(Response.class, new ResponseCodec());
     bus.registerDefaultCodec(Batch.class, new BatchCodec());
     bus.registerDefaultCodec(Outcome.class, new OutcomeCodec());
+    bus.registerDefaultCodec(Chunk.class, new ChunkCodec());
+    bus.registerDefaultCodec(Credit.class, new CreditCodec());
   }
 }

@@ -1,11 +1,19 @@
 package dev.bulwark.dispatch;
 
+import dev.bulwark.api.BodyStream;
 import dev.bulwark.api.Response;
 import io.vertx.core.buffer.Buffer;
 
 /** Carries a {@link Response} back on the event bus: the object itself locally, length-prefixed fields remotely. */
 public final class ResponseCodec extends ImmutableCodec<Response> {
   public static final String NAME = "bulwark.response";
+  /**
+   * The body of a streamed response that arrived from another process: its {@link Chunk}s follow on the event bus;
+   * the stream itself stays with the worker that made it.
+   */
+  private static final BodyStream ELSEWHERE = sink -> {
+    throw new IllegalStateException("this streamed body is made by the worker that sent it; its chunks follow");
+  };
 
   public ResponseCodec() {
     super(NAME);
@@ -18,6 +26,7 @@ public final class ResponseCodec extends ImmutableCodec<Response> {
       WireFormat.writeHeaders(body, r.headers());
       WireFormat.writeBytes(body, r.bodyBytes());
       WireFormat.writeString(body, r.reason().orElse(""));
+      body.appendByte((byte) (r.streamed() ? 1 : 0));
     });
   }
 
@@ -27,6 +36,9 @@ public final class ResponseCodec extends ImmutableCodec<Response> {
     int status = in.readInt();
     var headers = in.readHeaders();
     byte[] body = in.readBytes();
-    return Response.of(status, headers, body).withReason(in.readString());
+    String reason = in.readString();
+    boolean streamed = buffer.getByte(in.position()) == 1;
+    return (streamed ? Response.stream(status, headers, ELSEWHERE) : Response.of(status, headers, body))
+        .withReason(reason);
   }
 }

@@ -2,6 +2,8 @@ package dev.bulwark.http;
 
 import dev.bulwark.api.Request;
 import dev.bulwark.dispatch.Batch;
+import dev.bulwark.dispatch.Chunk;
+import dev.bulwark.dispatch.Credit;
 import dev.bulwark.dispatch.Outcome;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.collection.LongObjectMap;
@@ -32,6 +34,9 @@ import java.util.concurrent.TimeUnit;
  * whatever is unanswered at its deadline, then re-arms for the next; outcomes arriving after that only count the
  * instance as done. A loop turn thus costs no timer of its own, only when a deadline actually passes. A batch that no
  * worker verticle consumes gets 503.
+ *
+ * <p>A streamed response's head comes as its outcome and its body after it as {@link Chunk}s, to the same address;
+ * the exchange acknowledges what it has written with {@link Credit}s to the worker instance that streams it.
  */
 final class Dispatcher {
   private final Vertx vertx;
@@ -39,6 +44,8 @@ final class Dispatcher {
   private final String address = "bulwark.http." + UUID.randomUUID();
   private final LongObjectMap<Waiting> waiting = new LongObjectHashMap<>();
   private final Map<ServiceGate, Lane> lanes = new IdentityHashMap<>();
+  /** Streamed bodies on their way in, by outcome id (ids are unique across this dispatcher's lanes). */
+  private final LongObjectMap<Exchange> streams = new LongObjectHashMap<>();
   private long lastId;
   private boolean flushQueued;
 
@@ -162,7 +169,13 @@ final class Dispatcher {
   Future<Void> start() {
     List<Future<Void>> registered = new ArrayList<>();
     for (Lane lane : lanes.values()) {
-      MessageConsumer<Outcome> consumer = vertx.eventBus().consumer(lane.replyTo, m -> arrived(lane, m.body()));
+      MessageConsumer<Object> consumer = vertx.eventBus().consumer(lane.replyTo, m -> {
+        if (m.body() instanceof Chunk chunk) {
+          chunk(chunk);
+        } else {
+          arrived(lane, (Outcome) m.body());
+        }
+      });
       registered.add(consumer.completion());
     }
     return Future.all(registered).mapEmpty();
@@ -237,10 +250,50 @@ final class Dispatcher {
   private void arrived(Lane lane, Outcome outcome) {
     lane.load.done(outcome.instance(), outcome.runNanos());
     Waiting w = waiting.remove(outcome.id());
+    boolean streamed = outcome.response() != null && outcome.response().streamed();
     if (w == null) {
-      return; // answered 504 already
+      if (streamed) { // answered 504 already: the worker must not go on making a body nobody reads
+        new Control(lane, outcome).cancel();
+      }
+      return;
     }
     w.flight().answered();
-    w.exchange().outcome(outcome);
+    if (streamed) {
+      streams.put(outcome.id(), w.exchange());
+      w.exchange().streamed(outcome.response(), new Control(lane, outcome));
+    } else {
+      w.exchange().outcome(outcome);
+    }
+  }
+
+  private void chunk(Chunk chunk) {
+    Exchange exchange = chunk.kind() == Chunk.DATA ? streams.get(chunk.id()) : streams.remove(chunk.id());
+    if (exchange != null) { // else cancelled: what was on its way still arrives
+      exchange.chunk(chunk);
+    }
+  }
+
+  /** How an exchange acknowledges or cancels the streamed body it writes; on this loop. */
+  final class Control {
+    private final String instanceAddress;
+    private final String replyTo;
+    private final long id;
+
+    private Control(Lane lane, Outcome outcome) {
+      this.instanceAddress = lane.gate.config().instanceAddress(outcome.instance());
+      this.replyTo = lane.replyTo;
+      this.id = outcome.id();
+    }
+
+    /** {@code bytes} of the body were written to the client. */
+    void written(int bytes) {
+      vertx.eventBus().send(instanceAddress, new Credit(replyTo, id, bytes, false));
+    }
+
+    /** The client is gone, or takes no body: the worker stops making it. */
+    void cancel() {
+      streams.remove(id);
+      vertx.eventBus().send(instanceAddress, new Credit(replyTo, id, 0, true));
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.bulwark.http;
 import dev.bulwark.api.Headers;
 import dev.bulwark.api.Request;
 import dev.bulwark.api.Response;
+import dev.bulwark.dispatch.Chunk;
 import dev.bulwark.dispatch.Outcome;
 import dev.bulwark.observe.ServiceMeters;
 import dev.bulwark.worker.WorkerVerticle;
@@ -50,6 +51,10 @@ final class Exchange {
    * handler said so. Set through {@link #lastAnswer}.
    */
   private boolean closeAfter;
+  /** The streamed body being written, from its head to its end; null otherwise. */
+  private Dispatcher.Control streaming;
+  /** An HTTP/1.0 client's streamed body, collected: it cannot be sent chunked. */
+  private Buffer collected;
 
   private Exchange(Vertx vertx, Dispatcher dispatcher, HttpServerRequest req, ServiceGate gate) {
     this.vertx = vertx;
@@ -174,7 +179,13 @@ final class Exchange {
     }
     admitted = true;
     // Released exactly once: when the answer is written, or when the connection goes away first.
-    res.closeHandler(v -> release());
+    res.closeHandler(v -> {
+      release();
+      if (streaming != null) { // the client left before the streamed body's end
+        streaming.cancel();
+        streaming = null;
+      }
+    });
     readBody(bodyTimeoutMillis);
   }
 
@@ -316,6 +327,109 @@ final class Exchange {
       return;
     }
     done = true;
+    int status = head(r);
+    // Before the end: ending lets Vert.x start the connection's next pipelined request at once, on this thread. And
+    // counted before it is sent, so that a client which has its answer finds it counted in /metrics.
+    release();
+    gate.meters().record(status, System.nanoTime() - start);
+    Future<Void> written;
+    if (status == 204 || status == 304 || status < 200) {
+      written = res.end();
+    } else if (req.method() == HttpMethod.HEAD) {
+      // Vert.x sends no body for HEAD, and then no length either; the length a GET would get is what HEAD asks for.
+      res.headers().set(HttpHeaders.CONTENT_LENGTH, Integer.toString(r.bodyLength()));
+      written = res.end();
+    } else {
+      written = res.end(Buffer.buffer(r.bodyBytes()));
+    }
+    if (closeAfter) {
+      Closing.after(req, written);
+    }
+  }
+
+  /**
+   * A streamed response's head: sent now, with its body to follow as {@link #chunk}s (chunked over HTTP/1.1, whole
+   * once complete to an HTTP/1.0 client); a response that has no body (HEAD, 204, 304) ends here and its stream is
+   * cancelled. Counted now, with the time to its head. The admission slot is held until the body's end.
+   */
+  void streamed(Response r, Dispatcher.Control control) {
+    if (done || res.ended() || res.closed()) {
+      control.cancel();
+      return;
+    }
+    done = true;
+    int status = head(r);
+    gate.meters().record(status, System.nanoTime() - start);
+    if (status == 204 || status == 304 || status < 200 || req.method() == HttpMethod.HEAD) {
+      control.cancel();
+      release();
+      Future<Void> written = res.end();
+      if (closeAfter) {
+        Closing.after(req, written);
+      }
+      return;
+    }
+    streaming = control;
+    if (req.version() == HttpVersion.HTTP_1_0) {
+      collected = Buffer.buffer();
+      return;
+    }
+    if (req.version() != HttpVersion.HTTP_2) {
+      res.setChunked(true);
+    }
+    res.writeHead(); // at once: a client of server-sent events waits for the head before any event
+  }
+
+  /** A piece of the streamed body, its end, or its failure (the connection is then reset: the client sees it cut). */
+  void chunk(Chunk chunk) {
+    Dispatcher.Control control = streaming;
+    if (control == null || res.closed()) {
+      return;
+    }
+    if (chunk.kind() == Chunk.DATA) {
+      int n = chunk.bytes().length;
+      if (collected != null) {
+        if (collected.length() + (long) n > WorkerVerticle.COLLECTED_MAX) {
+          LOG.warning(() -> "request " + id + " to service '" + gate.config().name() + "': its streamed body is over "
+              + WorkerVerticle.COLLECTED_MAX + " bytes, the most an HTTP/1.0 client is sent whole; cut short");
+          control.cancel();
+          streaming = null;
+          collected = null;
+          release();
+          res.reset(0x2);
+          return;
+        }
+        collected.appendBytes(chunk.bytes());
+        control.written(n);
+      } else {
+        // Acknowledged once written to the socket: a client that reads slowly slows the worker's stream down.
+        res.write(Buffer.buffer(chunk.bytes())).onSuccess(v -> control.written(n));
+      }
+      return;
+    }
+    streaming = null;
+    release();
+    if (chunk.kind() == Chunk.END) {
+      Future<Void> written;
+      if (collected != null) {
+        res.headers().set(HttpHeaders.CONTENT_LENGTH, Integer.toString(collected.length()));
+        written = res.end(collected);
+        collected = null;
+      } else {
+        written = res.end();
+      }
+      if (closeAfter) {
+        Closing.after(req, written);
+      }
+    } else {
+      // HTTP/1.x: the connection closes with the body incomplete; HTTP/2: RST_STREAM INTERNAL_ERROR (0x2), not the
+      // NO_ERROR that reset() sends, which a client may take for a complete body.
+      res.reset(0x2);
+    }
+  }
+
+  /** Sets {@code r}'s status line and header fields on the response; returns its status. */
+  private int head(Response r) {
     int status = r.status();
     if (status != 200) {
       res.setStatusCode(status); // 200 is the default, and setting it costs a status look-up per response
@@ -334,23 +448,7 @@ final class Exchange {
         lastAnswer(); // the handler asks for this connection to end with its answer
       }
     }
-    // Before the end: ending lets Vert.x start the connection's next pipelined request at once, on this thread. And
-    // counted before it is sent, so that a client which has its answer finds it counted in /metrics.
-    release();
-    gate.meters().record(status, System.nanoTime() - start);
-    Future<Void> written;
-    if (status == 204 || status == 304 || status < 200) {
-      written = res.end();
-    } else if (req.method() == HttpMethod.HEAD) {
-      // Vert.x sends no body for HEAD, and then no length either; the length a GET would get is what HEAD asks for.
-      headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(r.bodyLength()));
-      written = res.end();
-    } else {
-      written = res.end(Buffer.buffer(r.bodyBytes()));
-    }
-    if (closeAfter) {
-      Closing.after(req, written);
-    }
+    return status;
   }
 
   private void answer(int status, String message) {

@@ -68,15 +68,28 @@ final class ContentCoding {
    */
   static Map.Entry<List<Map.Entry<String, String>>, byte[]> forClient(List<Map.Entry<String, String>> fields,
                                                                       byte[] body, String acceptEncoding) {
+    Decision d = decide(fields, body.length > 0, acceptEncoding);
+    return Map.entry(d.fields(), d.encodeAs() == null ? body : encode(body, d.encodeAs()));
+  }
+
+  /** What {@link #forClient} does to a body: the header fields to send, and the coding to encode it in (or null). */
+  record Decision(List<Map.Entry<String, String>> fields, String encodeAs) {
+  }
+
+  /**
+   * {@link #forClient}'s choice, for a body not known yet ({@code hasBody} true: a stream, whose chunks are then
+   * encoded one by one with a {@link StreamEncoder}).
+   */
+  static Decision decide(List<Map.Entry<String, String>> fields, boolean hasBody, String acceptEncoding) {
     String coding = null;
     for (Map.Entry<String, String> f : fields) {
       if (f.getKey().equalsIgnoreCase("content-encoding")) {
         coding = coding == null ? f.getValue() : coding + ", " + f.getValue();
       }
     }
-    List<String> codings = coding == null || body.length == 0 ? null : parse(coding);
+    List<String> codings = coding == null || !hasBody ? null : parse(coding);
     if (codings == null) {
-      return Map.entry(fields, body);
+      return new Decision(fields, null);
     }
     boolean negotiated = codings.size() == 1 && canEncode(codings.get(0));
     boolean encode = negotiated && accepts(acceptEncoding, codings.get(0));
@@ -92,7 +105,60 @@ final class ContentCoding {
       // Another client's Accept-Encoding gets another body: a cache must keep them apart (RFC 9110, 12.5.5).
       out.add(Map.entry("vary", "Accept-Encoding"));
     }
-    return Map.entry(out, encode ? encode(body, codings.get(0)) : body);
+    return new Decision(out, encode ? codings.get(0) : null);
+  }
+
+  /**
+   * Encodes a streamed body chunk by chunk, each one flushed (a sync flush), so that what the client has received
+   * decodes to every chunk sent so far: an event stream stays live when gzipped.
+   */
+  static final class StreamEncoder {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final DeflaterOutputStream z;
+
+    StreamEncoder(String coding) {
+      try {
+        z = coding.equals("gzip") ? new GZIPOutputStream(out, true) : new DeflaterOutputStream(out, true);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** The encoded form of {@code chunk}, flushed. */
+    byte[] encode(byte[] chunk) {
+      try {
+        z.write(chunk);
+        z.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return drain();
+    }
+
+    /** The end of the encoded body (the gzip trailer); the encoder is closed. */
+    byte[] finish() {
+      try {
+        z.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return drain();
+    }
+
+    /** Frees the encoder's native memory without finishing (the stream was cut). */
+    void discard() {
+      try {
+        z.close();
+      } catch (IOException | RuntimeException e) {
+        // closing a deflater over a memory stream: nothing to report
+      }
+    }
+
+    private byte[] drain() {
+      byte[] bytes = out.toByteArray();
+      out.reset();
+      return bytes;
+    }
   }
 
   /** Whether a Vary value already covers Accept-Encoding: it names it, or is "*". */

@@ -63,6 +63,8 @@ final class JsIsolate {
    */
   private final java.util.concurrent.atomic.AtomicLong allowance =
       new java.util.concurrent.atomic.AtomicLong(JsService.COLD_START_ALLOWANCE.toNanos());
+  /** The streamed bodies being sent ({@link JsBodyStream}): failed when the isolate closes. */
+  private final java.util.Set<JsBodyStream> streams = new java.util.LinkedHashSet<>();
   /** Counts entries, so that a late interrupt never hits the entry after the one that overran. */
   private volatile long entries;
 
@@ -219,8 +221,19 @@ final class JsIsolate {
     ProxyExecutable done = args -> {
       boolean manual = args.length > 3 && args[3].isBoolean() && args[3].asBoolean();
       String statusText = args.length > 4 && args[4].isString() ? args[4].asString() : null;
+      boolean streamed = args.length > 5 && args[5].isBoolean() && args[5].asBoolean();
+      Response response;
+      if (streamed) { // args[2] is the body's pump (internal.bodyPump)
+        List<Map.Entry<String, String>> fields = fields(args[1]);
+        ContentCoding.Decision d = manual ? new ContentCoding.Decision(fields, null)
+            : ContentCoding.decide(fields, true, acceptEncoding);
+        response = Response.stream(args[0].asInt(), Headers.of(d.fields()),
+            new JsBodyStream(this, st, args[2], d.encodeAs()));
+      } else {
+        response = toResponse(args[0], args[1], args[2], acceptEncoding, manual);
+      }
       // A Response's statusText is a valid reason phrase: its constructor and fetchedResponse (35-response.js) check.
-      st.promise.tryComplete(toResponse(args[0], args[1], args[2], acceptEncoding, manual).withReason(statusText));
+      st.promise.tryComplete(response.withReason(statusText));
       return null;
     };
     ProxyExecutable fail = args -> {
@@ -238,6 +251,17 @@ final class JsIsolate {
    * encoded as its content-encoding says, or that header dropped ({@link ContentCoding#forClient}).
    */
   private static Response toResponse(Value status, Value headers, Value body, String acceptEncoding, boolean manual) {
+    List<Map.Entry<String, String>> fields = fields(headers);
+    if (manual) { // encodeBody: 'manual': already encoded as its content-encoding says
+      return Response.of(status.asInt(), Headers.of(fields), Bytes.of(body));
+    }
+    Map.Entry<List<Map.Entry<String, String>>, byte[]> sent = ContentCoding.forClient(fields, Bytes.of(body),
+        acceptEncoding);
+    return Response.of(status.asInt(), Headers.of(sent.getKey()), sent.getValue());
+  }
+
+  /** Header fields joined as "name\0value\0...". */
+  private static List<Map.Entry<String, String>> fields(Value headers) {
     String joined = headers.asString();
     List<Map.Entry<String, String>> fields = new ArrayList<>();
     int at = 0;
@@ -250,12 +274,26 @@ final class JsIsolate {
       fields.add(Map.entry(joined.substring(at, nameEnd), joined.substring(nameEnd + 1, valueEnd)));
       at = valueEnd + 1;
     }
-    if (manual) { // encodeBody: 'manual': already encoded as its content-encoding says
-      return Response.of(status.asInt(), Headers.of(fields), Bytes.of(body));
+    return fields;
+  }
+
+  /**
+   * The request {@code tag} stands for streams its body now ({@link JsBodyStream}): its wall-time budget, which is
+   * for making the answer, no longer applies (as in workerd, a body may take as long as its client reads), its CPU
+   * budget still does, and the isolate fails the stream should it close first.
+   */
+  void streaming(Object tag, JsBodyStream body) {
+    ((RequestState) tag).stream = body;
+    streams.add(body);
+  }
+
+  /** {@code body} has ended, failed or been cancelled. */
+  void streamed(Object tag, JsBodyStream body) {
+    RequestState st = (RequestState) tag;
+    if (st.stream == body) {
+      st.stream = null;
     }
-    Map.Entry<List<Map.Entry<String, String>>, byte[]> sent = ContentCoding.forClient(fields, Bytes.of(body),
-        acceptEncoding);
-    return Response.of(status.asInt(), Headers.of(sent.getKey()), sent.getValue());
+    streams.remove(body);
   }
 
   /** The request on whose behalf code runs now (timers and fetches started now are charged to it). */
@@ -285,13 +323,16 @@ final class JsIsolate {
   void enterLater(Object tag, Runnable js) {
     RequestState st = (RequestState) tag;
     if (context == null || cancelled) {
+      if (st.stream != null) {
+        st.stream.failed(new IllegalStateException("the isolate was stopped while the response body was being sent"));
+      }
       return;
     }
     enter(st, js);
   }
 
   private void enter(RequestState st, Runnable js) {
-    if (System.nanoTime() > st.wallDeadline) {
+    if (st.stream == null && System.nanoTime() > st.wallDeadline) {
       LOG.fine(() -> "request " + st.id + ": work after the wall budget was dropped");
       st.promise.tryFail(new BudgetExceededException("exceeded its wall-time budget of "
           + service.wallBudget().toMillis() + " ms"));
@@ -299,7 +340,7 @@ final class JsIsolate {
     }
     long left = st.cpuLeft;
     if (left <= 0 && allowance.get() <= 0) {
-      st.promise.tryFail(overCpu());
+      st.failed(overCpu());
       return;
     }
     RequestState previous = current;
@@ -315,9 +356,14 @@ final class JsIsolate {
         // Once the handler has answered, the client has its response: what was stopped is the work it went on
         // doing (ctx.waitUntil, timers), or turning a large body into bytes.
         boolean stopped = st.promise.tryFail(overCpu());
+        JsBodyStream streaming = st.stream;
+        if (streaming != null) {
+          streaming.failed(overCpu()); // its client sees the body cut short
+        }
         LOG.warning(() -> "request " + st.id + " to service '" + service.name() + "' exceeded its CPU budget of "
             + service.cpuBudget().toMillis() + " ms and was stopped"
-            + (stopped ? "" : " after it had answered (its response went out; the work it was still doing did not)")
+            + (stopped ? "" : streaming != null ? " while its body was being streamed (the response was cut short)"
+                : " after it had answered (its response went out; the work it was still doing did not)")
             + (e.isCancelled() ? "; the isolate is replaced" : ""));
       } else if (e.isHostException()) {
         st.promise.tryFail(e.asHostException());
@@ -369,6 +415,9 @@ final class JsIsolate {
   }
 
   private void discard() {
+    for (JsBodyStream body : new ArrayList<>(streams)) {
+      body.failed(new IllegalStateException("the isolate was closed while the response body was being sent"));
+    }
     if (timers != null) {
       timers.clearAll();
     }
@@ -395,11 +444,20 @@ final class JsIsolate {
     final long wallDeadline;
     final Promise<Response> promise = Promise.promise();
     long cpuLeft;
+    /** The body this request's answer is streaming, from its start to its end; null otherwise. */
+    JsBodyStream stream;
 
     RequestState(String id, long cpuBudget, long wallDeadline) {
       this.id = id;
       this.cpuLeft = cpuBudget;
       this.wallDeadline = wallDeadline;
+    }
+
+    /** The request cannot go on: no answer yet, it fails; answered with a stream, the stream does. */
+    void failed(Throwable cause) {
+      if (!promise.tryFail(cause) && stream != null) {
+        stream.failed(cause);
+      }
     }
   }
 }

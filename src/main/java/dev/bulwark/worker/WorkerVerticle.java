@@ -1,15 +1,23 @@
 package dev.bulwark.worker;
 
+import dev.bulwark.api.BodyStream;
 import dev.bulwark.api.Env;
 import dev.bulwark.api.Request;
 import dev.bulwark.api.Response;
 import dev.bulwark.config.ServiceConfig;
 import dev.bulwark.dispatch.Batch;
+import dev.bulwark.dispatch.Chunk;
+import dev.bulwark.dispatch.Credit;
 import dev.bulwark.dispatch.Outcome;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -20,6 +28,10 @@ import java.util.logging.Logger;
  * single requests with request/reply (service bindings, users' own event-bus calls). A failure is answered with its
  * code only; the HTTP side turns that into a 500 carrying the request id, and the stack trace is logged here, with
  * that id, only.
+ *
+ * <p>A streamed response ({@link Response#stream}) is answered with its head, then its body follows as
+ * {@link Chunk}s to the same address; the HTTP side acknowledges written bytes with {@link Credit}s to this instance's
+ * own address, which is what {@link BodyStream.Sink#write} reports room by (a window of {@link #STREAM_WINDOW} bytes).
  */
 public final class WorkerVerticle extends VerticleBase {
   /** Event-bus header with the epoch-millisecond deadline after which the caller no longer waits. */
@@ -32,6 +44,13 @@ public final class WorkerVerticle extends VerticleBase {
   public static final int BAD_MESSAGE = 400;
   /** Failure code of a batch item not run because its deadline had passed (the caller has answered 504). */
   public static final int NOT_RUN = 504;
+  /** Bytes of a streamed body sent but not yet written to the client, beyond which the stream is asked to wait. */
+  public static final int STREAM_WINDOW = 64 * 1024;
+  /**
+   * The most a streamed body may hold when its caller takes the response whole (a service binding, a request/reply
+   * caller, an HTTP/1.0 client): it is collected first, so an endless stream must not take the heap with it.
+   */
+  public static final int COLLECTED_MAX = 32 * 1024 * 1024;
 
   private static final Logger LOG = Logger.getLogger(WorkerVerticle.class.getName());
 
@@ -42,6 +61,8 @@ public final class WorkerVerticle extends VerticleBase {
   private HandlerFactory.Invoker invoker;
   private MessageConsumer<Object> consumer;
   private MessageConsumer<Object> own;
+  /** The streamed bodies this instance is sending, by reply address and id; used on this verticle's context only. */
+  private final Map<String, Outgoing> streams = new HashMap<>();
 
   /**
    * Instance {@code index} of {@code service}'s worker verticles: it consumes the service's address and its own
@@ -72,6 +93,11 @@ public final class WorkerVerticle extends VerticleBase {
       runBatch(batch);
     } else if (body instanceof Request request) {
       runOne(message, request);
+    } else if (body instanceof Credit credit) {
+      Outgoing out = streams.get(key(credit.replyTo(), credit.id()));
+      if (out != null) {
+        out.credit(credit);
+      }
     } else {
       message.fail(BAD_MESSAGE, "service '" + service.name() + "' takes a " + Request.class.getName() + ", not "
           + (body == null ? "null" : body.getClass().getName()));
@@ -104,9 +130,15 @@ public final class WorkerVerticle extends VerticleBase {
         result = Future.failedFuture(new Failed(HANDLER_FAILED));
       }
       long ran = System.nanoTime() - started;
-      result.onComplete(ar -> vertx.eventBus().send(batch.replyTo(), ar.succeeded()
-          ? Outcome.answered(item.id(), ar.result(), index, ran)
-          : Outcome.failed(item.id(), failureOf(ar.cause()), index, ran)));
+      result.onComplete(ar -> {
+        if (ar.succeeded() && ar.result().streamed()) {
+          onContext(() -> stream(batch.replyTo(), item, ar.result(), ran));
+        } else {
+          vertx.eventBus().send(batch.replyTo(), ar.succeeded()
+              ? Outcome.answered(item.id(), ar.result(), index, ran)
+              : Outcome.failed(item.id(), failureOf(ar.cause()), index, ran));
+        }
+      });
     }
     if (fatal != null) {
       throw fatal;
@@ -120,12 +152,93 @@ public final class WorkerVerticle extends VerticleBase {
       return; // the caller no longer waits
     }
     run(request).onComplete(ar -> {
-      if (ar.succeeded()) {
+      if (ar.succeeded() && ar.result().streamed()) {
+        onContext(() -> collect(message, request, ar.result()));
+      } else if (ar.succeeded()) {
         message.reply(ar.result());
       } else {
         message.fail(failureOf(ar.cause()), request.requestId());
       }
     });
+  }
+
+  /** Runs {@code task} on this verticle's context: now when already there, else next. */
+  private void onContext(Runnable task) {
+    if (Vertx.currentContext() == context) {
+      task.run();
+    } else {
+      context.runOnContext(v -> task.run());
+    }
+  }
+
+  private static String key(String replyTo, long id) {
+    return replyTo + '#' + id;
+  }
+
+  /** Sends a streamed response's head, then starts its body; on this verticle's context. */
+  private void stream(String replyTo, Batch.Item item, Response response, long ran) {
+    BodyStream body = response.bodyStream().orElseThrow();
+    Outgoing out = new Outgoing(replyTo, item.id(), item.request().requestId(), body);
+    streams.put(out.key, out);
+    vertx.eventBus().send(replyTo, Outcome.answered(item.id(), response, index, ran));
+    try {
+      body.start(out);
+    } catch (RuntimeException | StackOverflowError e) {
+      out.fail(e);
+    }
+  }
+
+  /** A streamed response for a caller that takes it whole: collected, then replied; on this verticle's context. */
+  private void collect(Message<Object> message, Request request, Response response) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    BodyStream body = response.bodyStream().orElseThrow();
+    BodyStream.Sink sink = new BodyStream.Sink() {
+      private boolean over;
+
+      @Override
+      public synchronized boolean write(byte[] chunk) {
+        if (over) {
+          return false;
+        }
+        if (bytes.size() + (long) chunk.length > COLLECTED_MAX) {
+          over = true;
+          failed(new IllegalStateException("the streamed body is over " + COLLECTED_MAX + " bytes, the most a caller "
+              + "that takes it whole (a service binding) gets"));
+          onContext(body::cancel);
+          return false;
+        }
+        bytes.writeBytes(chunk);
+        return true;
+      }
+
+      @Override
+      public synchronized void end() {
+        if (!over) {
+          over = true;
+          message.reply(Response.of(response.status(), response.headers(), bytes.toByteArray())
+              .withReason(response.reason().orElse(null)));
+        }
+      }
+
+      @Override
+      public synchronized void fail(Throwable cause) {
+        if (!over) {
+          over = true;
+          failed(cause);
+        }
+      }
+
+      private void failed(Throwable cause) {
+        LOG.log(Level.WARNING, "request " + request.requestId() + " to service '" + service.name() + "': its "
+            + "streamed body failed", cause);
+        message.fail(HANDLER_FAILED, request.requestId());
+      }
+    };
+    try {
+      body.start(sink);
+    } catch (RuntimeException | StackOverflowError e) {
+      sink.fail(e);
+    }
   }
 
   /** Runs the handler; a failed future carries a {@link Failed} whose details are already logged. */
@@ -175,8 +288,110 @@ public final class WorkerVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * A streamed body on its way: the sink its {@link BodyStream} writes to (from any thread), which sends each chunk
+   * to the HTTP side and counts the bytes not yet acknowledged.
+   */
+  private final class Outgoing implements BodyStream.Sink {
+    final String key;
+    final String replyTo;
+    final long id;
+    final String requestId;
+    final BodyStream body;
+    private long unacked;
+    private boolean waiting;
+    private boolean over;
+
+    Outgoing(String replyTo, long id, String requestId, BodyStream body) {
+      this.key = key(replyTo, id);
+      this.replyTo = replyTo;
+      this.id = id;
+      this.requestId = requestId;
+      this.body = body;
+    }
+
+    @Override
+    public synchronized boolean write(byte[] chunk) {
+      if (over) {
+        return false;
+      }
+      if (chunk.length > 0) {
+        unacked += chunk.length;
+        // Under the lock: chunks written from several threads still arrive in the order they were written.
+        vertx.eventBus().send(replyTo, Chunk.data(id, chunk));
+      }
+      waiting = unacked >= STREAM_WINDOW;
+      return !waiting;
+    }
+
+    @Override
+    public synchronized void end() {
+      if (!over) {
+        over = true;
+        vertx.eventBus().send(replyTo, Chunk.end(id));
+        onContext(() -> streams.remove(key));
+      }
+    }
+
+    @Override
+    public synchronized void fail(Throwable cause) {
+      if (!over) {
+        over = true;
+        LOG.log(Level.WARNING, "request " + requestId + " to service '" + service.name() + "': its streamed body "
+            + "failed after the head was sent; the response was cut short", cause);
+        vertx.eventBus().send(replyTo, Chunk.fail(id));
+        onContext(() -> streams.remove(key));
+      }
+    }
+
+    /** On this verticle's context. */
+    void credit(Credit credit) {
+      if (credit.cancel()) {
+        stop(false);
+        return;
+      }
+      boolean resume;
+      synchronized (this) {
+        unacked -= credit.bytes();
+        resume = waiting && !over && unacked < STREAM_WINDOW;
+        if (resume) {
+          waiting = false;
+        }
+      }
+      if (resume) {
+        try {
+          body.resume();
+        } catch (RuntimeException | StackOverflowError e) {
+          fail(e);
+        }
+      }
+    }
+
+    /** No more is wanted (the client left) or can be sent ({@code tellClient}: the runtime stops); on the context. */
+    void stop(boolean tellClient) {
+      synchronized (this) {
+        if (over) {
+          return;
+        }
+        over = true;
+        if (tellClient) {
+          vertx.eventBus().send(replyTo, Chunk.fail(id));
+        }
+      }
+      streams.remove(key);
+      try {
+        body.cancel();
+      } catch (RuntimeException | StackOverflowError e) {
+        LOG.log(Level.FINE, "request " + requestId + ": cancelling its streamed body", e);
+      }
+    }
+  }
+
   @Override
   public Future<?> stop() {
+    for (Outgoing out : new ArrayList<>(streams.values())) {
+      out.stop(true);
+    }
     if (invoker != null) {
       invoker.close();
     }

@@ -42,6 +42,21 @@ class ApiTest {
   }
 
   @Test
+  void aStreamedResponseKeepsItsStreamThroughEveryCopy() {
+    BodyStream body = sink -> sink.end();
+    Response r = Response.stream(200, Headers.of("content-type", "text/event-stream"), body);
+    assertTrue(r.streamed());
+    assertEquals(0, r.bodyLength());
+    for (Response copy : List.of(r.withStatus(201), r.withHeader("x-a", "1"), r.addHeader("x-b", "2"),
+        r.withReason("Streaming"), r.withHeaders(Headers.empty()))) {
+      assertEquals(Optional.of(body), copy.bodyStream(), copy.toString());
+    }
+    assertEquals("200 (streamed)", r.toString());
+    assertEquals(Optional.empty(), Response.text("x").bodyStream());
+    assertThrows(NullPointerException.class, () -> Response.stream(200, Headers.empty(), null));
+  }
+
+  @Test
   void aFieldNameIsAnRfc9110TokenAndNothingElse() {
     String delimiters = "\"(),/:;<=>?@[\\]{}";
     for (char c = 0; c < 300; c++) {

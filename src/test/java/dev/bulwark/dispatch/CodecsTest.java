@@ -3,6 +3,7 @@ package dev.bulwark.dispatch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bulwark.api.Headers;
 import dev.bulwark.api.Request;
@@ -45,6 +46,37 @@ class CodecsTest {
     Buffer withReason = Buffer.buffer();
     codec.encodeToWire(withReason, r.withReason("Made It \u00e9"));
     assertEquals("Made It \u00e9", codec.decodeFromWire(0, withReason).reason().orElseThrow());
+  }
+
+  @Test
+  void aStreamedResponseAndItsChunksAndCreditsRoundTripOverTheWire() {
+    ResponseCodec responses = new ResponseCodec();
+    Buffer wire = Buffer.buffer();
+    responses.encodeToWire(wire, Response.stream(200, Headers.of("content-type", "text/event-stream"),
+        sink -> sink.end()));
+    Response back = responses.decodeFromWire(0, wire);
+    assertTrue(back.streamed(), "the far side knows chunks follow");
+    assertEquals("text/event-stream", back.headers().get("content-type").orElseThrow());
+    assertEquals(0, back.bodyLength());
+    Buffer plain = Buffer.buffer();
+    responses.encodeToWire(plain, Response.text("whole"));
+    assertEquals(false, responses.decodeFromWire(0, plain).streamed());
+
+    ChunkCodec chunks = new ChunkCodec();
+    Buffer c = Buffer.buffer().appendString("skip");
+    chunks.encodeToWire(c, Chunk.data(7, "data: 1\n\n".getBytes(StandardCharsets.UTF_8)));
+    Chunk chunk = chunks.decodeFromWire(4, c);
+    assertEquals(7, chunk.id());
+    assertEquals(Chunk.DATA, chunk.kind());
+    assertEquals("data: 1\n\n", new String(chunk.bytes(), StandardCharsets.UTF_8));
+    Buffer e = Buffer.buffer();
+    chunks.encodeToWire(e, Chunk.end(8));
+    assertEquals(Chunk.END, chunks.decodeFromWire(0, e).kind());
+
+    CreditCodec credits = new CreditCodec();
+    Buffer k = Buffer.buffer();
+    credits.encodeToWire(k, new Credit("bulwark.http.x.svc", 9, 16384, true));
+    assertEquals(new Credit("bulwark.http.x.svc", 9, 16384, true), credits.decodeFromWire(0, k));
   }
 
   @Test

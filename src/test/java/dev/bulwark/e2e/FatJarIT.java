@@ -163,6 +163,55 @@ class FatJarIT {
     }
   }
 
+  // 2a''. README, "Streamed responses": server-sent events from the shaded jar reach Node's fetch one by one. The
+  //       second event is only made after a second request (/go), which Node sends once it has read the first.
+  @Test
+  void serverSentEventsReachNodeFetchAsTheyAreWritten() throws Exception {
+    Files.writeString(tmp.resolve("events.mjs"), """
+        let go = null;
+        export default { async fetch(request) {
+          if (new URL(request.url).pathname === '/go') { go(); return new Response('went'); }
+          const { readable, writable } = new TransformStream();
+          const writer = writable.getWriter();
+          const enc = new TextEncoder();
+          (async () => {
+            await writer.write(enc.encode('data: one\\n\\n'));
+            await new Promise((resolve) => { go = resolve; });
+            await writer.write(enc.encode('data: two\\n\\n'));
+            await writer.close();
+          })();
+          return new Response(readable, { headers: { 'content-type': 'text/event-stream' } });
+        } };
+        """);
+    // One isolate, so that /go reaches the one whose stream waits for it.
+    Files.writeString(tmp.resolve("events.yaml"), """
+        sockets:
+          - name: http
+            address: localhost:0
+            routes:
+              - service: events
+        services:
+          - name: events
+            source: events.mjs
+            instances: 1
+        admin:
+          address: "off"
+        """);
+    try (RuntimeProcess bulwark = RuntimeProcess.start(tmp, "--config", "events.yaml").awaitReady()) {
+      String base = "http://localhost:" + bulwark.port("127.0.0.1");
+      NodeJs.Result node = NodeJs.run(tmp, "(async () => {"
+          + " const res = await fetch('" + base + "/events'); const reader = res.body.getReader();"
+          + " const dec = new TextDecoder(); const seen = [];"
+          + " const first = await reader.read(); seen.push(dec.decode(first.value));"
+          + " seen.push(await (await fetch('" + base + "/go')).text());"
+          + " for (;;) { const r = await reader.read(); if (r.done) break; seen.push(dec.decode(r.value)); }"
+          + " console.log(JSON.stringify([res.headers.get('content-type'), res.headers.get('transfer-encoding'), ...seen]));"
+          + " })().catch(e => { console.error(e); process.exit(3); });");
+      assertEquals("[\"text/event-stream\",\"chunked\",\"data: one\\n\\n\",\"went\",\"data: two\\n\\n\"]\n",
+          node.stdout().replace("\r\n", "\n"), "node fetch" + node + bulwark.describe());
+    }
+  }
+
   // 2b'. A script whose top level never ends: stopped at the start-up CPU limit, refused with exit status 2 by both
   //      the runtime (which binds nothing) and check. Before, both spun at 100 % CPU for ever, saying nothing.
   @Test

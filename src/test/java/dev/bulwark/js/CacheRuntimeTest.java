@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bulwark.TestRuntime;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -84,14 +83,9 @@ class CacheRuntimeTest {
 
   @BeforeAll
   static void start() throws Exception {
-    JsonObject config = TestRuntime.config(service("shop", 2, null),
+    rt = TestRuntime.start(TestRuntime.routed(TestRuntime.config(service("shop", 2, null),
         service("tiny", 1, new JsonObject().put("maxBytes", "16KiB")),
-        service("off", 1, new JsonObject().put("maxBytes", 0)));
-    config.getJsonArray("sockets").getJsonObject(0).put("routes", new JsonArray()
-        .add(new JsonObject().put("path", "/tiny").put("service", "tiny"))
-        .add(new JsonObject().put("path", "/off").put("service", "off"))
-        .add(new JsonObject().put("path", "/").put("service", "shop")));
-    rt = TestRuntime.start(config);
+        service("off", 1, new JsonObject().put("maxBytes", 0))), "/tiny", "tiny", "/off", "off", "/", "shop"));
   }
 
   @AfterAll

@@ -87,12 +87,41 @@ public final class JsHarness implements AutoCloseable {
     Promise<Response> p = Promise.promise();
     holder.workerContext.runOnContext(v -> {
       try {
-        holder.invoker.invoke(request, holder.env).onComplete(p);
+        holder.invoker.invoke(request, holder.env).onComplete(ar -> {
+          if (ar.succeeded() && ar.result() != null && ar.result().streamed()) {
+            collect(ar.result(), p); // as a service binding's caller gets it: whole
+          } else {
+            p.handle(ar);
+          }
+        });
       } catch (Exception e) {
         p.fail(e);
       }
     });
     return p.future().await(60, TimeUnit.SECONDS);
+  }
+
+  /** Reads a streamed response's body to its end, on the worker context, into a whole response. */
+  private static void collect(Response streamed, Promise<Response> p) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    streamed.bodyStream().orElseThrow().start(new dev.bulwark.api.BodyStream.Sink() {
+      @Override
+      public synchronized boolean write(byte[] chunk) {
+        bytes.writeBytes(chunk);
+        return true;
+      }
+
+      @Override
+      public synchronized void end() {
+        p.tryComplete(Response.of(streamed.status(), streamed.headers(), bytes.toByteArray())
+            .withReason(streamed.reason().orElse(null)));
+      }
+
+      @Override
+      public void fail(Throwable cause) {
+        p.tryFail(cause);
+      }
+    });
   }
 
   public Vertx vertx() {

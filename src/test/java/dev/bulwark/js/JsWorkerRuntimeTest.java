@@ -152,11 +152,7 @@ class JsWorkerRuntimeTest {
           })());
         });
         """).put("bindings", new JsonObject().put("GREETING", new JsonObject().put("text", "sw says")));
-    JsonObject config = TestRuntime.config(module, sw);
-    config.getJsonArray("sockets").getJsonObject(0).put("routes", new JsonArray()
-        .add(new JsonObject().put("path", "/sw").put("service", "sw"))
-        .add(new JsonObject().put("path", "/").put("service", "module")));
-    rt = TestRuntime.start(config);
+    rt = TestRuntime.start(TestRuntime.routed(TestRuntime.config(module, sw), "/sw", "sw", "/", "module"));
   }
 
   @AfterAll

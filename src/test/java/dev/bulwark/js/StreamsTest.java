@@ -666,7 +666,8 @@ class StreamsTest {
   @Test
   void aResponseStreamThatFailsFailsTheRequest() throws Exception {
     Exception text = assertThrows(Exception.class, () -> js.fetch(Request.get("/text-chunks")));
-    assertTrue(text.getMessage().contains("TypeError: A body stream must deliver Uint8Array chunks"), text.getMessage());
+    assertTrue(text.getMessage().contains("TypeError: A response body stream must deliver Uint8Array chunks"),
+        text.getMessage());
     Exception errored = assertThrows(Exception.class, () -> js.fetch(Request.get("/errored")));
     assertTrue(errored.getMessage().contains("RangeError: the source failed"), errored.getMessage());
   }

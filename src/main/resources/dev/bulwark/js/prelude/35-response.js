@@ -137,11 +137,12 @@
   };
 
   /**
-   * What the host writes: [status, flat headers, body, manual] with the body as a string, an ArrayBuffer or null,
-   * and manual true when the body is already encoded (encodeBody: 'manual'); a stream body is read to its end first
-   * (then the result is a promise).
+   * What the host writes: [status, flat headers, body, manual, statusText] with the body as a string, an
+   * ArrayBuffer or null, and manual true when the body is already encoded (encodeBody: 'manual'). A stream body
+   * (one not known whole) is sent while it is made: the body is then its pump (internal.bodyPump) and a sixth
+   * element, true, says so; with {@code whole} it is read to its end first instead (then the result is a promise).
    */
-  internal.serializeResponse = function (r) {
+  internal.serializeResponse = function (r, whole) {
     if (!(r instanceof Response)) {
       throw new TypeError('The handler must return a Response (or a promise of one), not ' + internal.inspect(r));
     }
@@ -162,7 +163,16 @@
       st.used = st.bytes !== null;
       return [r[STATUS], headers, st.bytes === null ? null : exact(st.bytes), r[MANUAL] === true, r[STATUS_TEXT]];
     }
-    return internal.consumeBody(r).then((bytes) => [r[STATUS], headers, exact(bytes), r[MANUAL] === true, r[STATUS_TEXT]]);
+    const known = internal.knownBytes(st.stream);
+    if (known !== null) { // a known body behind a stream nobody read (new Response(response.body, response)): whole
+      st.used = true;
+      return [r[STATUS], headers, exact(known), r[MANUAL] === true, r[STATUS_TEXT]];
+    }
+    if (whole) {
+      return internal.consumeBody(r).then((bytes) => [r[STATUS], headers, exact(bytes), r[MANUAL] === true, r[STATUS_TEXT]]);
+    }
+    // A body made while it is sent: the head goes now, the chunks as the stream gives them (internal.bodyPump).
+    return [r[STATUS], headers, internal.bodyPump(st.stream), r[MANUAL] === true, r[STATUS_TEXT], true];
   };
   /** An ArrayBuffer holding exactly these bytes (the view's own buffer when it covers all of it). */
   function exact(bytes) {

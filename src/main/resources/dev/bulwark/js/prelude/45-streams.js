@@ -8,7 +8,7 @@
   const { ReadableStream, ReadableStreamDefaultReader, ReadableByteStreamController, TransformStream,
     TransformStreamDefaultController } = vendor;
   // The prelude's own, whatever a script later assigns to the globals or their prototypes.
-  const { TextEncoder, TextDecoder } = global;
+  const { TextEncoder, TextDecoder, DOMException } = global;
   const concat = internal.concatBytes;
   const isView = ArrayBuffer.isView;
   const getReader = ReadableStream.prototype.getReader;
@@ -54,7 +54,7 @@
    */
   internal.streamOf = (bytes) => {
     const chunk = bytes.slice();
-    return new ReadableStream({
+    const stream = new ReadableStream({
       __proto__: null,
       type: 'bytes',
       start(controller) {
@@ -62,7 +62,14 @@
         closeBytes.call(controller);
       },
     });
+    known.set(stream, bytes);
+    return stream;
   };
+  /** The bytes of each stream made by streamOf: until it is read, a response with it can be sent whole. */
+  const known = new WeakMap();
+  /** The bytes a stream is known to hold, if streamOf made it and nobody has read from or locked it; else null. */
+  internal.knownBytes = (stream) => (known.has(stream) && !stream._disturbed && !isLocked.call(stream)
+    ? known.get(stream) : null);
 
   /** A byte stream that fails every read with {@code error} (a fetched body that cannot be decoded). */
   internal.erroredStream = (error) => new ReadableStream({
@@ -111,6 +118,67 @@
       chunks.push(bytes);
     }
     return concat(chunks);
+  };
+
+  /**
+   * The pump of a response body sent while it is made (JsBodyStream.java), after the head has gone. The host calls
+   * start(write, end, fail) once: each chunk read goes to write(ArrayBuffer), which says whether there is room for
+   * more; with none, reading waits for resume(). cancel() is the client leaving: the stream is cancelled, as
+   * workerd cancels it. A chunk that is not a BufferSource fails the body (the client sees it cut short) and cancels
+   * the stream with the TypeError.
+   */
+  internal.bodyPump = (stream) => {
+    const reader = getReader.call(stream);
+    let write, end, fail;
+    let running = false;
+    let waiting = false;
+    let over = false;
+    const run = async () => {
+      running = true;
+      try {
+        while (!waiting && !over) {
+          const result = await read.call(reader);
+          if (over) return;
+          if (result.done) {
+            over = true;
+            end();
+            return;
+          }
+          const bytes = bytesOf(result.value);
+          if (bytes === null) {
+            throw new TypeError('A response body stream must deliver Uint8Array chunks (or other BufferSources), not '
+              + describe(result.value) + ' (encode text with TextEncoder, or pipe it through a TextEncoderStream)');
+          }
+          if (bytes.byteLength > 0 && !write(internal.exactBuffer(bytes))) waiting = true;
+        }
+      } catch (e) {
+        if (!over) {
+          over = true;
+          then.call(cancel.call(reader, e), ignore, ignore);
+          fail(internal.describeError(e));
+        }
+      } finally {
+        running = false;
+      }
+    };
+    return {
+      __proto__: null,
+      start(w, e, f) {
+        write = w;
+        end = e;
+        fail = f;
+        run();
+      },
+      resume() {
+        waiting = false;
+        if (!running && !over) run();
+      },
+      cancel() {
+        if (over) return;
+        over = true;
+        then.call(cancel.call(reader, new DOMException('The client disconnected', 'AbortError')), ignore, ignore);
+      },
+    };
   };
 
   /** WebIDL DOMString conversion: a Symbol is a TypeError (String(symbol) would not be). */

@@ -83,7 +83,7 @@
       const vary = response.headers.get('vary');
       if (vary !== null && vary.includes('*')) throw new TypeError("Cannot cache response with 'Vary: *' header.");
       if (response.bodyUsed) throw new TypeError("Failed to execute 'put' on 'Cache': Response body is already used");
-      const [status, headers, body, manual, statusText] = await internal.serializeResponse(response);
+      const [status, headers, body, manual, statusText] = await internal.serializeResponse(response, true);
       const problem = store.put(name, req.key, req.headers, status, statusText, headers, body, manual);
       if (problem) throw new TypeError("Failed to execute 'put' on 'Cache': " + problem);
     }

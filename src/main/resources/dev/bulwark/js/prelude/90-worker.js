@@ -151,7 +151,7 @@
     }
     const answer = (response) => {
       const parts = internal.serializeResponse(response);
-      if (Array.isArray(parts)) done(parts[0], parts[1], parts[2], parts[3], parts[4]);
+      if (Array.isArray(parts)) done(parts[0], parts[1], parts[2], parts[3], parts[4], parts[5] === true);
       else parts.then((p) => done(p[0], p[1], p[2], p[3], p[4]), (e) => fail(describe(e)));
     };
     const failed = (e) => fail(describe(e));
