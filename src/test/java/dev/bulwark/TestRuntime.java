@@ -56,6 +56,53 @@ public final class TestRuntime implements AutoCloseable {
     return config;
   }
 
+  /**
+   * What {@code in} gives up to and including {@code end} (null: to its end), read as it arrives (a streamed body),
+   * within 10 s.
+   */
+  public static String readUntil(InputStream in, String end) throws Exception {
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      ByteArrayOutputStream got = new ByteArrayOutputStream();
+      byte[] buf = new byte[256];
+      try {
+        while (end == null || !got.toString(StandardCharsets.UTF_8).endsWith(end)) {
+          int n = in.read(buf);
+          if (n < 0) {
+            break;
+          }
+          got.write(buf, 0, n);
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      return got.toString(StandardCharsets.UTF_8);
+    }).get(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * A connection that asks for {@code path} with a 16 KiB receive buffer and then reads only the status line's start
+   * (checked to be 200): a client that does not read its streamed body. Closing it is the client leaving.
+   */
+  public Socket getWithoutReading(String path) throws IOException {
+    Socket socket = new Socket();
+    try {
+      socket.setReceiveBufferSize(16 * 1024);
+      socket.connect(new InetSocketAddress("127.0.0.1", port()), 5000);
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String start = new String(socket.getInputStream().readNBytes(15), StandardCharsets.ISO_8859_1);
+      if (!start.startsWith("HTTP/1.1 200")) {
+        throw new IOException("GET " + path + " answered " + start);
+      }
+      return socket;
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
   /** A service running a handler class. */
   public static JsonObject service(String name, Class<?> handler) {
     return new JsonObject().put("name", name).put("class", handler.getName());

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * @param maxSubrequests fetches (each redirect hop counts) one incoming request may make; workerd's default is 50
  * @param maxResponseBytes largest response body a fetch may read; past it the fetch fails and the connection closes
  * @param connectTimeout how long one connection attempt (DNS answer to TCP, plus TLS) may take
- * @param timeout how long one fetch may take from its start to the end of the response body
+ * @param timeout how long one fetch may take from its start to the end of the response body; for a body streamed
+ *                  as it arrives (no length, no coding), how long it may go without progress
  */
 public record FetchConfig(List<String> allow, int maxSubrequests, long maxResponseBytes, Duration connectTimeout,
                           Duration timeout) {

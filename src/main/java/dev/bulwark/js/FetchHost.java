@@ -33,7 +33,9 @@ import org.graalvm.polyglot.proxy.ProxyArray;
  * The network side of one isolate's {@code fetch()} (50-fetch.js): one HTTP/1.1 exchange per call, redirects being
  * followed by the script side. Each exchange resolves the host, checks it against the service's {@link FetchPolicy},
  * races connections to its addresses ({@link HappyEyeballs}), sends the request on the winning connection and reads
- * the response body up to {@code maxResponseBytes}; the connection is closed afterwards (no pooling yet).
+ * the response body up to {@code maxResponseBytes}; the connection is closed afterwards (no pooling yet). A body the
+ * server sends without a length and in no content coding (chunked, or until the connection closes: server-sent
+ * events, streamed API answers) is handed to the script as it arrives instead, paced by the script's reading.
  *
  * <p>Callbacks into the script run on the isolate's worker context through {@link JsIsolate#enterLater}, charged to
  * the request that called fetch().
@@ -89,7 +91,10 @@ public final class FetchHost {
    * Sends {@code accept-encoding: gzip, deflate, br} unless {@code headers} has one, and decodes a body in those
    * codings. Answers {@code done(status, statusText, flatHeaders, ArrayBuffer|null, corrupt)} ({@code corrupt}: null,
    * or why the body could not be decoded) or {@code fail(kind, message)}, kind
-   * being "TypeError" (network, policy) or "Error" (limits); returns an id for {@link #cancel}.
+   * being "TypeError" (network, policy) or "Error" (limits); returns an id for {@link #cancel}. A streamed body
+   * answers {@code done(status, statusText, flatHeaders, null, null, true)} as soon as the head is in, which returns
+   * the stream's pusher ({@code internal.pushedStream}: chunk, end, error); a failure after that is still
+   * {@code fail}. While the script does not want more, the response is paused until {@link #resume}.
    */
   @HostAccess.Export
   public int send(String method, String scheme, String hostname, int urlPort, String target, Value headers, Value body,
@@ -176,6 +181,18 @@ public final class FetchHost {
     return id;
   }
 
+  /** The script's stream of a streamed body wants more: the response, paused when its queue was full, goes on. */
+  @HostAccess.Export
+  public void resume(int id) {
+    onContext(() -> {
+      Exchange ex = inFlight.get(id);
+      if (ex != null && ex.response != null && !ex.finished) {
+        idle(ex);
+        ex.response.resume();
+      }
+    });
+  }
+
   /** Stops an exchange whose script side gave up (an aborted signal): the connection is closed. */
   @HostAccess.Export
   public void cancel(int id) {
@@ -232,6 +249,10 @@ public final class FetchHost {
         fail(ex, "Error", tooLarge(hostPort, max));
         return;
       }
+      if (streams(options.getMethod(), res, length)) {
+        stream(ex, hostPort, res, max);
+        return;
+      }
       Buffer received = Buffer.buffer();
       res.exceptionHandler(e -> fail(ex, "TypeError", lost(hostPort, e)));
       res.handler(chunk -> {
@@ -245,11 +266,7 @@ public final class FetchHost {
         received.appendBuffer(chunk);
       });
       res.endHandler(v -> {
-        List<String> flat = new ArrayList<>(res.headers().size() * 2);
-        res.headers().forEach(e -> {
-          flat.add(e.getKey().toLowerCase(Locale.ROOT));
-          flat.add(e.getValue());
-        });
+        List<String> flat = flatHeaders(res);
         int status = res.statusCode();
         String statusText = res.statusMessage();
         // As the Fetch standard says, the script reads the decoded body; the headers stay as they came.
@@ -268,6 +285,89 @@ public final class FetchHost {
             decoded.corrupt()));
       });
     });
+  }
+
+  /**
+   * Whether a response's body goes to the script as it arrives: one sent without a length (chunked, or until the
+   * connection closes) and in no content coding, that has a body (not HEAD, 204, 304, 1xx) and is not a redirect the
+   * script side may follow. Anything else is read whole first, as a body with a length is small enough to hold
+   * (under {@code maxResponseBytes}) and a coded one is decoded whole.
+   */
+  private static boolean streams(HttpMethod method, HttpClientResponse res, String length) {
+    int status = res.statusCode();
+    String coding = res.getHeader("content-encoding");
+    return length == null && method != HttpMethod.HEAD && status >= 200 && status != 204 && status != 304
+        && !(status >= 300 && status < 400 && res.getHeader("location") != null)
+        && (coding == null || coding.isBlank() || coding.strip().equalsIgnoreCase("identity"));
+  }
+
+  /**
+   * Hands a streamed body to the script: the head now, then each chunk; the response is paused whenever the
+   * script's stream says its queue is full, until it asks for more ({@link #resume}). {@code fetch.timeout} is then
+   * how long the body may go without progress (a chunk, or the script asking for more), and
+   * {@code maxResponseBytes} still bounds it in all.
+   */
+  private void stream(Exchange ex, String hostPort, HttpClientResponse res, long max) {
+    ex.response = res;
+    idle(ex);
+    List<String> flat = flatHeaders(res);
+    int status = res.statusCode();
+    String statusText = res.statusMessage();
+    long[] received = {0};
+    res.exceptionHandler(e -> fail(ex, "TypeError", lost(hostPort, e)));
+    inScript(ex, () -> ex.pusher = ex.done.execute(status, statusText, ProxyArray.fromList(new ArrayList<>(flat)),
+        null, null, true));
+    res.handler(chunk -> onContext(() -> {
+      if (ex.finished) {
+        return;
+      }
+      received[0] += chunk.length();
+      if (received[0] > max) {
+        fail(ex, "Error", tooLarge(hostPort, max));
+        return;
+      }
+      idle(ex);
+      ByteBuffer bytes = ByteBuffer.wrap(chunk.getBytes());
+      // Not checked against ex.finished: the end may be in already, queued after this chunk. A cancelled stream's
+      // pusher drops what still comes.
+      inScript(ex, () -> {
+        if (ex.pusher != null && !ex.pusher.invokeMember("chunk", bytes).asBoolean() && !ex.finished) {
+          res.pause();
+        }
+      });
+    }));
+    res.endHandler(v -> {
+      ex.request = null;
+      finish(ex, () -> {
+        if (ex.pusher != null) {
+          ex.pusher.invokeMember("end");
+        }
+      });
+    });
+  }
+
+  /** Restarts a streamed body's timer: it fails when the body makes no progress for {@code fetch.timeout}. */
+  private void idle(Exchange ex) {
+    if (ex.timer >= 0) {
+      vertx.cancelTimer(ex.timer);
+    }
+    long ms = config.timeout().toMillis();
+    ex.timer = vertx.setTimer(ms, t -> fail(ex, "TypeError", "fetch(): the response body made no progress for "
+        + ms + " ms (fetch.timeout), and was cut"));
+  }
+
+  /** Runs {@code js} in the isolate, after what was queued before it (the head before the first chunk). */
+  private void inScript(Exchange ex, Runnable js) {
+    context.runOnContext(v -> isolate.enterLater(ex.tag, js));
+  }
+
+  private static List<String> flatHeaders(HttpClientResponse res) {
+    List<String> flat = new ArrayList<>(res.headers().size() * 2);
+    res.headers().forEach(e -> {
+      flat.add(e.getKey().toLowerCase(Locale.ROOT));
+      flat.add(e.getValue());
+    });
+    return flat;
   }
 
   private static String lost(String hostPort, Throwable e) {
@@ -308,7 +408,7 @@ public final class FetchHost {
       release(ex);
       if (js != null) {
         // Never inline: send() may fail before it returns, while the script that called it is still running.
-        context.runOnContext(v -> isolate.enterLater(ex.tag, js));
+        inScript(ex, js);
       }
     });
   }
@@ -366,6 +466,9 @@ public final class FetchHost {
     HttpClientConnection connection;
     /** The request while its response is not complete. */
     HttpClientRequest request;
+    /** A streamed body's response, and the script's pusher for it ({@code internal.pushedStream}). */
+    HttpClientResponse response;
+    Value pusher;
     boolean finished;
 
     Exchange(int id, Object tag, Value done, Value fail) {

@@ -8,11 +8,8 @@ import dev.bulwark.LogCapture;
 import dev.bulwark.TestRuntime;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -153,24 +150,17 @@ class StreamedResponseTest {
     assertEquals("Accept-Encoding", res.headers().firstValue("vary").orElseThrow());
     // Read as it comes (a Reader would wait for more: InflaterInputStream always says more is available).
     try (InputStream gz = new GZIPInputStream(res.body())) {
-      assertEquals("data: one\n\n", readUntil(gz, "\n\n"), "each chunk is flushed through the encoder");
+      assertEquals("data: one\n\n", TestRuntime.readUntil(gz, "\n\n"), "each chunk is flushed through the encoder");
       assertEquals("went", rt.get("/go").body());
-      assertEquals("data: two\n\n", readUntil(gz, "\n\n"));
-      assertEquals("", readUntil(gz, null), "the gzip trailer checks out at the end");
+      assertEquals("data: two\n\n", TestRuntime.readUntil(gz, "\n\n"));
+      assertEquals("", TestRuntime.readUntil(gz, null), "the gzip trailer checks out at the end");
     }
   }
 
   @Test
   void aClientThatDoesNotReadHoldsTheStreamBackAndOneThatLeavesCancelsIt() throws Exception {
-    try (Socket socket = new Socket()) {
-      socket.setReceiveBufferSize(16 * 1024);
-      socket.connect(new InetSocketAddress("127.0.0.1", rt.port()), 5000);
-      socket.setSoTimeout(10_000);
-      OutputStream out = socket.getOutputStream();
-      out.write("GET /flood HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-      out.flush();
+    try (Socket socket = rt.getWithoutReading("/flood")) {
       InputStream in = socket.getInputStream();
-      assertTrue(new String(in.readNBytes(15), StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 200"));
       // Not reading: the stream is pulled only as far as the socket buffers and the runtime's window take.
       long pulls = settledPulls();
       // Without flow control an endless pull() makes hundreds of MB a second; with it, the send buffer (at most
@@ -221,9 +211,9 @@ class StreamedResponseTest {
         HttpResponse.BodyHandlers.ofInputStream());
     assertEquals(java.net.http.HttpClient.Version.HTTP_2, res.version());
     try (InputStream body = res.body()) {
-      assertEquals("data: one\n\n", readUntil(body, "\n\n"));
+      assertEquals("data: one\n\n", TestRuntime.readUntil(body, "\n\n"));
       assertEquals("went", rt.get("/go").body());
-      assertEquals("data: two\n\n", readUntil(body, null));
+      assertEquals("data: two\n\n", TestRuntime.readUntil(body, null));
     }
     // RST_STREAM with INTERNAL_ERROR: the client gets an error, not a body that looks complete.
     java.io.IOException cut = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
@@ -279,26 +269,6 @@ class StreamedResponseTest {
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    }).get(10, TimeUnit.SECONDS);
-  }
-
-  /** What {@code in} gives up to and including {@code end} (null: to its end), read as it arrives, within 10 s. */
-  private static String readUntil(InputStream in, String end) throws Exception {
-    return CompletableFuture.supplyAsync(() -> {
-      ByteArrayOutputStream got = new ByteArrayOutputStream();
-      byte[] buf = new byte[256];
-      try {
-        while (end == null || !got.toString(StandardCharsets.UTF_8).endsWith(end)) {
-          int n = in.read(buf);
-          if (n < 0) {
-            break;
-          }
-          got.write(buf, 0, n);
-        }
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      return got.toString(StandardCharsets.UTF_8);
     }).get(10, TimeUnit.SECONDS);
   }
 

@@ -126,8 +126,9 @@
    * as its content-encoding says (a cached response stored that way).
    */
   internal.fetchedResponse = function (status, statusText, headersFlat, bytes, url, corrupt = null, manual = false) {
-    const body = corrupt === null || corrupt === undefined ? internal.bodyState(bytes, null)
-      : internal.bodyState(null, internal.erroredStream(new TypeError(corrupt)));
+    const body = corrupt !== null && corrupt !== undefined
+      ? internal.bodyState(null, internal.erroredStream(new TypeError(corrupt)))
+      : internal.isReadableStream(bytes) ? internal.bodyState(null, bytes) : internal.bodyState(bytes, null);
     // A server's reason phrase that is not one (a control character) is dropped, as the constructor would refuse it.
     const r = init(Object.create(Response.prototype), status, typeof statusText === 'string' && REASON.test(statusText) ? statusText : '',
       internal.headersFromFlat(headersFlat, 'immutable'), body, 'basic');

@@ -19,6 +19,7 @@
   const enqueueBytes = ReadableByteStreamController.prototype.enqueue;
   const closeBytes = ReadableByteStreamController.prototype.close;
   const errorBytes = ReadableByteStreamController.prototype.error;
+  const desiredBytes = Object.getOwnPropertyDescriptor(ReadableByteStreamController.prototype, 'desiredSize').get;
   const enqueue = TransformStreamDefaultController.prototype.enqueue;
   const readableOf = Object.getOwnPropertyDescriptor(TransformStream.prototype, 'readable').get;
   const writableOf = Object.getOwnPropertyDescriptor(TransformStream.prototype, 'writable').get;
@@ -79,6 +80,50 @@
       errorBytes.call(controller, error);
     },
   });
+
+  /**
+   * A byte stream the host pushes into as bytes arrive (a fetch() response body sent without a length): chunk(buf)
+   * enqueues a copy and says whether the stream wants more now (its queue is under 64 KiB); onPull() is called when
+   * it wants more again, onCancel() when its reader cancels it. end() closes it, error(e) errors it.
+   */
+  internal.pushedStream = (onPull, onCancel) => {
+    let controller;
+    let over = false;
+    const stream = new ReadableStream({
+      __proto__: null,
+      type: 'bytes',
+      start(c) { controller = c; },
+      pull() { if (!over) onPull(); },
+      cancel() {
+        if (!over) {
+          over = true;
+          onCancel();
+        }
+      },
+    }, { __proto__: null, highWaterMark: 65536 });
+    return {
+      __proto__: null,
+      stream,
+      chunk(buf) {
+        if (over) return false;
+        const bytes = new Uint8Array(buf).slice(); // a JS-owned copy, as dispatch() makes
+        if (bytes.byteLength > 0) enqueueBytes.call(controller, bytes);
+        return desiredBytes.call(controller) > 0;
+      },
+      end() {
+        if (!over) {
+          over = true;
+          closeBytes.call(controller);
+        }
+      },
+      error(e) {
+        if (!over) {
+          over = true;
+          errorBytes.call(controller, e);
+        }
+      },
+    };
+  };
 
   /** The two branches of a stream (clone() of a Request or Response). */
   internal.tee = (stream) => teeStream.call(stream);

@@ -30,8 +30,10 @@
   }
 
   /**
-   * One exchange through the host {@code net}; resolves [status, statusText, flatHeaders, Uint8Array|null, corrupt]
-   * (the body decoded from its content-encoding; corrupt: null, or why it could not be decoded).
+   * One exchange through the host {@code net}; resolves [status, statusText, flatHeaders, body, corrupt] (the body
+   * decoded from its content-encoding, as a Uint8Array or null; corrupt: null, or why it could not be decoded). A
+   * body the server sends without a length comes as a ReadableStream instead, fed as it arrives (the host's
+   * done(..., true) is answered with the stream's pusher); a failure or an abort after that errors the stream.
    */
   function exchange(net, method, url, headersFlat, body, signal) {
     return new Promise((resolve, reject) => {
@@ -43,17 +45,32 @@
         if (onAbort && typeof signal.removeEventListener === 'function') signal.removeEventListener('abort', onAbort);
         fn(v);
       };
+      let pusher = null;
       const u = internal.parseUrl(url);
       const id = net.send(method, u.protocol.slice(0, -1), u.hostname, u.port === '' ? -1 : Number(u.port),
         u.pathname + u.search, headersFlat, body,
-        (status, statusText, flat, buf, corrupt) => settle(resolve, [status, statusText, Array.from(flat),
-          buf === null || buf === undefined ? null : new Uint8Array(buf).slice(), // a JS-owned copy, as dispatch() makes
-          corrupt === undefined ? null : corrupt]),
-        (kind, message) => settle(reject, kind === 'TypeError' ? new TypeError(message) : new Error(message)));
+        (status, statusText, flat, buf, corrupt, streamed) => {
+          if (streamed === true) {
+            pusher = internal.pushedStream(() => net.resume(id), () => net.cancel(id));
+            settled = true; // the abort listener stays: aborting now errors the body
+            resolve([status, statusText, Array.from(flat), pusher.stream, null]);
+            return pusher;
+          }
+          settle(resolve, [status, statusText, Array.from(flat),
+            buf === null || buf === undefined ? null : new Uint8Array(buf).slice(), // a JS-owned copy, as dispatch() makes
+            corrupt === undefined ? null : corrupt]);
+          return undefined;
+        },
+        (kind, message) => {
+          const error = kind === 'TypeError' ? new TypeError(message) : new Error(message);
+          if (pusher !== null) pusher.error(error);
+          else settle(reject, error);
+        });
       if (signal && typeof signal.addEventListener === 'function') {
         onAbort = () => {
           net.cancel(id);
-          settle(reject, abortReason(signal));
+          if (pusher !== null) pusher.error(abortReason(signal));
+          else settle(reject, abortReason(signal));
         };
         signal.addEventListener('abort', onAbort);
       }

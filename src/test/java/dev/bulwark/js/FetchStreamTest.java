@@ -1,0 +1,184 @@
+package dev.bulwark.js;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.bulwark.TestRuntime;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * fetch() hands the script a body the server sends without a length as it arrives, against a real Vert.x upstream
+ * on 127.0.0.1: a worker that returns the fetched response passes server-sent events through one by one; a client
+ * that does not read holds the upstream back, and one that leaves closes the upstream connection; a body that makes
+ * no progress for fetch.timeout fails; a body with a length is still received whole.
+ */
+class FetchStreamTest {
+  @TempDir
+  static Path dir;
+  private static Vertx vertx;
+  private static TestRuntime rt;
+  /** Completed by a test: the upstream's event stream then sends its second event. */
+  private static volatile Promise<Void> go = Promise.promise();
+  private static final AtomicLong flooded = new AtomicLong();
+  private static final AtomicBoolean floodClosed = new AtomicBoolean();
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    int port = vertx.createHttpServer().requestHandler(req -> {
+      HttpServerResponse res = req.response();
+      switch (req.path()) {
+        case "/events" -> {
+          res.setChunked(true).putHeader("content-type", "text/event-stream");
+          res.write("data: one\n\n");
+          go.future().onComplete(v -> res.write("data: two\n\n").compose(w -> res.end()));
+        }
+        case "/flood" -> {
+          flooded.set(0);
+          floodClosed.set(false);
+          res.setChunked(true).closeHandler(v -> floodClosed.set(true));
+          flood(res);
+        }
+        case "/silent" -> res.setChunked(true).write("the start, then nothing");
+        case "/length" -> res.putHeader("content-type", "text/plain").end("a body with a length");
+        default -> res.setStatusCode(404).end();
+      }
+    }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+    String up = "http://127.0.0.1:" + port;
+    Files.writeString(dir.resolve("proxy.mjs"), """
+        export default { async fetch(request, env) {
+          const url = new URL(request.url);
+          if (url.pathname === '/read-silent') {
+            const r = await fetch('UP/silent');
+            try {
+              await r.text();
+              return new Response('read it all?');
+            } catch (e) {
+              return new Response(e.constructor.name + ': ' + e.message);
+            }
+          }
+          if (url.pathname === '/first-then-abort') {
+            const controller = new AbortController();
+            const r = await fetch('UP/events', { signal: controller.signal });
+            const reader = r.body.getReader();
+            const first = new TextDecoder().decode((await reader.read()).value);
+            controller.abort();
+            try {
+              await reader.read();
+              return new Response('no error');
+            } catch (e) {
+              return Response.json({ first, after: e.name });
+            }
+          }
+          return fetch('UP' + url.pathname);
+        } };
+        """.replace("UP", up));
+    JsonObject service = new JsonObject().put("name", "proxy").put("source", dir.resolve("proxy.mjs").toString())
+        .put("instances", 1).put("cpuBudget", "10s")
+        .put("fetch", new JsonObject().put("allow", new JsonArray().add("127.0.0.1:" + port)).put("timeout", "1s"));
+    rt = TestRuntime.start(TestRuntime.config(service));
+  }
+
+  private static void flood(HttpServerResponse res) {
+    while (!res.writeQueueFull() && !res.closed()) {
+      res.write(Buffer.buffer(new byte[16 * 1024]));
+      flooded.addAndGet(16 * 1024);
+    }
+    if (!res.closed()) {
+      res.drainHandler(v -> flood(res));
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (rt != null) {
+      rt.close();
+    }
+    if (vertx != null) {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void serverSentEventsPassThroughAWorkerThatReturnsTheFetchedResponse() throws Exception {
+    go = Promise.promise();
+    HttpResponse<InputStream> res = rt.client.send(HttpRequest.newBuilder(rt.uri("/events")).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals("text/event-stream", res.headers().firstValue("content-type").orElseThrow());
+    try (InputStream body = res.body()) {
+      // The upstream sends its second event only once the first has come through the worker to this client.
+      assertEquals("data: one\n\n", TestRuntime.readUntil(body, "\n\n"));
+      go.complete();
+      assertEquals("data: two\n\n", TestRuntime.readUntil(body, null));
+    }
+  }
+
+  @Test
+  void aClientThatDoesNotReadHoldsTheUpstreamBackAndOneThatLeavesClosesIt() throws Exception {
+    try (Socket socket = rt.getWithoutReading("/flood")) {
+      InputStream in = socket.getInputStream();
+      long settled = settled();
+      // The socket buffers on both hops (a few MiB each on loopback), the upstream's write queue and the two 64 KiB
+      // windows: bounded, where an upstream read without flow control fills the heap at hundreds of MB a second.
+      assertTrue(settled < 48L * 1024 * 1024, "the upstream wrote " + settled + " bytes while nobody read");
+      assertTrue(!floodClosed.get());
+    }
+    for (int i = 0; i < 100 && !floodClosed.get(); i++) {
+      Thread.sleep(50);
+    }
+    assertTrue(floodClosed.get(), "the client left: the worker's fetch closed the upstream connection");
+  }
+
+  @Test
+  void aBodyThatMakesNoProgressForTheFetchTimeoutFails() throws Exception {
+    assertEquals("TypeError: fetch(): the response body made no progress for 1000 ms (fetch.timeout), and was cut",
+        rt.get("/read-silent").body());
+  }
+
+  @Test
+  void abortingTheSignalErrorsAStreamedBody() throws Exception {
+    go = Promise.promise();
+    assertEquals(new JsonObject().put("first", "data: one\n\n").put("after", "AbortError"),
+        new JsonObject(rt.get("/first-then-abort").body()));
+  }
+
+  @Test
+  void aBodyWithALengthIsStillReceivedWholeAndKeepsIt() throws Exception {
+    HttpResponse<String> res = rt.get("/length");
+    assertEquals("a body with a length", res.body());
+    assertEquals("20", res.headers().firstValue("content-length").orElse(null), res.headers().map().toString());
+  }
+
+  /** What the upstream flood has written once it stops growing for 500 ms. */
+  private static long settled() throws Exception {
+    long last = -1;
+    for (int i = 0; i < 40; i++) {
+      Thread.sleep(500);
+      long now = flooded.get();
+      if (now == last) {
+        return now;
+      }
+      last = now;
+    }
+    throw new AssertionError("the upstream never stopped writing while nobody read: " + last + " bytes");
+  }
+
+}
