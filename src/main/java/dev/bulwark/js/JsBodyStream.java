@@ -17,6 +17,8 @@ final class JsBodyStream implements BodyStream {
   private final Value pump;
   private final ContentCoding.StreamEncoder encoder;
   private Sink sink;
+  /** Ended, failed or cancelled: what the script still writes is dropped (the encoder is closed). */
+  private boolean over;
 
   /** {@code encoding}: the coding to apply (from {@link ContentCoding#decide}), or null. */
   JsBodyStream(JsIsolate isolate, Object tag, Value pump, String encoding) {
@@ -31,10 +33,17 @@ final class JsBodyStream implements BodyStream {
     this.sink = sink;
     isolate.streaming(tag, this);
     ProxyExecutable write = args -> {
+      if (over) {
+        return false;
+      }
       byte[] bytes = Bytes.of(args[0]);
       return sink.write(encoder == null ? bytes : encoder.encode(bytes));
     };
     ProxyExecutable end = args -> {
+      if (over) {
+        return null;
+      }
+      over = true;
       isolate.streamed(tag, this);
       if (encoder != null) {
         sink.write(encoder.finish());
@@ -56,6 +65,10 @@ final class JsBodyStream implements BodyStream {
 
   @Override
   public void cancel() {
+    if (over) {
+      return;
+    }
+    over = true;
     isolate.streamed(tag, this);
     if (encoder != null) {
       encoder.discard();
@@ -65,6 +78,10 @@ final class JsBodyStream implements BodyStream {
 
   /** The body cannot be completed: the stream errored, its request ran out of budget, or the isolate was closed. */
   void failed(Throwable cause) {
+    if (over) {
+      return;
+    }
+    over = true;
     isolate.streamed(tag, this);
     if (encoder != null) {
       encoder.discard();
