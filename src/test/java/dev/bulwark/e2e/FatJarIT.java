@@ -212,6 +212,33 @@ class FatJarIT {
     }
   }
 
+  // 2a3. The shipped example verticles/events.js: three events a second apart reach Node's fetch one by one, and
+  //      the worker's stream is cancelled (it logs so) when the client stops reading and leaves.
+  @Test
+  void theEventsExampleStreamsToNodeFetch() throws Exception {
+    try (RuntimeProcess bulwark = RuntimeProcess.start(RuntimeProcess.projectDir(),
+        "--listen", LISTEN, "--admin", "off", "verticles/events.js").awaitReady()) {
+      String base = "http://localhost:" + bulwark.port("127.0.0.1");
+      NodeJs.Result node = NodeJs.run(tmp, "(async () => {"
+          + " const res = await fetch('" + base + "/?n=3'); const t0 = Date.now(); const at = []; let text = '';"
+          + " for await (const chunk of res.body) { text += new TextDecoder().decode(chunk); at.push(Date.now() - t0); }"
+          + " const ids = [...text.matchAll(/^id: (\\d+)$/gm)].map((m) => m[1]).join(',');"
+          + " const left = await fetch('" + base + "/?n=10'); const reader = left.body.getReader(); await reader.read();"
+          + " await reader.cancel();"
+          + " console.log(res.headers.get('content-type') + ' ' + ids + ' ' + (at[at.length - 1] - at[0] >= 1000));"
+          + " })().catch(e => { console.error(e); process.exit(3); });");
+      assertEquals("text/event-stream 1,2,3 true\n", node.stdout().replace("\r\n", "\n"), "node fetch" + node
+          + bulwark.describe());
+      // Node's fetch closes the connection some time after the cancel; the stream has made an event or two more.
+      java.util.regex.Pattern left = java.util.regex.Pattern.compile("the client left after [1-9] of 10 event");
+      long until = System.currentTimeMillis() + 10_000;
+      while (!left.matcher(bulwark.stdout()).find() && System.currentTimeMillis() < until) {
+        Thread.sleep(50);
+      }
+      assertTrue(left.matcher(bulwark.stdout()).find(), bulwark.describe());
+    }
+  }
+
   // 2b'. A script whose top level never ends: stopped at the start-up CPU limit, refused with exit status 2 by both
   //      the runtime (which binds nothing) and check. Before, both spun at 100 % CPU for ever, saying nothing.
   @Test
