@@ -41,6 +41,8 @@ final class CacheStore {
   /** Puts that stored their response, and puts whose headers said not to (Caffeine counts no puts itself). */
   private final java.util.concurrent.atomic.LongAdder stored = new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder notStored = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder hits = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder misses = new java.util.concurrent.atomic.LongAdder();
 
   private record Key(String cache, String url) {
   }
@@ -129,6 +131,16 @@ final class CacheStore {
     return null;
   }
 
+  /** Lookups ({@link #match}) that found a response fitting the request. */
+  long hits() {
+    return hits.sum();
+  }
+
+  /** Lookups that found none: nothing stored, expired, or stored for other values of its Vary fields. */
+  long misses() {
+    return misses.sum();
+  }
+
   /** Puts that stored their response so far. */
   long stored() {
     return stored.sum();
@@ -191,13 +203,16 @@ final class CacheStore {
   Hit match(String cache, String url, List<String> requestHeaders) {
     Entry e = entries == null ? null : entries.getIfPresent(new Key(cache, url));
     if (e == null) {
+      misses.increment();
       return null;
     }
     for (Map.Entry<String, String> v : e.vary().entrySet()) {
       if (!v.getValue().equals(all(requestHeaders, v.getKey()))) {
+        misses.increment(); // stored for other values of a Vary field: not this request's answer
         return null;
       }
     }
+    hits.increment();
     long age = e.initialAgeSeconds() + Math.max(0, (System.currentTimeMillis() - e.storedMillis()) / 1000);
     List<String> headers = new ArrayList<>(e.headers().size() + 4);
     for (int i = 0; i + 1 < e.headers().size(); i += 2) {

@@ -282,23 +282,36 @@ public final class JsService implements AutoCloseable {
   }
 
   /**
-   * The Cache API store's meters, tagged {@code cache=<service>}: Caffeine's ({@code cache_gets_total{result=hit|miss}},
-   * lookups of the store; {@code cache_evictions_total}; {@code cache_size}, entries; the evicted weight) and
-   * {@code cache_puts_total{result=stored|not_stored}}, counted here since Caffeine counts no puts (its own
-   * {@code cache_puts_total}, always 0, is left out by {@code Metrics}). None when the cache is off.
+   * The Cache API store's meters, tagged {@code cache=<service>}: {@code cache_gets_total{result=hit|miss}}, lookups
+   * as {@code match} answered them (one stored for other values of a Vary field is a miss, which Caffeine's own
+   * statistics would count as a hit); {@code cache_puts_total{result=stored|not_stored}};
+   * {@code cache_evictions_total}, entries evicted (for room, or expired); {@code cache_size}, entries. None when the
+   * cache is off.
    */
   public void bindMeters(io.micrometer.core.instrument.MeterRegistry registry, String service) {
     if (cache.caffeine() == null) {
       return;
     }
-    io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics.monitor(registry, cache.caffeine(), service);
-    for (boolean kept : new boolean[] {true, false}) {
+    for (boolean yes : new boolean[] {true, false}) {
+      io.micrometer.core.instrument.FunctionCounter.builder("cache.gets", cache, c -> yes ? c.hits() : c.misses())
+          .tags("cache", service, "result", yes ? "hit" : "miss")
+          .description("Cache API lookups, by whether a stored response fit the request")
+          .register(registry);
       io.micrometer.core.instrument.FunctionCounter.builder("cache.puts", cache,
-              c -> kept ? c.stored() : c.notStored())
-          .tags("cache", service, "result", kept ? "stored" : "not_stored")
+              c -> yes ? c.stored() : c.notStored())
+          .tags("cache", service, "result", yes ? "stored" : "not_stored")
           .description("Cache API puts, by whether the response was stored")
           .register(registry);
     }
+    io.micrometer.core.instrument.FunctionCounter.builder("cache.evictions", cache.caffeine(),
+            c -> c.stats().evictionCount())
+        .tags("cache", service)
+        .description("Cache API entries evicted (for room, or expired)")
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder("cache.size", cache.caffeine(), c -> c.estimatedSize())
+        .tags("cache", service)
+        .description("Cache API entries stored (an estimate)")
+        .register(registry);
   }
 
   @Override

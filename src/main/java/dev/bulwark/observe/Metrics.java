@@ -17,13 +17,6 @@ public final class Metrics {
   private final ConcurrentMap<String, ServiceMeters> services = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, java.util.concurrent.atomic.AtomicLong> connections = new ConcurrentHashMap<>();
 
-  public Metrics() {
-    // Caffeine counts no puts, so Micrometer's Caffeine binder reports a cache_puts_total that is always 0: the Cache
-    // API's store counts its own, by result (JsService.bindMeters), and only those are kept.
-    registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(id ->
-        id.getName().equals("cache.puts") && id.getTag("result") == null));
-  }
-
   public PrometheusMeterRegistry registry() {
     return registry;
   }

@@ -59,6 +59,14 @@ class CacheRuntimeTest {
           const r = await cache.match(key(request.url));
           return Response.json({ isolate: ISOLATE, body: r === undefined ? null : await r.text() });
         }
+        if (url.pathname.endsWith('/vary')) { // stored for English; asked in French, then in English
+          const k = 'http://cache.test/vary';
+          await cache.put(new Request(k, { headers: { 'accept-language': 'en' } }),
+            new Response('hello', { headers: { 'cache-control': 'max-age=600', vary: 'Accept-Language' } }));
+          const fr = await cache.match(new Request(k, { headers: { 'accept-language': 'fr' } }));
+          const en = await cache.match(new Request(k, { headers: { 'accept-language': 'en' } }));
+          return Response.json({ fr: fr === undefined ? null : await fr.text(), en: en === undefined ? null : await en.text() });
+        }
         if (url.pathname.endsWith('/fill')) {
           const n = Number(url.searchParams.get('n'));
           for (let i = 0; i < n; i++) {
@@ -163,6 +171,22 @@ class CacheRuntimeTest {
   }
 
   @Test
+  void aResponseStoredForOtherVaryValuesCountsAsAMiss() throws Exception {
+    double hits = gets("hit");
+    double misses = gets("miss");
+    assertEquals(new JsonObject().put("fr", null).put("en", "hello"), new JsonObject(rt.get("/vary").body()));
+    assertEquals(hits + 1, gets("hit"), "the English lookup");
+    assertEquals(misses + 1, gets("miss"), "the French lookup found the entry, but not one for French");
+  }
+
+  private static double gets(String result) throws Exception {
+    return rt.client.send(HttpRequest.newBuilder(rt.adminUri("/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+        .body().lines().filter(l -> l.startsWith("cache_gets_total") && l.contains("cache=\"shop\"")
+            && l.contains("result=\"" + result + "\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElseThrow();
+  }
+
+  @Test
   void theStoresMetersAreScraped() throws Exception {
     rt.get("/tiny/put?k=big&size=20000"); // larger than all of "tiny": not stored
     rt.get("/put?k=metered");
@@ -179,7 +203,8 @@ class CacheRuntimeTest {
     assertTrue(lines.stream().anyMatch(l -> l.startsWith("cache_puts_total") && l.contains("result=\"stored\"")
         && !l.endsWith(" 0.0")), String.join("\n", lines));
     assertTrue(lines.stream().filter(l -> l.startsWith("cache_puts_total")).allMatch(l -> l.contains("result=")),
-        "Caffeine's own puts meter (always 0) is left out:\n" + String.join("\n", lines));
+        "no puts meter without a result (Caffeine's own, always 0):\n" + String.join("\n", lines));
+    assertTrue(lines.stream().anyMatch(l -> l.startsWith("cache_evictions_total")), String.join("\n", lines));
     List<String> tiny = metrics.lines().filter(l -> l.startsWith("cache_puts_total") && l.contains("cache=\"tiny\"")
         && l.contains("result=\"not_stored\"")).toList();
     assertEquals(1, tiny.size(), metrics);
