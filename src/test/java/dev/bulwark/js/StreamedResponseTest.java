@@ -111,7 +111,22 @@ class StreamedResponseTest {
         """);
     JsonObject hogService = new JsonObject().put("name", "hog").put("source", hog.toString()).put("instances", 1)
         .put("cpuBudget", "100ms");
-    rt = TestRuntime.start(TestRuntime.routed(TestRuntime.config(service, hogService), "/hog", "hog", "/", "streams"));
+    // One request in flight at most; its stream sends a first chunk, then a second 2 s later.
+    Path one = dir.resolve("one.mjs");
+    Files.writeString(one, """
+        export default { fetch() {
+          const enc = new TextEncoder();
+          return new Response(new ReadableStream({ async start(c) {
+            c.enqueue(enc.encode('first;'));
+            await scheduler.wait(2000);
+            c.enqueue(enc.encode('second;'));
+            c.close();
+          } }));
+        } };
+        """);
+    JsonObject oneService = new JsonObject().put("name", "one").put("source", one.toString()).put("maxInFlight", 1);
+    rt = TestRuntime.start(TestRuntime.routed(TestRuntime.config(service, hogService, oneService),
+        "/hog", "hog", "/one", "one", "/", "streams"));
   }
 
   @AfterAll
@@ -232,6 +247,24 @@ class StreamedResponseTest {
         + chunks + "\n" + raw);
     assertFalse(raw.endsWith("0\r\n\r\n"), "cut short, not ended: " + raw);
     assertEquals(201, rt.get("/three").statusCode(), "the other service is untouched");
+  }
+
+  @Test
+  void aStreamHoldsItsInFlightSlotUntilItsEnd() throws Exception {
+    HttpResponse<InputStream> res = rt.client.send(HttpRequest.newBuilder(rt.uri("/one")).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream body = res.body()) {
+      assertEquals("first;", TestRuntime.readUntil(body, ";"));
+      HttpResponse<String> second = rt.get("/one");
+      assertEquals(503, second.statusCode(), "the stream still holds the service's one slot: " + second.body());
+      assertEquals("second;", TestRuntime.readUntil(body, null));
+    }
+    HttpResponse<String> after = null;
+    for (int i = 0; i < 50 && (after == null || after.statusCode() != 200); i++) {
+      Thread.sleep(i == 0 ? 0 : 20); // the slot is released as the end is written
+      after = rt.get("/one");
+    }
+    assertEquals("first;second;", after.body());
   }
 
   @Test
