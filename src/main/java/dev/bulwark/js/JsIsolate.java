@@ -63,6 +63,8 @@ final class JsIsolate {
    */
   private final java.util.concurrent.atomic.AtomicLong allowance =
       new java.util.concurrent.atomic.AtomicLong(JsService.COLD_START_ALLOWANCE.toNanos());
+  /** This isolate's service bindings: their streamed bodies coming in are cancelled when it closes. */
+  private final List<ServiceBindingHost> bindings = new ArrayList<>();
   /** The streamed bodies being sent ({@link JsBodyStream}): failed when the isolate closes. */
   private final java.util.Set<JsBodyStream> streams = new java.util.LinkedHashSet<>();
   /** Counts entries, so that a late interrupt never hits the entry after the one that overran. */
@@ -116,7 +118,9 @@ final class JsIsolate {
       Map<String, Object> services = new java.util.LinkedHashMap<>();
       env.asMap().forEach((name, value) -> {
         if (value instanceof ServiceBinding b) {
-          services.put(name, new ServiceBindingHost(vertx, this, b, service.wallBudget()));
+          ServiceBindingHost host = new ServiceBindingHost(vertx, this, b, service.wallBudget());
+          bindings.add(host);
+          services.put(name, host);
         } else {
           values.put(name, value);
         }
@@ -424,6 +428,8 @@ final class JsIsolate {
     if (fetch != null) {
       fetch.close();
     }
+    bindings.forEach(ServiceBindingHost::close);
+    bindings.clear();
     if (context != null) {
       try {
         context.close(true);

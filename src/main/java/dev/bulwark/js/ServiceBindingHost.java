@@ -4,9 +4,12 @@ import dev.bulwark.api.Headers;
 import dev.bulwark.api.Request;
 import dev.bulwark.api.Response;
 import dev.bulwark.config.ServiceBinding;
+import dev.bulwark.dispatch.Chunk;
+import dev.bulwark.dispatch.Credit;
 import dev.bulwark.worker.WorkerVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -20,13 +23,35 @@ import org.graalvm.polyglot.proxy.ProxyArray;
 /**
  * {@code env.NAME.fetch(...)} of a service binding: the request goes over the event bus to the bound service's
  * worker verticles (no HTTP, no socket), with the same deadline header the HTTP side sets, and the reply re-enters
- * the calling isolate charged to the calling request.
+ * the calling isolate charged to the calling request. A body the other service streams (in no content coding) comes
+ * as {@link Chunk}s to this binding's own address and reaches the script as it arrives; this side acknowledges them
+ * with {@link Credit}s as its script reads, so the other worker's window paces it.
  */
 public final class ServiceBindingHost {
   private final Vertx vertx;
   private final JsIsolate isolate;
   private final String target;
   private final Duration timeout;
+  /** Where streamed bodies come; registered with the first call, on the isolate's context. */
+  private String streamAddress;
+  private MessageConsumer<Object> streamConsumer;
+  private final Map<Long, Incoming> incoming = new java.util.HashMap<>();
+  private long nextId;
+
+  /** A streamed body on its way in: its script-side pusher, and the bytes to acknowledge once it wants more. */
+  private static final class Incoming {
+    final long id;
+    final Object tag;
+    String instance;
+    Value pusher;
+    final List<Chunk> early = new ArrayList<>();
+    int owed;
+
+    Incoming(long id, Object tag) {
+      this.id = id;
+      this.tag = tag;
+    }
+  }
 
   ServiceBindingHost(Vertx vertx, JsIsolate isolate, ServiceBinding binding, Duration timeout) {
     this.vertx = vertx;
@@ -38,9 +63,11 @@ public final class ServiceBindingHost {
   /**
    * Sends one request; calls {@code resolve(status, headersFlat, bodyBuffer, corrupt, statusText)} or {@code reject(message)} later.
    * {@code target} is the request target (path and query) and {@code headersFlat} already carries the host.
+   * A streamed body calls {@code resolve(status, headersFlat, null, null, statusText, true)}, which returns the
+   * stream's pusher ({@code internal.pushedStream}). Returns the id {@link #resume} and {@link #cancel} take.
    */
   @HostAccess.Export
-  public void fetch(String method, String requestTarget, Value headersFlat, Value body, Value resolve,
+  public long fetch(String method, String requestTarget, Value headersFlat, Value body, Value resolve,
                     Value reject) {
     Object tag = isolate.currentTag();
     String requestId = isolate.requestIdOf(tag);
@@ -52,17 +79,33 @@ public final class ServiceBindingHost {
       fields.add(Map.entry(headersFlat.getArrayElement(i).asString(), headersFlat.getArrayElement(i + 1).asString()));
     }
     Request request = Request.of(method, requestTarget, Headers.of(fields), Bytes.of(body), "", requestId);
+    long id = ++nextId;
     DeliveryOptions options = new DeliveryOptions()
         .setSendTimeout(timeout.toMillis())
-        .addHeader(WorkerVerticle.DEADLINE_HEADER, Long.toString(System.currentTimeMillis() + timeout.toMillis()));
+        .addHeader(WorkerVerticle.DEADLINE_HEADER, Long.toString(System.currentTimeMillis() + timeout.toMillis()))
+        .addHeader(WorkerVerticle.STREAM_TO_HEADER, streamAddress())
+        .addHeader(WorkerVerticle.STREAM_ID_HEADER, Long.toString(id));
+    Incoming in = new Incoming(id, tag);
+    incoming.put(id, in);
     vertx.eventBus().<Response>request("bulwark.worker." + target, request, options).onComplete(ar -> {
+      if (ar.succeeded() && ar.result().body().streamed()) {
+        Response r = ar.result().body();
+        in.instance = ar.result().headers().get(WorkerVerticle.INSTANCE_HEADER);
+        List<String> flat = flat(r);
+        String reason = r.reason().orElse("");
+        isolate.enterLater(tag, () -> {
+          in.pusher = resolve.execute(r.status(), ProxyArray.fromList(new ArrayList<>(flat)), null, null, reason, true);
+          for (Chunk early : in.early) {
+            chunk(in, early);
+          }
+          in.early.clear();
+        });
+        return;
+      }
+      incoming.remove(id);
       if (ar.succeeded()) {
         Response r = ar.result().body();
-        List<String> flat = new ArrayList<>();
-        r.headers().forEach((n, v) -> {
-          flat.add(n);
-          flat.add(v);
-        });
+        List<String> flat = flat(r);
         // As fetch() does: the script reads the decoded body, the headers stay (the other service encoded its body
         // only if this request's accept-encoding asked for it).
         String coding = r.headers().get("content-encoding").orElse(null);
@@ -84,6 +127,92 @@ public final class ServiceBindingHost {
         isolate.enterLater(tag, () -> reject.executeVoid(message));
       }
     });
+    return id;
+  }
+
+  private static List<String> flat(Response r) {
+    List<String> flat = new ArrayList<>();
+    r.headers().forEach((n, v) -> {
+      flat.add(n);
+      flat.add(v);
+    });
+    return flat;
+  }
+
+  /** This binding's address for streamed bodies, registered at the first call (on the isolate's context). */
+  private String streamAddress() {
+    if (streamAddress == null) {
+      streamAddress = "bulwark.binding." + java.util.UUID.randomUUID();
+      streamConsumer = vertx.eventBus().consumer(streamAddress, m -> {
+        if (m.body() instanceof Chunk c) {
+          Incoming in = incoming.get(c.id());
+          if (in != null) {
+            if (in.pusher == null) {
+              in.early.add(c); // the head's entry into the script has not run yet
+            } else {
+              isolate.enterLater(in.tag, () -> chunk(in, c));
+            }
+          }
+        }
+      });
+    }
+    return streamAddress;
+  }
+
+  /** Hands a chunk to the script; in the isolate. */
+  private void chunk(Incoming in, Chunk c) {
+    if (c.kind() == Chunk.DATA) {
+      boolean more = in.pusher.invokeMember("chunk", ByteBuffer.wrap(c.bytes())).asBoolean();
+      in.owed += c.bytes().length;
+      if (more) {
+        credit(in, false);
+      }
+      return;
+    }
+    incoming.remove(in.id);
+    if (c.kind() == Chunk.END) {
+      in.pusher.invokeMember("end");
+    } else {
+      in.pusher.invokeMember("fail", "service '" + target + "' failed while streaming its response body (see its log)");
+    }
+  }
+
+  private void credit(Incoming in, boolean cancel) {
+    if (in.instance != null && (cancel || in.owed > 0)) {
+      vertx.eventBus().send(in.instance, new Credit(streamAddress, in.id, in.owed, cancel));
+      in.owed = 0;
+    }
+  }
+
+  /** The script's stream of a streamed body wants more: what it has taken is acknowledged. */
+  @HostAccess.Export
+  public void resume(long id) {
+    Incoming in = incoming.get(id);
+    if (in != null) {
+      credit(in, false);
+    }
+  }
+
+  /** The script's stream was cancelled: the other worker stops making the body. */
+  @HostAccess.Export
+  public void cancel(long id) {
+    Incoming in = incoming.remove(id);
+    if (in != null) {
+      credit(in, true);
+    }
+  }
+
+  /** Cancels the streamed bodies still coming and stops taking them; when the isolate closes. */
+  void close() {
+    for (Incoming in : new ArrayList<>(incoming.values())) {
+      credit(in, true);
+    }
+    incoming.clear();
+    if (streamConsumer != null) {
+      streamConsumer.unregister();
+      streamConsumer = null;
+      streamAddress = null;
+    }
   }
 
   private String describe(Throwable cause) {

@@ -36,6 +36,16 @@ import java.util.logging.Logger;
 public final class WorkerVerticle extends VerticleBase {
   /** Event-bus header with the epoch-millisecond deadline after which the caller no longer waits. */
   public static final String DEADLINE_HEADER = "bulwark-deadline";
+  /**
+   * Event-bus header of a single request whose caller takes a streamed body as {@link Chunk}s (a service binding):
+   * the address they go to, with {@link #STREAM_ID_HEADER} as their id. Without it a streamed body is collected and
+   * replied whole.
+   */
+  public static final String STREAM_TO_HEADER = "bulwark-stream-to";
+  /** See {@link #STREAM_TO_HEADER}. */
+  public static final String STREAM_ID_HEADER = "bulwark-stream-id";
+  /** Header of a streamed reply: the address of the instance that streams it, where {@link Credit}s go. */
+  public static final String INSTANCE_HEADER = "bulwark-instance";
   /** Failure code of a reply whose handler threw or answered nothing. */
   public static final int HANDLER_FAILED = 500;
   /** Failure code of a reply whose handler went over its CPU or wall budget. */
@@ -152,7 +162,12 @@ public final class WorkerVerticle extends VerticleBase {
       return; // the caller no longer waits
     }
     run(request).onComplete(ar -> {
-      if (ar.succeeded() && ar.result().streamed()) {
+      String streamTo = message.headers().get(STREAM_TO_HEADER);
+      if (ar.succeeded() && ar.result().streamed() && streamTo != null && uncoded(ar.result())) {
+        long id = Long.parseLong(message.headers().get(STREAM_ID_HEADER));
+        onContext(() -> stream(streamTo, id, request.requestId(), ar.result(), () -> message.reply(ar.result(),
+            new io.vertx.core.eventbus.DeliveryOptions().addHeader(INSTANCE_HEADER, service.instanceAddress(index)))));
+      } else if (ar.succeeded() && ar.result().streamed()) {
         onContext(() -> collect(message, request, ar.result()));
       } else if (ar.succeeded()) {
         message.reply(ar.result());
@@ -177,15 +192,33 @@ public final class WorkerVerticle extends VerticleBase {
 
   /** Sends a streamed response's head, then starts its body; on this verticle's context. */
   private void stream(String replyTo, Batch.Item item, Response response, long ran) {
+    stream(replyTo, item.id(), item.request().requestId(), response,
+        () -> vertx.eventBus().send(replyTo, Outcome.answered(item.id(), response, index, ran)));
+  }
+
+  /**
+   * Sends a streamed response's head ({@code head}), then starts its body, whose chunks go to {@code replyTo} with
+   * {@code id}; on this verticle's context.
+   */
+  private void stream(String replyTo, long id, String requestId, Response response, Runnable head) {
     BodyStream body = response.bodyStream().orElseThrow();
-    Outgoing out = new Outgoing(replyTo, item.id(), item.request().requestId(), body);
+    Outgoing out = new Outgoing(replyTo, id, requestId, body);
     streams.put(out.key, out);
-    vertx.eventBus().send(replyTo, Outcome.answered(item.id(), response, index, ran));
+    head.run();
     try {
       body.start(out);
     } catch (RuntimeException | StackOverflowError e) {
       out.fail(e);
     }
+  }
+
+  /**
+   * Whether a streamed response goes out as its handler made it, in no content coding: a caller that takes chunks
+   * (a service binding) decodes only whole bodies, so a coded one is collected for it.
+   */
+  private static boolean uncoded(Response response) {
+    String coding = response.headers().get("content-encoding").orElse("");
+    return coding.isBlank() || coding.strip().equalsIgnoreCase("identity");
   }
 
   /** A streamed response for a caller that takes it whole: collected, then replied; on this verticle's context. */

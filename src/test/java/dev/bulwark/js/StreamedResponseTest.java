@@ -82,6 +82,10 @@ class StreamedResponseTest {
             const r = new Response('known body', { headers: { 'content-type': 'text/plain' } });
             return new Response(r.body, r);
           }
+          case '/bound-events':
+            return env.SELF.fetch('http://self/events');
+          case '/bound-flood':
+            return env.SELF.fetch('http://self/flood');
           case '/bound': {
             const r = await env.SELF.fetch('http://self/three');
             return Response.json({ status: r.status, made: r.headers.get('x-made'), body: await r.text() });
@@ -158,6 +162,19 @@ class StreamedResponseTest {
   }
 
   @Test
+  void aServiceBindingPassesAStreamOnAsItIsMade() throws Exception {
+    HttpResponse<InputStream> res = rt.client.send(HttpRequest.newBuilder(rt.uri("/bound-events")).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals("text/event-stream", res.headers().firstValue("content-type").orElseThrow());
+    try (InputStream body = res.body()) {
+      // Through the binding and back out: the second event still waits for /go, asked after the first arrived.
+      assertEquals("data: one\n\n", TestRuntime.readUntil(body, "\n\n"));
+      assertEquals("went", rt.get("/go").body());
+      assertEquals("data: two\n\n", TestRuntime.readUntil(body, null));
+    }
+  }
+
+  @Test
   void aGzippedEventStreamDecodesEventByEvent() throws Exception {
     HttpResponse<InputStream> res = rt.client.send(HttpRequest.newBuilder(rt.uri("/events?gzip"))
         .header("accept-encoding", "gzip").build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -174,7 +191,17 @@ class StreamedResponseTest {
 
   @Test
   void aClientThatDoesNotReadHoldsTheStreamBackAndOneThatLeavesCancelsIt() throws Exception {
-    try (Socket socket = rt.getWithoutReading("/flood")) {
+    holdsBackAndCancels("/flood");
+  }
+
+  @Test
+  void throughAServiceBindingTooAClientThatDoesNotReadHoldsTheStreamBackAndOneThatLeavesCancelsIt() throws Exception {
+    // The worker passes on another's stream: its reading, and so its own client's, paces the other worker.
+    holdsBackAndCancels("/bound-flood");
+  }
+
+  private static void holdsBackAndCancels(String path) throws Exception {
+    try (Socket socket = rt.getWithoutReading(path)) {
       InputStream in = socket.getInputStream();
       // Not reading: the stream is pulled only as far as the socket buffers and the runtime's window take.
       long pulls = settledPulls();

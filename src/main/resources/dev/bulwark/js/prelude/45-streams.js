@@ -84,7 +84,8 @@
   /**
    * A byte stream the host pushes into as bytes arrive (a fetch() response body sent without a length): chunk(buf)
    * enqueues a copy and says whether the stream wants more now (its queue is under 64 KiB); onPull() is called when
-   * it wants more again, onCancel() when its reader cancels it. end() closes it, error(e) errors it.
+   * it wants more again, onCancel() when its reader cancels it. end() closes it, error(e) errors it, fail(message)
+   * errors it with a TypeError.
    */
   internal.pushedStream = (onPull, onCancel) => {
     let controller;
@@ -121,6 +122,9 @@
           over = true;
           errorBytes.call(controller, e);
         }
+      },
+      fail(message) {
+        this.error(new TypeError(message));
       },
     };
   };

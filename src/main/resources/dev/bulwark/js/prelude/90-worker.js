@@ -25,10 +25,19 @@
         const body = await internal.consumeBody(request);
         const buffer = body.length === 0 ? null : body.buffer.byteLength === body.byteLength ? body.buffer : body.slice().buffer;
         return new Promise((resolve, reject) => {
-          target.fetch(parts.method, url.pathname + url.search, headers, buffer,
-            (status, flat, bytes, corrupt, statusText) => resolve(internal.fetchedResponse(status, statusText || '', flat,
-              bytes === null || bytes === undefined ? null : new Uint8Array(bytes).slice(), url.href,
-              corrupt === undefined ? null : corrupt)),
+          let id = 0;
+          id = target.fetch(parts.method, url.pathname + url.search, headers, buffer,
+            (status, flat, bytes, corrupt, statusText, streamed) => {
+              if (streamed === true) { // the other worker streams its body: it comes as it is made
+                const pusher = internal.pushedStream(() => target.resume(id), () => target.cancel(id));
+                resolve(internal.fetchedResponse(status, statusText || '', flat, pusher.stream, url.href));
+                return pusher;
+              }
+              resolve(internal.fetchedResponse(status, statusText || '', flat,
+                bytes === null || bytes === undefined ? null : new Uint8Array(bytes).slice(), url.href,
+                corrupt === undefined ? null : corrupt));
+              return undefined;
+            },
             (message) => reject(new Error(message)));
         });
       },
