@@ -430,6 +430,20 @@ table() {   # servers... : the req/s, latency, errors and CPU table at every con
     done
   done
 }
+against_workerd() {   # title js jit workerd: a part's table of a worker on Bulwark (and its JIT run) and workerd, and the ratios
+  local title=$1 js=$2 jit=$3 wd=$4 j c runs
+  echo
+  echo "$title"
+  runs=("$js"); [[ -n "${PID[$jit]:-}" ]] && runs+=("$jit")
+  table "${runs[@]}" "$wd"
+  echo
+  for j in "${runs[@]}"; do
+    for c in $CONNS; do
+      awk -v j="$(med "$j,$c" RPS)" -v w="$(med "$wd,$c" RPS)" -v c="$c" -v n="${LABEL[$j]}" -v m="${LABEL[$wd]}" 'BEGIN {
+        printf "c%-5s %s / %s req/s = %.2f (no target)\n", c, n, m, (w > 0) ? j / w : 0 }'
+    done
+  done
+}
 {
   echo "Bulwark hello-world benchmarks (parts: $PARTS_ON) — $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "machine: $(nproc) cores, $(awk '/^MemTotal:/ {printf "%.0f GB RAM", $2 / 1048576}' /proc/meminfo), kernel $(uname -r)," \
@@ -505,30 +519,12 @@ table() {   # servers... : the req/s, latency, errors and CPU table at every con
     done
   fi
   if has jwt; then
-    echo
-    echo "RS256 JWT check (bench/jwt/worker.mjs: crypto.subtle.verify, base64url, JSON): Bulwark JS worker vs workerd"
-    JWT_RUNS=(jwt); [[ -n "${PID[jwtjit]:-}" ]] && JWT_RUNS+=(jwtjit)
-    table "${JWT_RUNS[@]}" jwtwd
-    echo
-    for j in "${JWT_RUNS[@]}"; do
-      for c in $CONNS; do
-        awk -v j="$(med "$j,$c" RPS)" -v w="$(med "jwtwd,$c" RPS)" -v c="$c" -v n="${LABEL[$j]}" 'BEGIN {
-          printf "c%-5s %s / workerd JWT req/s = %.2f (no target)\n", c, n, (w > 0) ? j / w : 0 }'
-      done
-    done
+    against_workerd "RS256 JWT check (bench/jwt/worker.mjs: crypto.subtle.verify, base64url, JSON): Bulwark JS worker vs workerd" \
+      jwt jwtjit jwtwd
   fi
   if has router; then
-    echo
-    echo "Router (bench/router/worker.mjs: new URL(request.url), route by path, query, Response.json), wrk asking $ROUTER_PATH"
-    ROUTER_RUNS=(router); [[ -n "${PID[routerjit]:-}" ]] && ROUTER_RUNS+=(routerjit)
-    table "${ROUTER_RUNS[@]}" routerwd
-    echo
-    for j in "${ROUTER_RUNS[@]}"; do
-      for c in $CONNS; do
-        awk -v j="$(med "$j,$c" RPS)" -v w="$(med "routerwd,$c" RPS)" -v c="$c" -v n="${LABEL[$j]}" 'BEGIN {
-          printf "c%-5s %s / workerd router req/s = %.2f (no target)\n", c, n, (w > 0) ? j / w : 0 }'
-      done
-    done
+    against_workerd "Router (bench/router/worker.mjs: new URL(request.url), route by path, query, Response.json), wrk asking $ROUTER_PATH" \
+      router routerjit routerwd
   fi
   if (( ${#MEASURED[@]} > 0 )); then
     echo "(errors: socket errors + non-2xx/3xx, summed over rounds; CPU us/req: the server's own CPU time per request)"

@@ -65,29 +65,28 @@ final class JsBodyStream implements BodyStream {
 
   @Override
   public void cancel() {
-    if (over) {
-      return;
+    if (stop()) {
+      isolate.enterLater(tag, () -> pump.invokeMember("cancel"));
     }
-    over = true;
-    isolate.streamed(tag, this);
-    if (encoder != null) {
-      encoder.discard();
-    }
-    isolate.enterLater(tag, () -> pump.invokeMember("cancel"));
   }
 
   /** The body cannot be completed: the stream errored, its request ran out of budget, or the isolate was closed. */
   void failed(Throwable cause) {
+    if (stop() && sink != null) {
+      sink.fail(cause);
+    }
+  }
+
+  /** Ends this body without its end (cancelled or failed): false if it was over already. */
+  private boolean stop() {
     if (over) {
-      return;
+      return false;
     }
     over = true;
     isolate.streamed(tag, this);
     if (encoder != null) {
       encoder.discard();
     }
-    if (sink != null) {
-      sink.fail(cause);
-    }
+    return true;
   }
 }
