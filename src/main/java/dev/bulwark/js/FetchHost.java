@@ -34,8 +34,9 @@ import org.graalvm.polyglot.proxy.ProxyArray;
  * followed by the script side. Each exchange resolves the host, checks it against the service's {@link FetchPolicy},
  * races connections to its addresses ({@link HappyEyeballs}), sends the request on the winning connection and reads
  * the response body up to {@code maxResponseBytes}; the connection is closed afterwards (no pooling yet). A body the
- * server sends without a length and in no content coding (chunked, or until the connection closes: server-sent
- * events, streamed API answers) is handed to the script as it arrives instead, paced by the script's reading.
+ * server sends without a length, in no content coding or in gzip or deflate (chunked, or until the connection
+ * closes: server-sent events, streamed API answers), is handed to the script as it arrives instead, decoded chunk by
+ * chunk ({@link StreamDecoder}) and paced by the script's reading.
  *
  * <p>Callbacks into the script run on the isolate's worker context through {@link JsIsolate#enterLater}, charged to
  * the request that called fetch().
@@ -275,8 +276,7 @@ public final class FetchHost {
         try {
           decoded = ContentCoding.forScript(received.getBytes(), coding, max, "fetch() to " + hostPort);
         } catch (ContentCoding.TooLarge e) {
-          fail(ex, "Error", "fetch() to " + hostPort + ": the decoded response body (content-encoding: " + coding
-              + ") is larger than this service's fetch.maxResponseBytes (" + max + " bytes)");
+          fail(ex, "Error", tooLargeDecoded(hostPort, coding, max));
           return;
         }
         ByteBuffer bytes = ByteBuffer.wrap(decoded.body());
@@ -289,16 +289,18 @@ public final class FetchHost {
 
   /**
    * Whether a response's body goes to the script as it arrives: one sent without a length (chunked, or until the
-   * connection closes) and in no content coding, that has a body (not HEAD, 204, 304, 1xx) and is not a redirect the
-   * script side may follow. Anything else is read whole first, as a body with a length is small enough to hold
-   * (under {@code maxResponseBytes}) and a coded one is decoded whole.
+   * connection closes), in no content coding or in gzip or deflate alone ({@link StreamDecoder}), that has a body
+   * (not HEAD, 204, 304, 1xx) and is not a redirect the script side may follow. Anything else is read whole first:
+   * a body with a length is small enough to hold (under {@code maxResponseBytes}), and br or several codings are
+   * decoded whole.
    */
   private static boolean streams(HttpMethod method, HttpClientResponse res, String length) {
     int status = res.statusCode();
     String coding = res.getHeader("content-encoding");
     return length == null && method != HttpMethod.HEAD && status >= 200 && status != 204 && status != 304
         && !(status >= 300 && status < 400 && res.getHeader("location") != null)
-        && (coding == null || coding.isBlank() || coding.strip().equalsIgnoreCase("identity"));
+        && (coding == null || coding.isBlank() || coding.strip().equalsIgnoreCase("identity")
+            || StreamDecoder.forCoding(coding) != null);
   }
 
   /**
@@ -314,6 +316,10 @@ public final class FetchHost {
     int status = res.statusCode();
     String statusText = res.statusMessage();
     long[] received = {0};
+    long[] decoded = {0};
+    String coding = res.getHeader("content-encoding");
+    StreamDecoder decoder = coding == null ? null : StreamDecoder.forCoding(coding);
+    ex.decoder = decoder;
     res.exceptionHandler(e -> fail(ex, "TypeError", lost(hostPort, e)));
     inScript(ex, () -> ex.pusher = ex.done.execute(status, statusText, ProxyArray.fromList(new ArrayList<>(flat)),
         null, null, true));
@@ -327,7 +333,24 @@ public final class FetchHost {
         return;
       }
       idle(ex);
-      ByteBuffer bytes = ByteBuffer.wrap(chunk.getBytes());
+      byte[] plain = chunk.getBytes();
+      if (decoder != null) {
+        try {
+          plain = decoder.decode(plain);
+        } catch (RuntimeException e) {
+          fail(ex, "TypeError", undecodable(hostPort, coding, e));
+          return;
+        }
+        decoded[0] += plain.length;
+        if (decoded[0] > max) {
+          fail(ex, "Error", tooLargeDecoded(hostPort, coding, max));
+          return;
+        }
+        if (plain.length == 0) {
+          return; // nothing whole yet; the next chunk brings it
+        }
+      }
+      ByteBuffer bytes = ByteBuffer.wrap(plain);
       // Not checked against ex.finished: the end may be in already, queued after this chunk. A cancelled stream's
       // pusher drops what still comes.
       inScript(ex, () -> {
@@ -336,14 +359,40 @@ public final class FetchHost {
         }
       });
     }));
-    res.endHandler(v -> {
+    res.endHandler(v -> onContext(() -> {
+      if (ex.finished) {
+        return;
+      }
+      byte[] rest = new byte[0];
+      if (decoder != null) {
+        try {
+          rest = decoder.finish();
+        } catch (RuntimeException e) {
+          fail(ex, "TypeError", undecodable(hostPort, coding, e));
+          return;
+        }
+      }
+      ByteBuffer tail = rest.length == 0 ? null : ByteBuffer.wrap(rest);
       ex.request = null;
       finish(ex, () -> {
         if (ex.pusher != null) {
+          if (tail != null) {
+            ex.pusher.invokeMember("chunk", tail);
+          }
           ex.pusher.invokeMember("end");
         }
       });
-    });
+    }));
+  }
+
+  private static String undecodable(String hostPort, String coding, Throwable e) {
+    return "fetch() to " + hostPort + ": the response body cannot be decoded (content-encoding: " + coding + "): "
+        + e.getMessage();
+  }
+
+  private static String tooLargeDecoded(String hostPort, String coding, long max) {
+    return "fetch() to " + hostPort + ": the decoded response body (content-encoding: " + coding
+        + ") is larger than this service's fetch.maxResponseBytes (" + max + " bytes)";
   }
 
   /** Restarts a streamed body's timer: it fails when the body makes no progress for {@code fetch.timeout}. */
@@ -415,6 +464,9 @@ public final class FetchHost {
 
   /** Closes an exchange's connection; one cut short (abort, timeout, too large) is reset, so it closes at once. */
   private static void release(Exchange ex) {
+    if (ex.decoder != null) {
+      ex.decoder.discard();
+    }
     if (ex.request != null) {
       ex.request.reset();
     }
@@ -469,6 +521,8 @@ public final class FetchHost {
     /** A streamed body's response, and the script's pusher for it ({@code internal.pushedStream}). */
     HttpClientResponse response;
     Value pusher;
+    /** A streamed body's decoder, when it comes gzipped or deflated. */
+    StreamDecoder decoder;
     boolean finished;
 
     Exchange(int id, Object tag, Value done, Value fail) {

@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -39,11 +40,12 @@ class FetchStreamTest {
   private static volatile Promise<Void> go = Promise.promise();
   private static final AtomicLong flooded = new AtomicLong();
   private static final AtomicBoolean floodClosed = new AtomicBoolean();
+  private static int upstreamPort;
 
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    int port = vertx.createHttpServer().requestHandler(req -> {
+    int port = upstreamPort = vertx.createHttpServer().requestHandler(req -> {
       HttpServerResponse res = req.response();
       switch (req.path()) {
         case "/events" -> {
@@ -57,6 +59,35 @@ class FetchStreamTest {
           res.setChunked(true).closeHandler(v -> floodClosed.set(true));
           flood(res);
         }
+        case "/gzip-events" -> { // each event flushed through the encoder, as a gzipping event server sends it
+          res.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("content-encoding", "gzip");
+          java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+          try {
+            java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(sink, true);
+            res.write(Buffer.buffer(flushed(gz, sink, "data: one\n\n")));
+            go.future().onComplete(v -> {
+              byte[] two = flushed(gz, sink, "data: two\n\n");
+              try {
+                gz.close();
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+              res.write(Buffer.buffer(two).appendBytes(sink.toByteArray())).compose(w -> res.end());
+            });
+          } catch (java.io.IOException e) {
+            res.reset();
+          }
+        }
+        case "/truncated-stream" -> { // flushed, then ended without the gzip trailer
+          java.io.ByteArrayOutputStream sink = new java.io.ByteArrayOutputStream();
+          try {
+            res.setChunked(true).putHeader("content-encoding", "gzip")
+                .end(Buffer.buffer(flushed(new java.util.zip.GZIPOutputStream(sink, true), sink, "all but the end")));
+          } catch (java.io.IOException e) {
+            res.reset();
+          }
+        }
+        case "/corrupt-stream" -> res.setChunked(true).putHeader("content-encoding", "gzip").end("this is not gzip");
         case "/silent" -> res.setChunked(true).write("the start, then nothing");
         case "/length" -> res.putHeader("content-type", "text/plain").end("a body with a length");
         default -> res.setStatusCode(404).end();
@@ -71,6 +102,15 @@ class FetchStreamTest {
             try {
               await r.text();
               return new Response('read it all?');
+            } catch (e) {
+              return new Response(e.constructor.name + ': ' + e.message);
+            }
+          }
+          if (url.pathname === '/read-corrupt' || url.pathname === '/read-truncated') {
+            const r = await fetch(url.pathname === '/read-corrupt' ? 'UP/corrupt-stream' : 'UP/truncated-stream');
+            try {
+              await r.text();
+              return new Response('read it?');
             } catch (e) {
               return new Response(e.constructor.name + ': ' + e.message);
             }
@@ -95,6 +135,19 @@ class FetchStreamTest {
         .put("instances", 1).put("cpuBudget", "10s")
         .put("fetch", new JsonObject().put("allow", new JsonArray().add("127.0.0.1:" + port)).put("timeout", "1s"));
     rt = TestRuntime.start(TestRuntime.config(service));
+  }
+
+  /** {@code text} through {@code gz} with a sync flush: the bytes it added to {@code sink}, which is emptied. */
+  private static byte[] flushed(java.util.zip.GZIPOutputStream gz, java.io.ByteArrayOutputStream sink, String text) {
+    try {
+      gz.write(text.getBytes(StandardCharsets.UTF_8));
+      gz.flush();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    byte[] bytes = sink.toByteArray();
+    sink.reset();
+    return bytes;
   }
 
   private static void flood(HttpServerResponse res) {
@@ -128,6 +181,25 @@ class FetchStreamTest {
       assertEquals("data: one\n\n", TestRuntime.readUntil(body, "\n\n"));
       go.complete();
       assertEquals("data: two\n\n", TestRuntime.readUntil(body, null));
+    }
+  }
+
+  @Test
+  void aGzippedEventStreamIsDecodedAsItArrives() throws Exception {
+    go = Promise.promise();
+    HttpResponse<InputStream> res = rt.client.send(HttpRequest.newBuilder(rt.uri("/gzip-events")).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    // The worker's client takes no coding: it gets the decoded events, and no content-encoding.
+    assertTrue(res.headers().firstValue("content-encoding").isEmpty(), res.headers().map().toString());
+    try (InputStream body = res.body()) {
+      assertEquals("data: one\n\n", TestRuntime.readUntil(body, "\n\n"));
+      go.complete();
+      assertEquals("data: two\n\n", TestRuntime.readUntil(body, null), "the rest, and the gzip trailer checked");
+    }
+    for (String broken : new String[] {"/read-corrupt", "/read-truncated"}) {
+      String said = rt.get(broken).body();
+      assertTrue(said.startsWith("TypeError: fetch() to 127.0.0.1:" + upstreamPort + ": the response body cannot be "
+          + "decoded (content-encoding: gzip): "), broken + ": " + said);
     }
   }
 
