@@ -296,11 +296,15 @@ public final class FetchHost {
    */
   private static boolean streams(HttpMethod method, HttpClientResponse res, String length) {
     int status = res.statusCode();
-    String coding = res.getHeader("content-encoding");
     return length == null && method != HttpMethod.HEAD && status >= 200 && status != 204 && status != 304
         && !(status >= 300 && status < 400 && res.getHeader("location") != null)
-        && (coding == null || coding.isBlank() || coding.strip().equalsIgnoreCase("identity")
-            || StreamDecoder.forCoding(coding) != null);
+        && StreamDecoder.streamable(codings(res));
+  }
+
+  /** The codings of a response's Content-Encoding ({@link ContentCoding#parse}): none without the header. */
+  private static List<String> codings(HttpClientResponse res) {
+    String coding = res.getHeader("content-encoding");
+    return coding == null ? List.of() : ContentCoding.parse(coding);
   }
 
   /**
@@ -318,7 +322,7 @@ public final class FetchHost {
     long[] received = {0};
     long[] decoded = {0};
     String coding = res.getHeader("content-encoding");
-    StreamDecoder decoder = coding == null ? null : StreamDecoder.forCoding(coding);
+    StreamDecoder decoder = StreamDecoder.of(codings(res));
     ex.decoder = decoder;
     res.exceptionHandler(e -> fail(ex, "TypeError", lost(hostPort, e)));
     inScript(ex, () -> ex.pusher = ex.done.execute(status, statusText, ProxyArray.fromList(new ArrayList<>(flat)),

@@ -6,7 +6,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.compression.JdkZlibDecoder;
 import io.netty.handler.codec.compression.ZlibWrapper;
 import java.io.ByteArrayOutputStream;
-import java.util.Locale;
+import java.util.List;
 
 /**
  * Decodes a gzip or deflate body chunk by chunk, as it arrives (a fetched body that streams): Netty's zlib decoder in
@@ -22,11 +22,19 @@ final class StreamDecoder {
     channel = new EmbeddedChannel(decoder);
   }
 
-  /** A decoder for {@code coding} (a Content-Encoding value), or null when it is not one this decodes as it comes. */
-  static StreamDecoder forCoding(String coding) {
-    String c = coding.strip().toLowerCase(Locale.ROOT);
-    return c.equals("gzip") || c.equals("x-gzip") ? new StreamDecoder(ZlibWrapper.GZIP)
-        : c.equals("deflate") ? new StreamDecoder(ZlibWrapper.ZLIB_OR_NONE) : null;
+  /**
+   * Whether a body in {@code codings} ({@link ContentCoding#parse} of its Content-Encoding, null for one that cannot
+   * be decoded) can be read as it comes: in no coding, or in gzip or deflate alone.
+   */
+  static boolean streamable(List<String> codings) {
+    return codings != null && (codings.isEmpty()
+        || codings.size() == 1 && (codings.get(0).equals("gzip") || codings.get(0).equals("deflate")));
+  }
+
+  /** The decoder for {@code codings} ({@link #streamable}), or null when they are none. */
+  static StreamDecoder of(List<String> codings) {
+    return codings.isEmpty() ? null
+        : new StreamDecoder(codings.get(0).equals("gzip") ? ZlibWrapper.GZIP : ZlibWrapper.ZLIB_OR_NONE);
   }
 
   /** What {@code chunk} decodes to so far (possibly nothing). */
