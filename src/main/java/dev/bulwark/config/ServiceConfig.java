@@ -37,4 +37,12 @@ public record ServiceConfig(String name, HandlerSource handler, int instances, M
   public String instanceAddress(int index) {
     return address() + "." + index;
   }
+
+  /**
+   * Whether its handlers take a request body as it arrives instead of whole: a JavaScript worker's
+   * {@code request.body} is a stream, as in workerd. A Java handler's {@code Request} holds its whole body.
+   */
+  public boolean streamsRequestBodies() {
+    return handler instanceof HandlerSource.Script;
+  }
 }

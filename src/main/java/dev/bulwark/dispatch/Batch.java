@@ -18,7 +18,14 @@ public record Batch(String replyTo, long deadlineMillis, List<Item> items) {
     items = List.copyOf(items);
   }
 
-  /** One request of a batch and the id that pairs its outcome with it on the sending side. */
-  public record Item(long id, Request request) {
+  /**
+   * One request of a batch and the id that pairs its outcome with it on the sending side. With {@code bodyFollows},
+   * the request's body is not in it: it comes after the batch as {@link Chunk}s from {@code replyTo} with this id,
+   * and the worker acknowledges what its handler has taken with {@link Credit}s to {@code replyTo}.
+   */
+  public record Item(long id, Request request, boolean bodyFollows) {
+    public Item(long id, Request request) {
+      this(id, request, false);
+    }
   }
 }

@@ -20,7 +20,7 @@ public final class BatchCodec extends ImmutableCodec<Batch> {
       WireFormat.writeString(body, b.replyTo());
       body.appendLong(b.deadlineMillis()).appendInt(b.items().size());
       for (Batch.Item item : b.items()) {
-        body.appendLong(item.id());
+        body.appendLong(item.id()).appendInt(item.bodyFollows() ? 1 : 0);
         REQUESTS.encodeToWire(body, item.request()); // framed itself, so decoding can skip past it
       }
     });
@@ -35,9 +35,10 @@ public final class BatchCodec extends ImmutableCodec<Batch> {
     List<Batch.Item> items = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       long id = in.readLong();
+      boolean bodyFollows = in.readInt() != 0;
       Request request = REQUESTS.decodeFromWire(in.position(), buffer);
       in.skipLengthPrefixed();
-      items.add(new Batch.Item(id, request));
+      items.add(new Batch.Item(id, request, bodyFollows));
     }
     return new Batch(replyTo, deadline, items);
   }

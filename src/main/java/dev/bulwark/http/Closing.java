@@ -48,6 +48,9 @@ final class Closing {
   static final Duration LINGER_MAX = Duration.ofSeconds(10);
   private static final String LINGER = "bulwark-linger";
   private static final String HALF_CLOSE = "bulwark-half-close";
+  /** What to run when the client's input ends: a body that is still streaming in can never be completed then. */
+  private static final io.netty.util.AttributeKey<Runnable> INPUT_ENDED =
+      io.netty.util.AttributeKey.valueOf("bulwark-input-ended");
   private static final int NO_ERROR = 0;
 
   private Closing() {}
@@ -133,10 +136,26 @@ final class Closing {
       return;
     }
     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
-    ch.pipeline().addFirst(HALF_CLOSE, new ChannelInboundHandlerAdapter() {
+    ch.pipeline().addFirst(HALF_CLOSE, new io.netty.channel.ChannelDuplexHandler() {
+      /**
+       * Once the input has ended there is nothing left to read, and Netty's epoll transport fails a read request
+       * then (epoll_ctl: ENOENT, reported to the request being read as an error): which is what Vert.x makes when a
+       * paused request whose client half-closed is resumed (a streamed request body, {@link Upload}).
+       */
+      @Override
+      public void read(ChannelHandlerContext ctx) {
+        if (!((DuplexChannel) ctx.channel()).isInputShutdown()) {
+          ctx.read();
+        }
+      }
+
       @Override
       public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
+          Runnable ended = ctx.channel().attr(INPUT_ENDED).getAndSet(null);
+          if (ended != null) {
+            ended.run();
+          }
           // Nothing more will be read: answer what was received, then close (at once when nothing is in flight).
           try {
             conn.shutdown(grace);
@@ -148,6 +167,18 @@ final class Closing {
         ctx.fireUserEventTriggered(evt);
       }
     });
+  }
+
+  /**
+   * Runs {@code whenEnded} if the client's input ends (it half-closed or closed) on {@code req}'s HTTP/1.x connection
+   * while set; null unsets it. Vert.x tells a request whose body is being read nothing of a half-close, since it
+   * still answers what it has.
+   */
+  static void onInputEnd(HttpServerRequest req, Runnable whenEnded) {
+    Channel ch = req.version() == HttpVersion.HTTP_2 ? null : channel(req.connection());
+    if (ch != null) {
+      ch.attr(INPUT_ENDED).set(whenEnded);
+    }
   }
 
   private static Channel channel(HttpConnection conn) {

@@ -36,7 +36,9 @@ import java.util.concurrent.TimeUnit;
  * worker verticle consumes gets 503.
  *
  * <p>A streamed response's head comes as its outcome and its body after it as {@link Chunk}s, to the same address;
- * the exchange acknowledges what it has written with {@link Credit}s to the worker instance that streams it.
+ * the exchange acknowledges what it has written with {@link Credit}s to the worker instance that streams it. A streamed
+ * request body ({@link Upload}) goes the other way: its chunks follow the batch to the instance it was dealt to, and
+ * that instance's credits come back here.
  */
 final class Dispatcher {
   private final Vertx vertx;
@@ -46,10 +48,16 @@ final class Dispatcher {
   private final Map<ServiceGate, Lane> lanes = new IdentityHashMap<>();
   /** Streamed bodies on their way in, by outcome id (ids are unique across this dispatcher's lanes). */
   private final LongObjectMap<Exchange> streams = new LongObjectHashMap<>();
+  /** Streamed request bodies on their way out, by request id. */
+  private final LongObjectMap<Upload> uploads = new LongObjectHashMap<>();
   private long lastId;
   private boolean flushQueued;
 
-  private record Pending(Exchange exchange, Request request) {
+  private record Pending(Exchange exchange, Request request, Upload upload) {
+  }
+
+  /** A request whose body follows it, and where to. */
+  private record Follow(Upload upload, String to, long id) {
   }
 
   private record Waiting(Exchange exchange, Flight flight) {
@@ -172,6 +180,11 @@ final class Dispatcher {
       MessageConsumer<Object> consumer = vertx.eventBus().consumer(lane.replyTo, m -> {
         if (m.body() instanceof Chunk chunk) {
           chunk(chunk);
+        } else if (m.body() instanceof Credit credit) {
+          Upload upload = uploads.get(credit.id());
+          if (upload != null) {
+            upload.credit(credit);
+          }
         } else {
           arrived(lane, (Outcome) m.body());
         }
@@ -181,10 +194,13 @@ final class Dispatcher {
     return Future.all(registered).mapEmpty();
   }
 
-  /** Sends {@code request} to {@code gate}'s workers at the end of this turn; its answer goes to {@code exchange}. */
-  void submit(ServiceGate gate, Request request, Exchange exchange) {
+  /**
+   * Sends {@code request} to {@code gate}'s workers at the end of this turn; its answer goes to {@code exchange}. With
+   * {@code upload}, its body follows it.
+   */
+  void submit(ServiceGate gate, Request request, Exchange exchange, Upload upload) {
     Lane lane = lanes.get(gate);
-    lane.turn.add(new Pending(exchange, request));
+    lane.turn.add(new Pending(exchange, request, upload));
     if (!flushQueued) {
       flushQueued = true;
       // Runs after the loop has read every socket that was ready, so the batch holds all of this turn's requests.
@@ -208,6 +224,7 @@ final class Dispatcher {
     Flight flight = new Flight(lane, n, System.nanoTime() + lane.timeoutNanos);
     lane.load.deal(n, lane.take, lane.scratch);
     List<Batch> batches = new ArrayList<>(2);
+    List<Follow> follow = null;
     int next = 0;
     for (int instance = 0; instance < lane.take.length; instance++) {
       int m = lane.take[instance];
@@ -220,7 +237,11 @@ final class Dispatcher {
         flight.ids[next] = id;
         Pending p = lane.turn.get(next);
         waiting.put(id, new Waiting(p.exchange(), flight));
-        items.add(new Batch.Item(id, p.request()));
+        items.add(new Batch.Item(id, p.request(), p.upload() != null));
+        if (p.upload() != null) {
+          follow = follow == null ? new ArrayList<>(1) : follow;
+          follow.add(new Follow(p.upload(), lane.gate.config().instanceAddress(instance), id));
+        }
       }
       batches.add(new Batch(lane.replyTo, deadlineMillis, items));
     }
@@ -234,6 +255,21 @@ final class Dispatcher {
         lane.senders.get(to).write(batch).onFailure(err -> undelivered(lane, to, batch, err));
       }
     }
+    if (follow != null) { // after the batches, which the bodies' chunks must follow to each instance
+      for (Follow f : follow) {
+        f.upload().dispatched(this, f.to(), lane.replyTo, f.id());
+      }
+    }
+  }
+
+  /** {@code upload} sends request {@code id}'s body, and takes its credits. */
+  void uploading(long id, Upload upload) {
+    uploads.put(id, upload);
+  }
+
+  /** Request {@code id}'s body takes no more credits. */
+  void uploaded(long id) {
+    uploads.remove(id);
   }
 
   private void undelivered(Lane lane, int instance, Batch batch, Throwable err) {

@@ -55,6 +55,8 @@ final class Exchange {
   private Dispatcher.Control streaming;
   /** An HTTP/1.0 client's streamed body, collected: it cannot be sent chunked. */
   private Buffer collected;
+  /** The request body as it is sent on to the worker, when it streams; null otherwise. */
+  private Upload upload;
 
   private Exchange(Vertx vertx, Dispatcher dispatcher, HttpServerRequest req, ServiceGate gate) {
     this.vertx = vertx;
@@ -181,6 +183,9 @@ final class Exchange {
     // Released exactly once: when the answer is written, or when the connection goes away first.
     res.closeHandler(v -> {
       release();
+      if (upload != null) {
+        upload.closed();
+      }
       if (streaming != null) { // the client left before the streamed body's end
         streaming.cancel();
         streaming = null;
@@ -192,8 +197,8 @@ final class Exchange {
   private void readBody(long bodyTimeoutMillis) {
     long limit = gate.config().limits().maxBodyBytes();
     String declared = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+    long length = -1;
     if (declared != null) {
-      long length;
       try {
         length = Long.parseLong(declared.trim());
       } catch (NumberFormatException e) {
@@ -213,6 +218,15 @@ final class Exchange {
       // 413 or 503 before it sends a body that would only be thrown away.
       res.writeContinue();
     }
+    if (gate.config().streamsRequestBodies() && (length < 0 || length > Upload.WHOLE_MAX)) {
+      upload = new Upload(vertx, req, this, limit, bodyTimeoutMillis);
+      boolean untilKnown = length < 0 && req.version() == HttpVersion.HTTP_2;
+      upload.start(untilKnown);
+      if (!untilKnown) {
+        dispatch(EMPTY);
+      }
+      return;
+    }
     Buffer body = Buffer.buffer();
     long timer = vertx.setTimer(bodyTimeoutMillis, id ->
         answerAndClose(408, "Request body not received within " + bodyTimeoutMillis + " ms\n"));
@@ -229,10 +243,7 @@ final class Exchange {
     });
     req.exceptionHandler(err -> {
       vertx.cancelTimer(timer);
-      // A malformed chunk (answered while the connection is still there) or the connection went away; Vert.x also
-      // reports the close that follows, after the answer.
-      answerAndClose(400, "The request body could not be read: " + err.getMessage() + "\n");
-      release();
+      bodyBroken(err);
     });
     req.endHandler(v -> {
       vertx.cancelTimer(timer);
@@ -258,6 +269,48 @@ final class Exchange {
     answerAndClose(413, "Request body is larger than " + limit + " bytes\n");
   }
 
+  /** The request's body, which streams, has begun: the request goes now, its body after it. */
+  void bodyFollows() {
+    dispatch(EMPTY);
+  }
+
+  /** The request, whose body would have streamed, has none. */
+  void noBody() {
+    upload = null;
+    dispatch(EMPTY);
+  }
+
+  /**
+   * The body could not be read: a malformed chunk (answered while the connection is still there) or the connection
+   * went away. Vert.x also reports the close that follows, after the answer.
+   */
+  void bodyBroken(Throwable err) {
+    answerAndClose(400, "The request body could not be read: " + err.getMessage() + "\n");
+    release();
+  }
+
+  /**
+   * A streamed body went over a limit ({@link Upload}): answered with {@code status} when nothing is yet, else (an
+   * answer under way or sent) the connection is closed, or the HTTP/2 stream reset: the rest of the body cannot be
+   * read, nor its end awaited.
+   */
+  void bodyRefused(int status, String message) {
+    if (!done && !res.headWritten()) {
+      answerAndClose(status, message);
+      return;
+    }
+    if (streaming != null) { // cut short: its worker stops making it
+      streaming.cancel();
+      streaming = null;
+    }
+    release();
+    if (req.version() == HttpVersion.HTTP_2) {
+      res.reset(0x8); // CANCEL: the stream ends, the connection goes on
+    } else {
+      req.connection().close();
+    }
+  }
+
   /** Answers, then closes: the rest of the body is unread or unreadable, so the connection cannot be reused. */
   private void answerAndClose(int status, String message) {
     if (done || res.headWritten() || res.closed()) {
@@ -281,7 +334,7 @@ final class Exchange {
     // An absolute-form target's authority is already in Host (HttpServerVerticle): the handler gets origin form.
     Request request = Request.of(req.method().name(), RequestCheck.originForm(req.uri()), headers,
         body.length() == 0 ? null : body.getBytes(), addressOf(req.remoteAddress()), id);
-    dispatcher.submit(gate, request, this);
+    dispatcher.submit(gate, request, this, upload);
   }
 
   /** The worker's answer, or its failure code (the worker has logged the details with the request id). */
@@ -328,6 +381,9 @@ final class Exchange {
     }
     done = true;
     int status = head(r);
+    if (upload != null) {
+      upload.answered("answered (" + status + ")");
+    }
     // Before the end: ending lets Vert.x start the connection's next pipelined request at once, on this thread. And
     // counted before it is sent, so that a client which has its answer finds it counted in /metrics.
     release();
@@ -363,6 +419,9 @@ final class Exchange {
     if (status == 204 || status == 304 || status < 200 || req.method() == HttpMethod.HEAD) {
       control.cancel();
       release();
+      if (upload != null) {
+        upload.answered("answered (" + status + ")");
+      }
       Future<Void> written = res.end();
       if (closeAfter) {
         Closing.after(req, written);
@@ -409,6 +468,9 @@ final class Exchange {
     }
     streaming = null;
     release();
+    if (upload != null) { // the answer is complete: the handler is done with the request
+      upload.answered("answered in full");
+    }
     if (chunk.kind() == Chunk.END) {
       Future<Void> written;
       if (collected != null) {
@@ -456,6 +518,9 @@ final class Exchange {
       return;
     }
     done = true;
+    if (upload != null) {
+      upload.answered("answered (" + status + ")");
+    }
     release(); // before the end, as in write, and so is the count
     gate.meters().record(status, System.nanoTime() - start);
     Future<Void> written = text(req, res, status, message);

@@ -197,8 +197,11 @@ final class JsIsolate {
     }
   }
 
-  /** Called on this isolate's worker context. */
-  Future<Response> invoke(Request request) {
+  /**
+   * Called on this isolate's worker context; with {@code incoming}, the request's body follows as it arrives and is
+   * {@code request.body}.
+   */
+  Future<Response> invoke(Request request, dev.bulwark.worker.IncomingBody incoming) {
     if (context == null || cancelled) {
       try {
         discard();
@@ -244,8 +247,12 @@ final class JsIsolate {
       st.promise.tryFail(new JsError(args[0].isString() ? args[0].asString() : String.valueOf(args[0])));
       return null;
     };
+    JsRequestBody upload = incoming == null ? null : new JsRequestBody(this, st, incoming);
     enter(st, () -> dispatch.executeVoid(request.method(), url, joined.toString(), body,
-        request.clientAddress(), request.requestId(), done, fail));
+        request.clientAddress(), request.requestId(), done, fail, upload));
+    if (upload != null) {
+      upload.begin();
+    }
     return st.promise.future();
   }
 

@@ -7,6 +7,7 @@ import dev.bulwark.api.Request;
 import dev.bulwark.api.Response;
 import dev.bulwark.worker.HandlerFactory;
 import dev.bulwark.worker.HandlerLoadException;
+import dev.bulwark.worker.IncomingBody;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -178,7 +179,12 @@ public final class JsService implements AutoCloseable {
     return new HandlerFactory.Invoker() {
       @Override
       public Future<Response> invoke(Request request, Env ignored) {
-        return isolate.invoke(request);
+        return isolate.invoke(request, null);
+      }
+
+      @Override
+      public Future<Response> invoke(Request request, Env ignored, IncomingBody body) {
+        return isolate.invoke(request, body);
       }
 
       @Override

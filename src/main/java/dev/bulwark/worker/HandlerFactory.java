@@ -146,6 +146,16 @@ public final class HandlerFactory implements AutoCloseable {
   public interface Invoker {
     Future<Response> invoke(Request request, Env env) throws Exception;
 
+    /**
+     * Runs the handler for a request whose body follows as the client sends it. The HTTP side streams request bodies
+     * only to the services that take them ({@link dev.bulwark.config.ServiceConfig#streamsRequestBodies}); any other
+     * is refused this way.
+     */
+    default Future<Response> invoke(Request request, Env env, IncomingBody body) throws Exception {
+      body.cancel();
+      return Future.failedFuture(new IllegalStateException("this handler takes request bodies whole only"));
+    }
+
     /** Called on the invoking context when the worker verticle stops. */
     default void close() {
     }

@@ -73,6 +73,9 @@ public final class WorkerVerticle extends VerticleBase {
   private MessageConsumer<Object> own;
   /** The streamed bodies this instance is sending, by reply address and id; used on this verticle's context only. */
   private final Map<String, Outgoing> streams = new HashMap<>();
+  /** The streamed request bodies coming in, by sender address and id; on this verticle's context only. */
+  private final Map<String, Incoming> incoming = new HashMap<>();
+  private String self;
 
   /**
    * Instance {@code index} of {@code service}'s worker verticles: it consumes the service's address and its own
@@ -92,6 +95,7 @@ public final class WorkerVerticle extends VerticleBase {
     } catch (HandlerLoadException e) {
       return Future.failedFuture(e);
     }
+    self = service.instanceAddress(index);
     consumer = vertx.eventBus().consumer(service.address(), this::handle);
     own = vertx.eventBus().consumer(service.instanceAddress(index), this::handle);
     return Future.all(consumer.completion(), own.completion());
@@ -103,6 +107,11 @@ public final class WorkerVerticle extends VerticleBase {
       runBatch(batch);
     } else if (body instanceof Request request) {
       runOne(message, request);
+    } else if (body instanceof Chunk chunk) {
+      Incoming in = incoming.get(key(chunk.from(), chunk.id()));
+      if (in != null) { // else done with, or never run (past its deadline): what was on its way still arrives
+        in.arrived(chunk);
+      }
     } else if (body instanceof Credit credit) {
       Outgoing out = streams.get(key(credit.replyTo(), credit.id()));
       if (out != null) {
@@ -130,8 +139,9 @@ public final class WorkerVerticle extends VerticleBase {
       }
       Future<Response> result;
       long started = System.nanoTime();
+      Incoming in = item.bodyFollows() ? new Incoming(batch.replyTo(), item.id()) : null;
       try {
-        result = run(item.request());
+        result = run(item.request(), in);
       } catch (VirtualMachineError e) {
         // As with one message per request, the error still reaches Vert.x, but only after the other items have run:
         // they would otherwise wait for their 504.
@@ -144,6 +154,9 @@ public final class WorkerVerticle extends VerticleBase {
         if (ar.succeeded() && ar.result().streamed()) {
           onContext(() -> stream(batch.replyTo(), item, ar.result(), ran));
         } else {
+          if (in != null) {
+            onContext(in::cancel); // answered: whatever of the body the handler did not read is not wanted
+          }
           vertx.eventBus().send(batch.replyTo(), ar.succeeded()
               ? Outcome.answered(item.id(), ar.result(), index, ran)
               : Outcome.failed(item.id(), failureOf(ar.cause()), index, ran));
@@ -161,7 +174,7 @@ public final class WorkerVerticle extends VerticleBase {
     if (deadline != null && System.currentTimeMillis() > Long.parseLong(deadline)) {
       return; // the caller no longer waits
     }
-    run(request).onComplete(ar -> {
+    run(request, null).onComplete(ar -> {
       String streamTo = message.headers().get(STREAM_TO_HEADER);
       if (ar.succeeded() && ar.result().streamed() && streamTo != null && uncoded(ar.result())) {
         long id = Long.parseLong(message.headers().get(STREAM_ID_HEADER));
@@ -274,11 +287,17 @@ public final class WorkerVerticle extends VerticleBase {
     }
   }
 
-  /** Runs the handler; a failed future carries a {@link Failed} whose details are already logged. */
-  private Future<Response> run(Request request) {
+  /**
+   * Runs the handler, with the request's body to follow as {@code body} unless that is null; a failed future carries
+   * a {@link Failed} whose details are already logged.
+   */
+  private Future<Response> run(Request request, Incoming body) {
     Future<Response> result;
     try {
-      result = invoker.invoke(request, env);
+      if (body != null) {
+        incoming.put(body.key, body);
+      }
+      result = body == null ? invoker.invoke(request, env) : invoker.invoke(request, env, body);
       if (result == null) {
         result = Future.failedFuture(new IllegalStateException("handler returned a null future"));
       }
@@ -351,7 +370,7 @@ public final class WorkerVerticle extends VerticleBase {
       if (chunk.length > 0) {
         unacked += chunk.length;
         // Under the lock: chunks written from several threads still arrive in the order they were written.
-        vertx.eventBus().send(replyTo, Chunk.data(id, chunk));
+        vertx.eventBus().send(replyTo, Chunk.data(self, id, chunk));
       }
       waiting = unacked >= STREAM_WINDOW;
       return !waiting;
@@ -361,8 +380,8 @@ public final class WorkerVerticle extends VerticleBase {
     public synchronized void end() {
       if (!over) {
         over = true;
-        vertx.eventBus().send(replyTo, Chunk.end(id));
-        onContext(() -> streams.remove(key));
+        vertx.eventBus().send(replyTo, Chunk.end(self, id));
+        onContext(this::over);
       }
     }
 
@@ -372,8 +391,17 @@ public final class WorkerVerticle extends VerticleBase {
         over = true;
         LOG.log(Level.WARNING, "request " + requestId + " to service '" + service.name() + "': its streamed body "
             + "failed after the head was sent; the response was cut short", cause);
-        vertx.eventBus().send(replyTo, Chunk.fail(id));
-        onContext(() -> streams.remove(key));
+        vertx.eventBus().send(replyTo, Chunk.fail(self, id));
+        onContext(this::over);
+      }
+    }
+
+    /** The response is over: so is the request, and what the handler did not read of its body is not wanted. */
+    private void over() {
+      streams.remove(key);
+      Incoming in = incoming.get(key);
+      if (in != null) {
+        in.cancel();
       }
     }
 
@@ -408,10 +436,10 @@ public final class WorkerVerticle extends VerticleBase {
         }
         over = true;
         if (tellClient) {
-          vertx.eventBus().send(replyTo, Chunk.fail(id));
+          vertx.eventBus().send(replyTo, Chunk.fail(self, id));
         }
       }
-      streams.remove(key);
+      over();
       try {
         body.cancel();
       } catch (RuntimeException | StackOverflowError e) {
@@ -420,10 +448,90 @@ public final class WorkerVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * A request body coming in as {@link Chunk}s from the HTTP side ({@code from}, the batch's reply address), handed to
+   * the handler's receiver as it starts reading, and acknowledged with {@link Credit}s as the receiver takes it on.
+   * On this verticle's context.
+   */
+  private final class Incoming implements IncomingBody {
+    final String key;
+    final String from;
+    final long id;
+    private final java.util.ArrayDeque<Chunk> early = new java.util.ArrayDeque<>();
+    private Receiver receiver;
+    private boolean over;
+
+    Incoming(String from, long id) {
+      this.key = key(from, id);
+      this.from = from;
+      this.id = id;
+    }
+
+    void arrived(Chunk chunk) {
+      if (over) {
+        return;
+      }
+      if (receiver == null) {
+        early.add(chunk);
+      } else {
+        deliver(chunk);
+      }
+    }
+
+    private void deliver(Chunk chunk) {
+      switch (chunk.kind()) {
+        case Chunk.DATA -> receiver.data(chunk.bytes());
+        case Chunk.END -> {
+          finish();
+          receiver.end();
+        }
+        default -> {
+          finish();
+          receiver.fail(chunk.reason());
+        }
+      }
+    }
+
+    @Override
+    public void start(Receiver r) {
+      if (receiver != null) {
+        throw new IllegalStateException("the request body is read once");
+      }
+      receiver = r;
+      while (!early.isEmpty()) {
+        deliver(early.poll());
+      }
+    }
+
+    @Override
+    public void taken(long bytes) {
+      if (!over && bytes > 0) {
+        vertx.eventBus().send(from, new Credit(self, id, (int) Math.min(bytes, Integer.MAX_VALUE), false));
+      }
+    }
+
+    @Override
+    public void cancel() {
+      if (!over) {
+        finish();
+        vertx.eventBus().send(from, new Credit(self, id, 0, true));
+      }
+    }
+
+    private void finish() {
+      over = true;
+      early.clear();
+      incoming.remove(key);
+    }
+  }
+
   @Override
   public Future<?> stop() {
     for (Outgoing out : new ArrayList<>(streams.values())) {
       out.stop(true);
+    }
+    for (Incoming in : new ArrayList<>(incoming.values())) {
+      in.cancel();
     }
     if (invoker != null) {
       invoker.close();

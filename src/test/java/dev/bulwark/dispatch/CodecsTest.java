@@ -64,14 +64,21 @@ class CodecsTest {
 
     ChunkCodec chunks = new ChunkCodec();
     Buffer c = Buffer.buffer().appendString("skip");
-    chunks.encodeToWire(c, Chunk.data(7, "data: 1\n\n".getBytes(StandardCharsets.UTF_8)));
+    chunks.encodeToWire(c, Chunk.data("bulwark.worker.svc.0", 7, "data: 1\n\n".getBytes(StandardCharsets.UTF_8)));
     Chunk chunk = chunks.decodeFromWire(4, c);
+    assertEquals("bulwark.worker.svc.0", chunk.from());
     assertEquals(7, chunk.id());
     assertEquals(Chunk.DATA, chunk.kind());
     assertEquals("data: 1\n\n", new String(chunk.bytes(), StandardCharsets.UTF_8));
     Buffer e = Buffer.buffer();
-    chunks.encodeToWire(e, Chunk.end(8));
+    chunks.encodeToWire(e, Chunk.end("x", 8));
     assertEquals(Chunk.END, chunks.decodeFromWire(0, e).kind());
+    Buffer f = Buffer.buffer();
+    chunks.encodeToWire(f, Chunk.fail("bulwark.http.y.svc", 9, "the client left: ç"));
+    Chunk failed = chunks.decodeFromWire(0, f);
+    assertEquals(Chunk.FAIL, failed.kind());
+    assertEquals("bulwark.http.y.svc", failed.from());
+    assertEquals("the client left: ç", failed.reason());
 
     CreditCodec credits = new CreditCodec();
     Buffer k = Buffer.buffer();
@@ -84,7 +91,7 @@ class CodecsTest {
     Request a = Request.of("GET", "/a", Headers.of("x", "1"), null, "127.0.0.1:1", "id-a");
     Request b = Request.of("PUT", "/b", Headers.empty(), "ç".getBytes(StandardCharsets.UTF_8), "[::1]:2", "id-b");
     Batch batch = new Batch("bulwark.http.x", 1234567890123L, java.util.List.of(new Batch.Item(41, a),
-        new Batch.Item(42, b)));
+        new Batch.Item(42, b, true)));
     BatchCodec codec = new BatchCodec();
     Buffer wire = Buffer.buffer().appendString("pre");
     codec.encodeToWire(wire, batch);
@@ -96,7 +103,9 @@ class CodecsTest {
     assertEquals(41, back.items().get(0).id());
     assertEquals("/a", back.items().get(0).request().url());
     assertEquals("id-a", back.items().get(0).request().requestId());
+    assertEquals(false, back.items().get(0).bodyFollows());
     assertEquals(42, back.items().get(1).id());
+    assertEquals(true, back.items().get(1).bodyFollows(), "the far side knows the body follows as chunks");
     assertEquals("PUT", back.items().get(1).request().method());
     assertArrayEquals(b.bodyBytes(), back.items().get(1).request().bodyBytes());
     assertEquals("[::1]:2", back.items().get(1).request().clientAddress());

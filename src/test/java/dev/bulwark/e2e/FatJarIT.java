@@ -212,6 +212,43 @@ class FatJarIT {
     }
   }
 
+  // 2a'''. README, "Streamed request bodies": Node's fetch uploads a stream (duplex: 'half') that the worker echoes
+  //        while it comes. Node makes each piece only once the previous one has come back, so neither direction may
+  //        wait for the other's end; then a 1 MB upload (about the default maxBodyBytes) is counted within the
+  //        default CPU budget.
+  @Test
+  void nodeFetchUploadsAStreamThatTheWorkerEchoesWhileItComes() throws Exception {
+    Files.writeString(tmp.resolve("uploads.mjs"), """
+        export default { async fetch(request) {
+          if (new URL(request.url).pathname === '/echo') return new Response(request.body);
+          let n = 0;
+          for await (const chunk of request.body) n += chunk.byteLength;
+          return Response.json({ n });
+        } };
+        """);
+    try (RuntimeProcess bulwark = RuntimeProcess.start(tmp, "--listen", LISTEN, "--admin", "off", "uploads.mjs")
+        .awaitReady()) {
+      String base = "http://localhost:" + bulwark.port("127.0.0.1");
+      NodeJs.Result node = NodeJs.run(tmp, "(async () => {"
+          + " const enc = new TextEncoder(); let next = null; let made = 0;"
+          + " const body = new ReadableStream({ async pull(c) {"
+          + "   if (made === 3) { c.close(); return; }"
+          + "   if (made > 0) await new Promise((resolve) => { next = resolve; });"
+          + "   c.enqueue(enc.encode('piece' + (++made) + ';')); } });"
+          + " const res = await fetch('" + base + "/echo', { method: 'POST', body, duplex: 'half' });"
+          + " const seen = [];"
+          + " for await (const chunk of res.body) { seen.push(new TextDecoder().decode(chunk));"
+          + "   if (next) { const go = next; next = null; go(); } }"
+          + " const big = new Uint8Array(1000000).fill(7);"
+          + " const counted = await (await fetch('" + base + "/count', { method: 'POST', duplex: 'half',"
+          + "   body: new ReadableStream({ start(c) { c.enqueue(big); c.close(); } }) })).text();"
+          + " console.log(JSON.stringify([res.status, seen.join('|'), counted]));"
+          + " })().catch(e => { console.error(e); process.exit(3); });");
+      assertEquals("[200,\"piece1;|piece2;|piece3;\",\"{\\\"n\\\":1000000}\"]\n",
+          node.stdout().replace("\r\n", "\n"), "node fetch" + node + bulwark.describe());
+    }
+  }
+
   // 2a3. The shipped example verticles/events.js: three events a second apart reach Node's fetch one by one, and
   //      the worker's stream is cancelled (it logs so) when the client stops reading and leaves.
   @Test

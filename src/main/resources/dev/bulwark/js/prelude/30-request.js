@@ -118,7 +118,7 @@
   internal.installBody(Request.prototype);
 
   /** The request a handler receives: built from host values without re-validating them; headers are immutable. */
-  internal.incomingRequest = function (method, url, headersJoined, bodyBytes, cf) {
+  internal.incomingRequest = function (method, url, headersJoined, bodyBytes, cf, bodyStream = null) {
     const r = Object.create(Request.prototype);
     r[URL_] = url;
     r[METHOD] = method;
@@ -126,7 +126,7 @@
     r[RAW_HEADERS] = headersJoined;
     r[REDIRECT_MODE] = 'manual';
     r[SIGNAL] = null;
-    r[BODY] = internal.bodyState(bodyBytes, null);
+    r[BODY] = internal.bodyState(bodyBytes, bodyStream);
     if (cf) Object.defineProperty(r, '__cf', { value: cf });
     return r;
   };

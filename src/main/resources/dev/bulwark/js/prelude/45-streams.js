@@ -107,7 +107,7 @@
       stream,
       chunk(buf) {
         if (over) return false;
-        const bytes = new Uint8Array(buf).slice(); // a JS-owned copy, as dispatch() makes
+        const bytes = internal.copyHostBytes(buf); // a JS-owned copy, as dispatch() makes
         if (bytes.byteLength > 0) enqueueBytes.call(controller, bytes);
         return desiredBytes.call(controller) > 0;
       },

@@ -57,7 +57,7 @@
             return pusher;
           }
           settle(resolve, [status, statusText, Array.from(flat),
-            buf === null || buf === undefined ? null : new Uint8Array(buf).slice(), // a JS-owned copy, as dispatch() makes
+            buf === null || buf === undefined ? null : internal.copyHostBytes(buf), // a JS-owned copy, as dispatch() makes
             corrupt === undefined ? null : corrupt]);
           return undefined;
         },

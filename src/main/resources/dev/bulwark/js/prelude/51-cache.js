@@ -62,7 +62,7 @@
       if (!ignoresMethod(options) && req.method !== 'GET') return undefined;
       let found;
       store.match(name, req.key, req.headers, (status, statusText, joined, buf, manual) => {
-        const bytes = NULL_BODY.has(status) ? null : buf === null || buf === undefined ? new Uint8Array(0) : new Uint8Array(buf).slice();
+        const bytes = NULL_BODY.has(status) ? null : buf === null || buf === undefined ? new Uint8Array(0) : internal.copyHostBytes(buf);
         found = internal.fetchedResponse(status, statusText, joined === '' ? [] : joined.split('\0'), bytes, '', null, manual);
       });
       return found;

@@ -34,7 +34,7 @@
                 return pusher;
               }
               resolve(internal.fetchedResponse(status, statusText || '', flat,
-                bytes === null || bytes === undefined ? null : new Uint8Array(bytes).slice(), url.href,
+                bytes === null || bytes === undefined ? null : internal.copyHostBytes(bytes), url.href,
                 corrupt === undefined ? null : corrupt));
               return undefined;
             },
@@ -141,10 +141,20 @@
   }
   internal.describeError = describe;
 
-  /** Called by the host for each request; answers through done(status, headers, body, manual) or fail(message). */
-  internal.dispatch = function (method, url, headersJoined, body, clientAddress, requestId, done, fail) {
-    const bytes = body === null || body === undefined ? null : new Uint8Array(body).slice();
-    const request = internal.incomingRequest(method, url, headersJoined, bytes, undefined);
+  /**
+   * Called by the host for each request; answers through done(status, headers, body, manual) or fail(message). With
+   * upload (JsRequestBody.java), the body comes as the client sends it: request.body is a stream the host pushes into.
+   */
+  internal.dispatch = function (method, url, headersJoined, body, clientAddress, requestId, done, fail, upload) {
+    // A JS-owned copy: a byte stream must be able to transfer it (copyHostBytes says why not slice()).
+    const bytes = body === null || body === undefined ? null : internal.copyHostBytes(body);
+    let stream = null;
+    if (upload !== null && upload !== undefined) {
+      const pusher = internal.pushedStream(() => upload.resume(), () => upload.cancel());
+      upload.attach(pusher);
+      stream = pusher.stream;
+    }
+    const request = internal.incomingRequest(method, url, headersJoined, bytes, undefined, stream);
     const ctx = {
       waitUntil(promise) {
         Promise.resolve(promise).catch((e) => console.error('waitUntil() promise rejected: ' + describe(e)));

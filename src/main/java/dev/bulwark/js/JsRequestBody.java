@@ -1,0 +1,81 @@
+package dev.bulwark.js;
+
+import dev.bulwark.worker.IncomingBody;
+import java.nio.ByteBuffer;
+import org.graalvm.polyglot.HostAccess;
+import org.graalvm.polyglot.Value;
+
+/**
+ * A request body on its way into the script as {@code request.body}, fed as the HTTP side reads it from the client
+ * ({@code internal.pushedStream}). What the stream has room for is acknowledged at once; what it queues over its
+ * 64 KiB mark only once the script reads and the stream asks for more, so the client is read no faster than the
+ * script reads. On the isolate's worker context.
+ */
+public final class JsRequestBody implements IncomingBody.Receiver {
+  private final JsIsolate isolate;
+  private final Object tag;
+  private final IncomingBody body;
+  private Value pusher;
+  /** Bytes the stream has queued beyond its mark: acknowledged once it asks for more. */
+  private long owed;
+
+  JsRequestBody(JsIsolate isolate, Object tag, IncomingBody body) {
+    this.isolate = isolate;
+    this.tag = tag;
+    this.body = body;
+  }
+
+  /** The script's pusher for {@code request.body}, given before the handler runs. */
+  @HostAccess.Export
+  public void attach(Value pusher) {
+    this.pusher = pusher;
+  }
+
+  /** The stream wants more. */
+  @HostAccess.Export
+  public void resume() {
+    if (owed > 0) {
+      long n = owed;
+      owed = 0;
+      body.taken(n);
+    }
+  }
+
+  /** The script cancelled {@code request.body}. */
+  @HostAccess.Export
+  public void cancel() {
+    body.cancel();
+  }
+
+  /** Starts the delivery, once the script holds the pusher. */
+  void begin() {
+    if (pusher == null) {
+      body.cancel(); // the dispatch failed before the request was made: nobody reads it
+    } else {
+      body.start(this);
+    }
+  }
+
+  @Override
+  public void data(byte[] bytes) {
+    isolate.enterLater(tag, () -> {
+      if (pusher.invokeMember("chunk", ByteBuffer.wrap(bytes)).asBoolean()) {
+        long n = owed + bytes.length;
+        owed = 0;
+        body.taken(n);
+      } else {
+        owed += bytes.length;
+      }
+    });
+  }
+
+  @Override
+  public void end() {
+    isolate.enterLater(tag, () -> pusher.invokeMember("end"));
+  }
+
+  @Override
+  public void fail(String reason) {
+    isolate.enterLater(tag, () -> pusher.invokeMember("fail", reason));
+  }
+}
