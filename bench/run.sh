@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks under wrk, on loopback only, in five parts (PARTS, default all five):
+# Benchmarks under wrk, on loopback only, in six parts (PARTS, default all six):
 #
 #  java   Bulwark's Java hello handler (event loop -> event bus -> worker -> event loop) against a plain Vert.x 5
 #         hello server on the same HTTP stack (bench/PlainVertx.java plain) and against the naive form of the design,
@@ -16,6 +16,9 @@
 #         the query read, Response.json), wrk asking /api/items/42?fields=name,price&lang=en, served by Bulwark's
 #         JavaScript worker (and its JIT run) and by workerd (bench/workerd/router.capnp); each server's answer is
 #         checked before anything is measured. No target.
+#  upload a worker that reads each request's body as it arrives and counts its bytes (bench/upload/worker.mjs), wrk
+#         POSTing 256 KiB per request (bench/upload/post.lua), served by Bulwark's JavaScript worker (and its JIT run)
+#         and by workerd (bench/workerd/upload.capnp); each server's count is checked first. No target.
 #  flood  wrk plus aborted connections at 127.0.0.1 and ::1 against Bulwark, plain Vert.x, the hop server and Bulwark
 #         with its deferred accept off ("Bulwark, guard only": what an OS without TCP_DEFER_ACCEPT gets).
 #
@@ -26,11 +29,11 @@
 #   SKIP_BUILD=1 PARTS=js bash bench/run.sh
 #   SKIP_BUILD=1 PARTS=js JS_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bash bench/run.sh
 #
-# The js, jwt and router parts also run the JS worker a second time with GraalJS's optimizing runtime ("Bulwark JS JIT": README,
+# The js, jwt, router and upload parts also run the JS worker a second time with GraalJS's optimizing runtime ("Bulwark JS JIT": README,
 # "Faster JavaScript") when a JDK 25 is found (JIT_JAVA, default: the first JDK 25 under /usr/lib/jvm; JIT_JAVA=none
 # skips it), so the interpreter and the compiler are compared in the same run.
 #
-# Env: PARTS (words of "java js jwt router flood", default all; not GROUPS, which bash reserves), DURATION (s per wrk run,
+# Env: PARTS (words of "java js jwt router upload flood", default all; not GROUPS, which bash reserves), DURATION (s per wrk run,
 #      default 10), ROUNDS (default 3), WARMUP (s per concurrency and server, default 10), CONNS ("50 200"),
 #      THREADS (wrk threads, 2), TARGET (Bulwark/plain req/s ratio to pass, 0.80), JS_TARGET (Bulwark JS/workerd
 #      req/s to pass, 3.0), JS_P99_TARGET (Bulwark JS p99 / workerd p99 at c50 to pass, 0.2), SKIP_BUILD=1,
@@ -54,7 +57,7 @@ JS_P99_TARGET="${JS_P99_TARGET:-0.2}"
 JAVA_OPTS="${JAVA_OPTS:-}"
 JS_JAVA="${JS_JAVA:-java}"
 JS_JAVA_OPTS="${JS_JAVA_OPTS-$JAVA_OPTS}"   # unset: the same options as the Java servers; set (even empty): these
-PARTS="${PARTS:-java js jwt router flood}"
+PARTS="${PARTS:-java js jwt router upload flood}"
 if [[ -z "${JIT_JAVA:-}" ]]; then
   JIT_JAVA=none
   for home in /usr/lib/jvm/*; do
@@ -74,7 +77,8 @@ OUT="$ROOT/bench/results/$STAMP"
 declare -A PID=() PORT=() START_MS=() RSS_IDLE=() RSS_LOAD=() \
   LABEL=([bulwark]="Bulwark" [guard]="Bulwark, guard only" [plain]="plain Vert.x" [hop]="Vert.x+EB hop" [batch]="Vert.x+EB batched" [js]="Bulwark JS" [jsjit]="Bulwark JS JIT" [workerd]="workerd"
     [jwt]="Bulwark JS JWT" [jwtjit]="Bulwark JIT JWT" [jwtwd]="workerd JWT"
-    [router]="Bulwark JS router" [routerjit]="Bulwark JIT router" [routerwd]="workerd router")
+    [router]="Bulwark JS router" [routerjit]="Bulwark JIT router" [routerwd]="workerd router"
+    [upload]="Bulwark JS upload" [uploadjit]="Bulwark JIT upload" [uploadwd]="workerd upload")
 
 for v in DURATION ROUNDS WARMUP THREADS FLOOD_SECONDS; do
   [[ "${!v}" =~ ^[0-9]+$ && "${!v}" -gt 0 ]] || { echo "$v must be a positive integer" >&2; exit 2; }
@@ -89,15 +93,15 @@ done
 declare -A PART=()
 for p in $PARTS; do
   case $p in
-    java|js|jwt|router|flood) PART[$p]=1 ;;
-    *) echo "PARTS: unknown part '$p' (known: java js jwt router flood)" >&2; exit 2 ;;
+    java|js|jwt|router|upload|flood) PART[$p]=1 ;;
+    *) echo "PARTS: unknown part '$p' (known: java js jwt router upload flood)" >&2; exit 2 ;;
   esac
 done
 [[ "${FLOOD:-1}" == 0 ]] && unset 'PART[flood]'
 (( ${#PART[@]} > 0 )) || { echo "PARTS selects nothing to run (PARTS='$PARTS', FLOOD=${FLOOD:-1})" >&2; exit 2; }
 has() { [[ -n "${PART[$1]:-}" ]]; }
 PARTS_ON=""
-for p in java js jwt router flood; do has "$p" && PARTS_ON+="${PARTS_ON:+ }$p"; done
+for p in java js jwt router upload flood; do has "$p" && PARTS_ON+="${PARTS_ON:+ }$p"; done
 
 # SERVERS: every server started, in the order of the alternated rounds; MEASURED: those in the throughput rounds;
 # FLOODED: those in the flood round.
@@ -106,12 +110,13 @@ has java && MEASURED+=(bulwark plain hop batch)
 has js && { has java || MEASURED+=(bulwark); MEASURED+=(js); [[ "$JIT_JAVA" != none ]] && MEASURED+=(jsjit); MEASURED+=(workerd); }
 has jwt && { MEASURED+=(jwt); [[ "$JIT_JAVA" != none ]] && MEASURED+=(jwtjit); MEASURED+=(jwtwd); }
 has router && { MEASURED+=(router); [[ "$JIT_JAVA" != none ]] && MEASURED+=(routerjit); MEASURED+=(routerwd); }
+has upload && { MEASURED+=(upload); [[ "$JIT_JAVA" != none ]] && MEASURED+=(uploadjit); MEASURED+=(uploadwd); }
 # "guard": Bulwark with http.deferAccept 0, so every aborted connection reaches accept() and the accept guard, as on
 # an OS without TCP_DEFER_ACCEPT (macOS); under PRELOAD=1 (macOS accept semantics) it is the only Bulwark flooded.
 if has flood; then
   if [[ "${PRELOAD:-0}" == 1 ]]; then FLOODED=(guard plain hop); else FLOODED=(bulwark guard plain hop); fi
 fi
-for s in bulwark guard plain hop batch js jsjit workerd jwt jwtjit jwtwd router routerjit routerwd; do
+for s in bulwark guard plain hop batch js jsjit workerd jwt jwtjit jwtwd router routerjit routerwd upload uploadjit uploadwd; do
   [[ " ${MEASURED[*]} ${FLOODED[*]} " == *" $s "* ]] && SERVERS+=("$s")
 done
 
@@ -168,7 +173,7 @@ if has flood && [[ ! -d "$ROOT/target/test-classes/dev/bulwark/accept" ]]; then
   echo "missing test classes for the flood round: build without SKIP_BUILD (or PARTS without flood)" >&2; exit 1
 fi
 
-if has js || has jwt || has router; then
+if has js || has jwt || has router || has upload; then
   command -v "$JS_JAVA" >/dev/null || { echo "JS_JAVA: '$JS_JAVA' is not an executable" >&2; exit 2; }
   if [[ "$JIT_JAVA" != none ]]; then
     [[ -x "$JIT_JAVA" ]] || { echo "JIT_JAVA: '$JIT_JAVA' is not an executable (none skips the JIT run)" >&2; exit 2; }
@@ -248,6 +253,9 @@ start_server() {   # name -> PID, PORT, START_MS (launch to first 200)
     router)    exec "${PRELOAD_ENV[@]}" "$JS_JAVA" $JS_JAVA_OPTS -jar "$JAR" bench/router/worker.mjs --listen "localhost:$port" --admin off ;;
     routerjit) exec "${PRELOAD_ENV[@]}" "$JIT_JAVA" $JIT_OPTS -jar "$JAR" bench/router/worker.mjs --listen "localhost:$port" --admin off ;;
     routerwd)  exec "${PRELOAD_ENV[@]}" "$WORKERD" serve "$WD_DIR/router.capnp" --socket-addr "http=$HOST:$port" ;;
+    upload)    exec "${PRELOAD_ENV[@]}" "$JS_JAVA" $JS_JAVA_OPTS -jar "$JAR" bench/upload/worker.mjs --listen "localhost:$port" --admin off ;;
+    uploadjit) exec "${PRELOAD_ENV[@]}" "$JIT_JAVA" $JIT_OPTS -jar "$JAR" bench/upload/worker.mjs --listen "localhost:$port" --admin off ;;
+    uploadwd)  exec "${PRELOAD_ENV[@]}" "$WORKERD" serve "$WD_DIR/upload.capnp" --socket-addr "http=$HOST:$port" ;;
   esac >"$OUT/$s.log" 2>&1 &
   PID[$s]=$!
   deadline=$(( t0 + 60000 ))
@@ -267,6 +275,7 @@ start_server() {   # name -> PID, PORT, START_MS (launch to first 200)
   check_loopback "$s"
   [[ -n "${WRK_HEADER[$s]:-}" ]] && check_jwt "$s"
   [[ -n "${WRK_PATH[$s]:-}" ]] && check_router "$s"
+  [[ -n "${WRK_SCRIPT[$s]:-}" ]] && check_upload "$s"
   return 0
 }
 
@@ -301,6 +310,21 @@ check_router() {
   log "  ${WRK_PATH[$s]} answers $body"
 }
 
+# The upload part's servers run WRK_SCRIPT (a POST of UPLOAD_BYTES), and must count every byte of it.
+UPLOAD_BYTES=262144
+declare -A WRK_SCRIPT=()
+if has upload; then
+  grep -q "string.rep(\"x\", $UPLOAD_BYTES)" "$ROOT/bench/upload/post.lua" \
+    || { echo "bench/upload/post.lua does not send $UPLOAD_BYTES bytes" >&2; exit 1; }
+  for s in upload uploadjit uploadwd; do WRK_SCRIPT[$s]="$ROOT/bench/upload/post.lua"; done
+fi
+check_upload() {
+  local s=$1 body
+  body=$(head -c "$UPLOAD_BYTES" /dev/zero | curl -s --max-time 10 --data-binary @- "http://$HOST:${PORT[$s]}/")
+  [[ "$body" == "{\"bytes\":$UPLOAD_BYTES}" ]] || { echo "${LABEL[$s]}: a POST of $UPLOAD_BYTES bytes answered '$body'" >&2; exit 1; }
+  log "  a POST of $UPLOAD_BYTES bytes answers $body"
+}
+
 check_loopback() {   # every listening TCP socket of the server is on 127.0.0.0/8 or ::1, or the run stops
   local s=$1 addrs bad
   command -v ss >/dev/null || { log "ss is missing: listening addresses of ${LABEL[$s]} not checked"; return 0; }
@@ -332,6 +356,7 @@ run_wrk() {   # server conns duration outfile; sets RUN_SRV_TICKS, RUN_OTHER_PCT
   # In the background and waited for, so that Ctrl-C / TERM reach the trap at once, not after the run.
   local header=()
   [[ -n "${WRK_HEADER[$s]:-}" ]] && header=(-H "${WRK_HEADER[$s]}")
+  [[ -n "${WRK_SCRIPT[$s]:-}" ]] && header=(-s "${WRK_SCRIPT[$s]}")
   timeout $(( d + 30 )) wrk -t"$THREADS" -c"$c" -d"${d}s" --latency "${header[@]}" "http://$HOST:${PORT[$s]}${WRK_PATH[$s]:-/}" >"$f" 2>&1 &
   WRK=$!
   wait "$WRK" || { echo "wrk failed against $s (c$c); output:" >&2; cat "$f" >&2; exit 1; }
@@ -457,6 +482,7 @@ against_workerd() {   # title js jit workerd: a part's table of a worker on Bulw
   fi
   has jwt && ! has js && echo "JS worker: $("$JS_JAVA" -version 2>&1 | head -1); workerd: $WD_VERSION (bench/workerd/jwt.capnp)"
   has router && ! has js && ! has jwt && echo "JS worker: $("$JS_JAVA" -version 2>&1 | head -1); workerd: $WD_VERSION (bench/workerd/router.capnp)"
+  has upload && ! has js && ! has jwt && ! has router && echo "JS worker: $("$JS_JAVA" -version 2>&1 | head -1); workerd: $WD_VERSION (bench/workerd/upload.capnp)"
   echo "wrk -t$THREADS -d${DURATION}s --latency, $ROUNDS alternated rounds (medians), warm-up ${WARMUP} s per" \
        "concurrency and server;" \
        "servers and wrk share the machine"
@@ -525,6 +551,16 @@ against_workerd() {   # title js jit workerd: a part's table of a worker on Bulw
   if has router; then
     against_workerd "Router (bench/router/worker.mjs: new URL(request.url), route by path, query, Response.json), wrk asking $ROUTER_PATH" \
       router routerjit routerwd
+  fi
+  if has upload; then
+    against_workerd "Upload (bench/upload/worker.mjs: for await over request.body, bytes counted), wrk POSTing $UPLOAD_BYTES bytes" \
+      upload uploadjit uploadwd
+    for c in $CONNS; do
+      for s in upload uploadjit uploadwd; do
+        [[ -n "${PID[$s]:-}" ]] && awk -v r="$(med "$s,$c" RPS)" -v b="$UPLOAD_BYTES" -v c="$c" -v n="${LABEL[$s]}" 'BEGIN {
+          printf "c%-5s %s: %.0f MB/s of request bodies\n", c, n, r * b / 1e6 }'
+      done
+    done
   fi
   if (( ${#MEASURED[@]} > 0 )); then
     echo "(errors: socket errors + non-2xx/3xx, summed over rounds; CPU us/req: the server's own CPU time per request)"

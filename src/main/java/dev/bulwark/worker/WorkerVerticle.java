@@ -32,6 +32,10 @@ import java.util.logging.Logger;
  * <p>A streamed response ({@link Response#stream}) is answered with its head, then its body follows as
  * {@link Chunk}s to the same address; the HTTP side acknowledges written bytes with {@link Credit}s to this instance's
  * own address, which is what {@link BodyStream.Sink#write} reports room by (a window of {@link #STREAM_WINDOW} bytes).
+ *
+ * <p>A batch item whose body follows ({@link Batch.Item#bodyFollows}) gets it as {@link Chunk}s from the batch's sender
+ * to this instance's address, handed to the handler as an {@link IncomingBody}; this instance credits the sender with
+ * what the handler has taken, and cancels the rest once the request is answered.
  */
 public final class WorkerVerticle extends VerticleBase {
   /** Event-bus header with the epoch-millisecond deadline after which the caller no longer waits. */
@@ -381,7 +385,7 @@ public final class WorkerVerticle extends VerticleBase {
       if (!over) {
         over = true;
         vertx.eventBus().send(replyTo, Chunk.end(self, id));
-        onContext(this::over);
+        onContext(this::finished);
       }
     }
 
@@ -392,12 +396,12 @@ public final class WorkerVerticle extends VerticleBase {
         LOG.log(Level.WARNING, "request " + requestId + " to service '" + service.name() + "': its streamed body "
             + "failed after the head was sent; the response was cut short", cause);
         vertx.eventBus().send(replyTo, Chunk.fail(self, id));
-        onContext(this::over);
+        onContext(this::finished);
       }
     }
 
     /** The response is over: so is the request, and what the handler did not read of its body is not wanted. */
-    private void over() {
+    private void finished() {
       streams.remove(key);
       Incoming in = incoming.get(key);
       if (in != null) {
@@ -439,7 +443,7 @@ public final class WorkerVerticle extends VerticleBase {
           vertx.eventBus().send(replyTo, Chunk.fail(self, id));
         }
       }
-      over();
+      finished();
       try {
         body.cancel();
       } catch (RuntimeException | StackOverflowError e) {
