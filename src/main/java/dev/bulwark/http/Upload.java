@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
  * that the request is paused, so a client that sends faster than the handler reads is held back by TCP (or HTTP/2's
  * window), and a body costs the runtime a window of memory whatever its size. The handler's {@link Credit}s resume it.
  *
- * <p>Limits, as for a body received whole: over the service's {@code maxBodyBytes}, the handler's body errors and the
- * client gets 413; {@code http.bodyTimeout} bounds the time spent waiting on the client (not the time the handler
- * takes to read), and the handler's body errors and the client gets 408 when it runs out. A client that leaves, or
- * sends a malformed chunk, errors the handler's body too. Once the request is answered (a response with a complete
+ * <p>Limits: over the service's {@code maxBodyBytes}, the handler's body errors and the client gets 413; when the body
+ * makes no progress for {@code http.bodyTimeout} while the runtime waits for the client (not while the handler is
+ * behind), the handler's body errors and the client gets 408. A client that leaves, or sends a malformed chunk,
+ * errors the handler's body too. Once the request is answered (a response with a complete
  * body, or one of the runtime's own answers), or the handler cancels the body, the rest is read and thrown away, so
  * the connection can carry the next request. All on the request's event loop.
  */
