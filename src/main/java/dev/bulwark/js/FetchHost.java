@@ -28,6 +28,7 @@ import java.util.WeakHashMap;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /**
  * The network side of one isolate's {@code fetch()} (50-fetch.js): one HTTP/1.1 exchange per call, redirects being
@@ -95,7 +96,9 @@ public final class FetchHost {
    * being "TypeError" (network, policy) or "Error" (limits); returns an id for {@link #cancel}. A streamed body
    * answers {@code done(status, statusText, flatHeaders, null, null, true)} as soon as the head is in, which returns
    * the stream's pusher ({@code internal.pushedStream}: chunk, end, error); a failure after that is still
-   * {@code fail}. While the script does not want more, the response is paused until {@link #resume}.
+   * {@code fail}. While the script does not want more, the response is paused until {@link #resume}. {@code body} may
+   * also be the pump of a stream ({@code internal.bodyPump}): the request body is then sent chunked as it is read,
+   * no faster than the connection takes it.
    */
   @HostAccess.Export
   public int send(String method, String scheme, String hostname, int urlPort, String target, Value headers, Value body,
@@ -142,7 +145,9 @@ public final class FetchHost {
     if (!acceptEncoding) {
       request.addHeader("accept-encoding", ContentCoding.ACCEPTED);
     }
-    Buffer payload = body == null || body.isNull() ? null : Buffer.buffer(Bytes.of(body));
+    boolean streamed = body != null && !body.isNull() && !body.hasBufferElements() && body.hasMember("start");
+    ex.upload = streamed ? body : null;
+    Buffer payload = body == null || body.isNull() || streamed ? null : Buffer.buffer(Bytes.of(body));
     ex.timer = vertx.setTimer(config.timeout().toMillis(), t -> fail(ex, "TypeError",
         "fetch() to " + hostPort + " timed out after " + config.timeout().toMillis() + " ms"));
     resolve(host).onComplete(ar -> onContext(() -> {
@@ -231,6 +236,10 @@ public final class FetchHost {
     connection.request(options).compose(req -> {
       ex.request = req;
       req.exceptionHandler(e -> fail(ex, "TypeError", lost(hostPort, e)));
+      if (ex.upload != null) {
+        upload(ex, hostPort, req);
+        return req.response();
+      }
       if (payload == null && (options.getMethod() == io.vertx.core.http.HttpMethod.POST
           || options.getMethod() == io.vertx.core.http.HttpMethod.PUT)) {
         // Fetch standard, HTTP-network-or-cache fetch: a POST or PUT without a body says Content-Length: 0 (servers
@@ -285,6 +294,44 @@ public final class FetchHost {
             decoded.corrupt()));
       });
     });
+  }
+
+  /**
+   * Sends the script's stream as the request body, chunked: each chunk the pump reads is written, and once the
+   * connection's write queue is full the pump waits for it to drain. A stream that errors fails the fetch.
+   */
+  private void upload(Exchange ex, String hostPort, HttpClientRequest req) {
+    ex.uploading = req;
+    req.setChunked(true);
+    Value pump = ex.upload;
+    ProxyExecutable write = args -> {
+      if (ex.finished) {
+        return false;
+      }
+      req.write(Buffer.buffer(Bytes.of(args[0])));
+      if (req.writeQueueFull()) {
+        req.drainHandler(v -> inScript(ex, () -> pump.invokeMember("resume")));
+        return false;
+      }
+      return true;
+    };
+    ProxyExecutable end = args -> {
+      onContext(() -> {
+        if (!ex.finished) {
+          ex.uploading = null;
+          req.end();
+        }
+      });
+      return null;
+    };
+    ProxyExecutable failed = args -> {
+      String why = args[0].isString() ? args[0].asString() : String.valueOf(args[0]);
+      int stack = why.indexOf('\n'); // the error as the log would show it: its first line is enough here
+      fail(ex, "TypeError", "fetch() to " + hostPort + ": its request body stream failed: "
+          + (stack > 0 ? why.substring(0, stack) : why));
+      return null;
+    };
+    inScript(ex, () -> pump.invokeMember("start", write, end, failed));
   }
 
   /**
@@ -458,6 +505,11 @@ public final class FetchHost {
       if (ex.timer >= 0) {
         vertx.cancelTimer(ex.timer);
       }
+      if (ex.uploading != null) { // its body was still being sent: no more is read from the script's stream
+        ex.uploading.reset();
+        Value pump = ex.upload;
+        inScript(ex, () -> pump.invokeMember("cancel"));
+      }
       release(ex);
       if (js != null) {
         // Never inline: send() may fail before it returns, while the script that called it is still running.
@@ -527,6 +579,10 @@ public final class FetchHost {
     Value pusher;
     /** A streamed body's decoder, when it comes gzipped or deflated. */
     StreamDecoder decoder;
+    /** The pump of a request body sent as the script's stream is read ({@code internal.bodyPump}), or null. */
+    Value upload;
+    /** The request while its streamed body is still being sent. */
+    HttpClientRequest uploading;
     boolean finished;
 
     Exchange(int id, Object tag, Value done, Value fail) {

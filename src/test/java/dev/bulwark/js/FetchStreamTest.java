@@ -41,6 +41,12 @@ class FetchStreamTest {
   private static final AtomicLong flooded = new AtomicLong();
   private static final AtomicBoolean floodClosed = new AtomicBoolean();
   private static int upstreamPort;
+  /** Completed by the upstream's /sink when the first piece of a request body arrives there. */
+  private static volatile java.util.concurrent.CompletableFuture<String> sinkFirst =
+      new java.util.concurrent.CompletableFuture<>();
+  /** The upstream's /held request, paused until a test resumes it. */
+  private static volatile java.util.concurrent.CompletableFuture<io.vertx.core.http.HttpServerRequest> held =
+      new java.util.concurrent.CompletableFuture<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -90,6 +96,24 @@ class FetchStreamTest {
         case "/corrupt-stream" -> res.setChunked(true).putHeader("content-encoding", "gzip").end("this is not gzip");
         case "/silent" -> res.setChunked(true).write("the start, then nothing");
         case "/length" -> res.putHeader("content-type", "text/plain").end("a body with a length");
+        case "/sink" -> { // a request body, piece by piece: how it came
+          Buffer got = Buffer.buffer();
+          java.util.concurrent.CompletableFuture<String> first = sinkFirst;
+          String framing = req.getHeader("transfer-encoding") + "/" + req.getHeader("content-length");
+          req.handler(piece -> {
+            first.complete(piece.toString());
+            got.appendBuffer(piece);
+          });
+          req.endHandler(v -> res.end(framing + ": " + got));
+        }
+        case "/moved" -> res.setStatusCode(307).putHeader("location", "/sink").end();
+        case "/held" -> { // reads nothing until resumed, then counts
+          req.pause();
+          long[] n = {0};
+          req.handler(piece -> n[0] += piece.length());
+          req.endHandler(v -> res.end("counted " + n[0]));
+          held.complete(req);
+        }
         default -> res.setStatusCode(404).end();
       }
     }).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
@@ -128,13 +152,36 @@ class FetchStreamTest {
               return Response.json({ first, after: e.name });
             }
           }
+          if (url.pathname === '/pass-on') { // the incoming body, sent on as it arrives
+            return fetch('UP/sink', { method: 'POST', body: request.body, duplex: 'half' });
+          }
+          if (url.pathname === '/long/pass-on-held') {
+            return fetch('UP/held', { method: 'POST', body: request.body, duplex: 'half' });
+          }
+          if (url.pathname === '/stream-fails' || url.pathname === '/stream-redirected') {
+            const body = new ReadableStream({ pull(c) {
+              if (url.pathname === '/stream-redirected') { c.enqueue(new TextEncoder().encode('x')); c.close(); return; }
+              if (c.sent) throw new Error('the source broke');
+              c.sent = true;
+              c.enqueue(new TextEncoder().encode('a start;'));
+            } });
+            try {
+              const r = await fetch(url.pathname === '/stream-fails' ? 'UP/sink' : 'UP/moved', { method: 'POST', body });
+              return new Response('answered ' + r.status + ': ' + await r.text());
+            } catch (e) {
+              return new Response(e.constructor.name + ': ' + e.message);
+            }
+          }
           return fetch('UP' + url.pathname);
         } };
         """.replace("UP", up));
     JsonObject service = new JsonObject().put("name", "proxy").put("source", dir.resolve("proxy.mjs").toString())
         .put("instances", 1).put("cpuBudget", "10s")
         .put("fetch", new JsonObject().put("allow", new JsonArray().add("127.0.0.1:" + port)).put("timeout", "1s"));
-    rt = TestRuntime.start(TestRuntime.config(service));
+    // The same worker with room for a large body passed on slowly.
+    JsonObject roomy = service.copy().put("name", "roomy").put("maxBodyBytes", "100MiB")
+        .put("fetch", service.getJsonObject("fetch").copy().put("timeout", "30s"));
+    rt = TestRuntime.start(TestRuntime.routed(TestRuntime.config(service, roomy), "/long", "roomy", "/", "proxy"));
   }
 
   /** {@code text} through {@code gz} with a sync flush: the bytes it added to {@code sink}, which is emptied. */
@@ -168,6 +215,73 @@ class FetchStreamTest {
     if (vertx != null) {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void aRequestBodyIsPassedOnToTheUpstreamAsItArrives() throws Exception {
+    sinkFirst = new java.util.concurrent.CompletableFuture<>();
+    try (Socket socket = new Socket("127.0.0.1", rt.port())) {
+      socket.setSoTimeout(10_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(("POST /pass-on HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n4\r\none;\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      // The rest is sent only once the first piece has reached the upstream through the worker's fetch(): a runtime
+      // that read either body whole first would never get there.
+      assertEquals("one;", sinkFirst.get(10, TimeUnit.SECONDS));
+      out.write("4\r\ntwo;\r\n0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String answer = TestRuntime.readUntil(socket.getInputStream(), "one;two;");
+      assertTrue(answer.startsWith("HTTP/1.1 200") && answer.endsWith("chunked/null: one;two;"), answer);
+    }
+  }
+
+  @Test
+  void anUpstreamThatDoesNotReadHoldsTheClientBackThroughTheWorker() throws Exception {
+    held = new java.util.concurrent.CompletableFuture<>();
+    int total = 40 * 1024 * 1024;
+    try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+        new java.net.InetSocketAddress("127.0.0.1", rt.port()))) {
+      ch.write(java.nio.ByteBuffer.wrap(("POST /long/pass-on-held HTTP/1.1\r\nHost: t\r\nContent-Length: " + total
+          + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)));
+      ch.configureBlocking(false);
+      java.nio.ByteBuffer piece = java.nio.ByteBuffer.allocate(64 * 1024);
+      long sent = 0;
+      long lastProgress = System.nanoTime();
+      while (sent < total && System.nanoTime() - lastProgress < TimeUnit.SECONDS.toNanos(1)) {
+        piece.clear().limit((int) Math.min(piece.capacity(), total - sent));
+        int n = ch.write(piece);
+        if (n > 0) {
+          sent += n;
+          lastProgress = System.nanoTime();
+        } else {
+          Thread.sleep(1);
+        }
+      }
+      // Socket buffers on both legs and the windows between: a few MB. A worker that read the client faster than
+      // the upstream takes it would have all 40 MB by now.
+      assertTrue(sent < 20L * 1024 * 1024, "the client could send " + sent + " of " + total + " bytes to an upstream "
+          + "that reads nothing");
+      io.vertx.core.http.HttpServerRequest upstream = held.get(10, TimeUnit.SECONDS);
+      vertx.runOnContext(v -> upstream.resume());
+      ch.configureBlocking(true);
+      while (sent < total) {
+        piece.clear().limit((int) Math.min(piece.capacity(), total - sent));
+        sent += ch.write(piece);
+      }
+      ch.socket().setSoTimeout(10_000);
+      String answer = TestRuntime.readUntil(ch.socket().getInputStream(), "counted " + total);
+      assertTrue(answer.startsWith("HTTP/1.1 200") && answer.endsWith("counted " + total), answer);
+    }
+  }
+
+  @Test
+  void aRequestStreamThatFailsFailsTheFetchAndOneCannotFollowARedirect() throws Exception {
+    assertEquals("TypeError: fetch() to 127.0.0.1:" + upstreamPort + ": its request body stream failed: Error: the "
+        + "source broke", rt.get("/stream-fails").body());
+    String redirected = rt.get("/stream-redirected").body();
+    assertTrue(redirected.startsWith("TypeError: Fetch API cannot load: http://127.0.0.1:" + upstreamPort
+        + "/moved redirected (307) and its request body was a stream"), redirected);
   }
 
   @Test

@@ -212,6 +212,18 @@
     return st.bytes || new Uint8Array(0);
   }
   internal.consumeBody = consume;
+  /**
+   * The body as a stream to send while it is read (fetch()), when it is one of unknown length: a stream the script
+   * made, or a request body still arriving. It is taken (the body is used); anything else gives null, and is sent
+   * whole.
+   */
+  internal.takeStream = (self) => {
+    const st = self[STATE];
+    if (!st.stream || st.used || st.stream.locked || st.stream[internal.DISTURBED]) return null;
+    if (internal.knownBytes(st.stream) !== null) return null;
+    st.used = true;
+    return st.stream;
+  };
 
   /** Methods and accessors of the body mixin, installed on Request.prototype and Response.prototype. */
   internal.installBody = function (proto) {

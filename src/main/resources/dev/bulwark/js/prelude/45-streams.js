@@ -170,13 +170,14 @@
   };
 
   /**
-   * The pump of a response body sent while it is made (JsBodyStream.java), after the head has gone. The host calls
+   * The pump of a body sent while it is made: a response's (JsBodyStream.java), after the head has gone, or a
+   * fetch() request's (FetchHost.java, with what = 'request'). The host calls
    * start(write, end, fail) once: each chunk read goes to write(ArrayBuffer), which says whether there is room for
    * more; with none, reading waits for resume(). cancel() is the client leaving: the stream is cancelled, as
    * workerd cancels it. A chunk that is not a BufferSource fails the body (the client sees it cut short) and cancels
    * the stream with the TypeError.
    */
-  internal.bodyPump = (stream) => {
+  internal.bodyPump = (stream, what = 'response') => {
     const reader = getReader.call(stream);
     let write, end, fail;
     let running = false;
@@ -195,7 +196,7 @@
           }
           const bytes = bytesOf(result.value);
           if (bytes === null) {
-            throw new TypeError('A response body stream must deliver Uint8Array chunks (or other BufferSources), not '
+            throw new TypeError('A ' + what + ' body stream must deliver Uint8Array chunks (or other BufferSources), not '
               + describe(result.value) + ' (encode text with TextEncoder, or pipe it through a TextEncoderStream)');
           }
           if (bytes.byteLength > 0 && !write(internal.exactBuffer(bytes))) waiting = true;

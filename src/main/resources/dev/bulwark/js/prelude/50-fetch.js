@@ -84,7 +84,10 @@
     let url = parts.url;
     let method = parts.method;
     const headers = new internal.Headers(parts.headers);
-    let body = bufferOf(await internal.consumeBody(request));
+    // A stream of unknown length (a ReadableStream, or the incoming request's body being passed on) is sent as it is
+    // read, chunked; anything else whole, with its length.
+    const stream = internal.takeStream(request);
+    let body = stream === null ? bufferOf(await internal.consumeBody(request)) : internal.bodyPump(stream, 'request');
     for (let hops = 0; ; hops++) {
       const scheme = internal.parseUrl(url).protocol;
       if (scheme !== 'http:' && scheme !== 'https:') {
@@ -108,6 +111,11 @@
           + 'redirect mode is "error"');
       }
       if (hops >= MAX_REDIRECTS) throw new TypeError('Too many redirects: ' + parts.url);
+      // Fetch standard, "HTTP-redirect fetch", step 11: a body that was a stream cannot be sent again.
+      if (stream !== null && body !== null && status !== 303) {
+        throw new TypeError('Fetch API cannot load: ' + parts.url + ' redirected (' + status + ') and its request body '
+          + 'was a stream, which cannot be sent again (use redirect: "manual", or a body of known bytes)');
+      }
       let next;
       try {
         next = internal.parseUrl(target, url).href;
