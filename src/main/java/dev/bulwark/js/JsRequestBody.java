@@ -18,6 +18,8 @@ public final class JsRequestBody implements IncomingBody.Receiver {
   private Value pusher;
   /** Bytes the stream has queued beyond its mark: acknowledged once it asks for more. */
   private long owed;
+  /** Ended, failed, or cancelled by the script: nothing more goes into the stream. */
+  private boolean over;
 
   JsRequestBody(JsIsolate isolate, Object tag, IncomingBody body) {
     this.isolate = isolate;
@@ -44,6 +46,7 @@ public final class JsRequestBody implements IncomingBody.Receiver {
   /** The script cancelled {@code request.body}. */
   @HostAccess.Export
   public void cancel() {
+    over = true; // first: cancelling tells this receiver why it stops, which the script has no use for
     body.cancel();
   }
 
@@ -71,11 +74,17 @@ public final class JsRequestBody implements IncomingBody.Receiver {
 
   @Override
   public void end() {
-    isolate.enterLater(tag, () -> pusher.invokeMember("end"));
+    if (!over) {
+      over = true;
+      isolate.enterLater(tag, () -> pusher.invokeMember("end"));
+    }
   }
 
   @Override
   public void fail(String reason) {
-    isolate.enterLater(tag, () -> pusher.invokeMember("fail", reason));
+    if (!over) {
+      over = true;
+      isolate.enterLater(tag, () -> pusher.invokeMember("fail", reason));
+    }
   }
 }

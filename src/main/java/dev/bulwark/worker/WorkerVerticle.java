@@ -519,6 +519,9 @@ public final class WorkerVerticle extends VerticleBase {
       if (!over) {
         finish();
         vertx.eventBus().send(from, new Credit(self, id, 0, true));
+        if (receiver != null) { // a script still reading (after its answer, in waitUntil work) sees why it stops
+          receiver.fail("the request is over: the rest of its body will not come");
+        }
       }
     }
 

@@ -48,7 +48,7 @@ class StreamedRequestTest {
         }
         return n;
       }
-      export default { async fetch(request) {
+      export default { async fetch(request, env, ctx) {
         const url = new URL(request.url);
         switch (url.pathname.replace(/^\\/(small|defaults)/, '')) {
           case '/echo': return new Response(request.body);
@@ -63,6 +63,9 @@ class StreamedRequestTest {
             return new Response('released');
           case '/last': return new Response(last);
           case '/ignore': return new Response('ignored');
+          case '/answer-then-read': // answers at once, and reads the body afterwards
+            ctx.waitUntil(count(request.body).catch(() => {}));
+            return new Response('answered first');
           case '/bytes': return new Response(String((await request.arrayBuffer()).byteLength));
         }
         return new Response('body ' + (request.body === null ? 'null' : 'stream'));
@@ -265,6 +268,18 @@ class StreamedRequestTest {
     }
     assertEquals("TypeError: the request body made no progress for http.bodyTimeout (1500 ms)",
         lastChange("/last", before));
+  }
+
+  @Test
+  void aScriptStillReadingAfterItsAnswerSeesWhyTheBodyStops() throws Exception {
+    String before = rt.get("/last").body();
+    try (Socket socket = connect()) {
+      send(socket.getOutputStream(), "POST /answer-then-read HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+          + chunk("some;"));
+      String answer = TestRuntime.readUntil(socket.getInputStream(), "answered first");
+      assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+    }
+    assertEquals("TypeError: the request is over: the rest of its body will not come", lastChange("/last", before));
   }
 
   @Test
