@@ -3,6 +3,7 @@ package dev.bulwark.js;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bulwark.Pusher;
 import dev.bulwark.TestRuntime;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -240,37 +241,16 @@ class FetchStreamTest {
   void anUpstreamThatDoesNotReadHoldsTheClientBackThroughTheWorker() throws Exception {
     held = new java.util.concurrent.CompletableFuture<>();
     int total = 40 * 1024 * 1024;
-    try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
-        new java.net.InetSocketAddress("127.0.0.1", rt.port()))) {
-      ch.write(java.nio.ByteBuffer.wrap(("POST /long/pass-on-held HTTP/1.1\r\nHost: t\r\nContent-Length: " + total
-          + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1)));
-      ch.configureBlocking(false);
-      java.nio.ByteBuffer piece = java.nio.ByteBuffer.allocate(64 * 1024);
-      long sent = 0;
-      long lastProgress = System.nanoTime();
-      while (sent < total && System.nanoTime() - lastProgress < TimeUnit.SECONDS.toNanos(1)) {
-        piece.clear().limit((int) Math.min(piece.capacity(), total - sent));
-        int n = ch.write(piece);
-        if (n > 0) {
-          sent += n;
-          lastProgress = System.nanoTime();
-        } else {
-          Thread.sleep(1);
-        }
-      }
+    try (Pusher client = new Pusher(rt.port(), "/long/pass-on-held", total)) {
+      long sent = client.untilStalled();
       // Socket buffers on both legs and the windows between: a few MB. A worker that read the client faster than
       // the upstream takes it would have all 40 MB by now.
       assertTrue(sent < 20L * 1024 * 1024, "the client could send " + sent + " of " + total + " bytes to an upstream "
           + "that reads nothing");
       io.vertx.core.http.HttpServerRequest upstream = held.get(10, TimeUnit.SECONDS);
       vertx.runOnContext(v -> upstream.resume());
-      ch.configureBlocking(true);
-      while (sent < total) {
-        piece.clear().limit((int) Math.min(piece.capacity(), total - sent));
-        sent += ch.write(piece);
-      }
-      ch.socket().setSoTimeout(10_000);
-      String answer = TestRuntime.readUntil(ch.socket().getInputStream(), "counted " + total);
+      client.rest();
+      String answer = client.answer("counted " + total);
       assertTrue(answer.startsWith("HTTP/1.1 200") && answer.endsWith("counted " + total), answer);
     }
   }

@@ -3,6 +3,7 @@ package dev.bulwark.js;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.bulwark.Pusher;
 import dev.bulwark.TestRuntime;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
@@ -12,8 +13,6 @@ import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,35 +162,15 @@ class StreamedRequestTest {
   @Test
   void aClientFasterThanTheHandlerIsHeldBackUntilTheHandlerReads() throws Exception {
     int total = 40 * 1024 * 1024;
-    try (SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", rt.port()))) {
-      ch.write(ByteBuffer.wrap(("POST /hold HTTP/1.1\r\nHost: t\r\nContent-Length: " + total + "\r\n\r\n")
-          .getBytes(StandardCharsets.ISO_8859_1)));
-      ch.configureBlocking(false);
-      ByteBuffer piece = ByteBuffer.allocate(64 * 1024);
-      long sent = 0;
-      long lastProgress = System.nanoTime();
-      while (sent < total && System.nanoTime() - lastProgress < TimeUnit.SECONDS.toNanos(1)) {
-        piece.clear().limit((int) Math.min(piece.capacity(), total - sent));
-        int n = ch.write(piece);
-        if (n > 0) {
-          sent += n;
-          lastProgress = System.nanoTime();
-        } else {
-          Thread.sleep(1);
-        }
-      }
+    try (Pusher client = new Pusher(rt.port(), "/hold", total)) {
+      long sent = client.untilStalled();
       // What the socket buffers hold on loopback (a few MB) and the runtime's window; a runtime that read the body
       // as fast as it came, whatever the handler did, would have taken all 40 MB by now.
       assertTrue(sent < 20L * 1024 * 1024, "the client could send " + sent + " bytes of " + total
           + " to a handler that reads nothing");
       assertEquals("released", rt.get("/release").body());
-      ch.configureBlocking(true);
-      while (sent < total) {
-        piece.clear().limit((int) Math.min(piece.capacity(), total - sent));
-        sent += ch.write(piece);
-      }
-      ch.socket().setSoTimeout(10_000);
-      String answer = TestRuntime.readUntil(ch.socket().getInputStream(), "}");
+      client.rest();
+      String answer = client.answer("}");
       assertTrue(answer.startsWith("HTTP/1.1 200") && answer.endsWith("{\"n\":" + total + "}"), answer);
     }
   }
