@@ -381,9 +381,7 @@ final class Exchange {
     }
     done = true;
     int status = head(r);
-    if (upload != null) {
-      upload.answered("answered (" + status + ")");
-    }
+    answered("answered (" + status + ")");
     // Before the end: ending lets Vert.x start the connection's next pipelined request at once, on this thread. And
     // counted before it is sent, so that a client which has its answer finds it counted in /metrics.
     release();
@@ -419,9 +417,7 @@ final class Exchange {
     if (status == 204 || status == 304 || status < 200 || req.method() == HttpMethod.HEAD) {
       control.cancel();
       release();
-      if (upload != null) {
-        upload.answered("answered (" + status + ")");
-      }
+      answered("answered (" + status + ")");
       Future<Void> written = res.end();
       if (closeAfter) {
         Closing.after(req, written);
@@ -468,9 +464,7 @@ final class Exchange {
     }
     streaming = null;
     release();
-    if (upload != null) { // the answer is complete: the handler is done with the request
-      upload.answered("answered in full");
-    }
+    answered("answered in full"); // the answer is complete: the handler is done with the request
     if (chunk.kind() == Chunk.END) {
       Future<Void> written;
       if (collected != null) {
@@ -518,9 +512,7 @@ final class Exchange {
       return;
     }
     done = true;
-    if (upload != null) {
-      upload.answered("answered (" + status + ")");
-    }
+    answered("answered (" + status + ")");
     release(); // before the end, as in write, and so is the count
     gate.meters().record(status, System.nanoTime() - start);
     Future<Void> written = text(req, res, status, message);
@@ -559,6 +551,13 @@ final class Exchange {
       return res.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length())).end();
     }
     return res.end(message);
+  }
+
+  /** The request is answered ({@code how}): a body still streaming in is not wanted any more ({@link Upload#answered}). */
+  private void answered(String how) {
+    if (upload != null) {
+      upload.answered(how);
+    }
   }
 
   private void release() {

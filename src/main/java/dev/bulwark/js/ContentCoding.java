@@ -22,7 +22,7 @@ import org.brotli.dec.BrotliInputStream;
  * own response whose {@code content-encoding} says {@code gzip} or {@code deflate} has its body encoded on the way
  * out, as workerd does.
  */
-final class ContentCoding {
+public final class ContentCoding {
   /** What fetch() sends as Accept-Encoding when the script sets none. */
   static final String ACCEPTED = "gzip, deflate, br";
 
@@ -36,6 +36,12 @@ final class ContentCoding {
   }
 
   private ContentCoding() {
+  }
+
+  /** Whether a Content-Encoding value names no coding at all: absent (null), blank, or identity. */
+  public static boolean none(String header) {
+    List<String> codings = header == null ? List.of() : parse(header);
+    return codings != null && codings.isEmpty();
   }
 
   /**

@@ -505,8 +505,8 @@ public final class FetchHost {
       if (ex.timer >= 0) {
         vertx.cancelTimer(ex.timer);
       }
-      if (ex.uploading != null) { // its body was still being sent: no more is read from the script's stream
-        ex.uploading.reset();
+      if (ex.uploading != null) { // its body was still being sent: the request is reset (release), the stream let go
+        ex.request = ex.uploading;
         Value pump = ex.upload;
         inScript(ex, () -> pump.invokeMember("cancel"));
       }

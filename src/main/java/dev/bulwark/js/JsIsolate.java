@@ -247,7 +247,8 @@ final class JsIsolate {
       st.promise.tryFail(new JsError(args[0].isString() ? args[0].asString() : String.valueOf(args[0])));
       return null;
     };
-    JsRequestBody upload = incoming == null ? null : new JsRequestBody(this, st, incoming);
+    JsPushedBody upload = incoming == null ? null : new JsPushedBody(this, st, incoming,
+        "the request body could not be read to its end");
     enter(st, () -> dispatch.executeVoid(request.method(), url, joined.toString(), body,
         request.clientAddress(), request.requestId(), done, fail, upload));
     if (upload != null) {

@@ -6,6 +6,7 @@ import dev.bulwark.api.Response;
 import dev.bulwark.config.ServiceBinding;
 import dev.bulwark.dispatch.Chunk;
 import dev.bulwark.dispatch.Credit;
+import dev.bulwark.worker.IncomingChunks;
 import dev.bulwark.worker.WorkerVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -35,22 +36,11 @@ public final class ServiceBindingHost {
   /** Where streamed bodies come; registered with the first call, on the isolate's context. */
   private String streamAddress;
   private MessageConsumer<Object> streamConsumer;
-  private final Map<Long, Incoming> incoming = new java.util.HashMap<>();
+  /** The streamed answers coming in, by the id of their call: how they come, and where in the script they go. */
+  private final Map<Long, Streamed> incoming = new java.util.HashMap<>();
   private long nextId;
 
-  /** A streamed body on its way in: its script-side pusher, and the bytes to acknowledge once it wants more. */
-  private static final class Incoming {
-    final long id;
-    final Object tag;
-    String instance;
-    Value pusher;
-    final List<Chunk> early = new ArrayList<>();
-    int owed;
-
-    Incoming(long id, Object tag) {
-      this.id = id;
-      this.tag = tag;
-    }
+  private record Streamed(IncomingChunks chunks, JsPushedBody body) {
   }
 
   ServiceBindingHost(Vertx vertx, JsIsolate isolate, ServiceBinding binding, Duration timeout) {
@@ -85,24 +75,22 @@ public final class ServiceBindingHost {
         .addHeader(WorkerVerticle.DEADLINE_HEADER, Long.toString(System.currentTimeMillis() + timeout.toMillis()))
         .addHeader(WorkerVerticle.STREAM_TO_HEADER, streamAddress())
         .addHeader(WorkerVerticle.STREAM_ID_HEADER, Long.toString(id));
-    Incoming in = new Incoming(id, tag);
-    incoming.put(id, in);
     vertx.eventBus().<Response>request("bulwark.worker." + target, request, options).onComplete(ar -> {
       if (ar.succeeded() && ar.result().body().streamed()) {
         Response r = ar.result().body();
-        in.instance = ar.result().headers().get(WorkerVerticle.INSTANCE_HEADER);
+        // Its chunks come from the instance that streams it, which takes the credits.
+        IncomingChunks chunks = new IncomingChunks(vertx, streamAddress, ar.result().headers().get(
+            WorkerVerticle.INSTANCE_HEADER), id, () -> incoming.remove(id));
+        JsPushedBody stream = new JsPushedBody(isolate, tag, chunks, "service '" + target + "' failed while streaming "
+            + "its response body (see its log)");
+        incoming.put(id, new Streamed(chunks, stream));
         List<String> flat = flat(r);
         String reason = r.reason().orElse("");
-        isolate.enterLater(tag, () -> {
-          in.pusher = resolve.execute(r.status(), ProxyArray.fromList(new ArrayList<>(flat)), null, null, reason, true);
-          for (Chunk early : in.early) {
-            chunk(in, early);
-          }
-          in.early.clear();
-        });
+        isolate.enterLater(tag, () -> stream.attach(resolve.execute(r.status(), ProxyArray.fromList(
+            new ArrayList<>(flat)), null, null, reason, true)));
+        stream.begin();
         return;
       }
-      incoming.remove(id);
       if (ar.succeeded()) {
         Response r = ar.result().body();
         List<String> flat = flat(r);
@@ -145,13 +133,9 @@ public final class ServiceBindingHost {
       streamAddress = "bulwark.binding." + java.util.UUID.randomUUID();
       streamConsumer = vertx.eventBus().consumer(streamAddress, m -> {
         if (m.body() instanceof Chunk c) {
-          Incoming in = incoming.get(c.id());
+          Streamed in = incoming.get(c.id());
           if (in != null) {
-            if (in.pusher == null) {
-              in.early.add(c); // the head's entry into the script has not run yet
-            } else {
-              isolate.enterLater(in.tag, () -> chunk(in, c));
-            }
+            in.chunks().arrived(c);
           }
         }
       });
@@ -159,55 +143,29 @@ public final class ServiceBindingHost {
     return streamAddress;
   }
 
-  /** Hands a chunk to the script; in the isolate. */
-  private void chunk(Incoming in, Chunk c) {
-    if (c.kind() == Chunk.DATA) {
-      boolean more = in.pusher.invokeMember("chunk", ByteBuffer.wrap(c.bytes())).asBoolean();
-      in.owed += c.bytes().length;
-      if (more) {
-        credit(in, false);
-      }
-      return;
-    }
-    incoming.remove(in.id);
-    if (c.kind() == Chunk.END) {
-      in.pusher.invokeMember("end");
-    } else {
-      in.pusher.invokeMember("fail", "service '" + target + "' failed while streaming its response body (see its log)");
-    }
-  }
-
-  private void credit(Incoming in, boolean cancel) {
-    if (in.instance != null && (cancel || in.owed > 0)) {
-      vertx.eventBus().send(in.instance, new Credit(streamAddress, in.id, in.owed, cancel));
-      in.owed = 0;
-    }
-  }
-
   /** The script's stream of a streamed body wants more: what it has taken is acknowledged. */
   @HostAccess.Export
   public void resume(long id) {
-    Incoming in = incoming.get(id);
+    Streamed in = incoming.get(id);
     if (in != null) {
-      credit(in, false);
+      in.body().resume();
     }
   }
 
   /** The script's stream was cancelled: the other worker stops making the body. */
   @HostAccess.Export
   public void cancel(long id) {
-    Incoming in = incoming.remove(id);
+    Streamed in = incoming.get(id);
     if (in != null) {
-      credit(in, true);
+      in.body().cancel();
     }
   }
 
   /** Cancels the streamed bodies still coming and stops taking them; when the isolate closes. */
   void close() {
-    for (Incoming in : new ArrayList<>(incoming.values())) {
-      credit(in, true);
+    for (Streamed in : new ArrayList<>(incoming.values())) {
+      in.chunks().stop();
     }
-    incoming.clear();
     if (streamConsumer != null) {
       streamConsumer.unregister();
       streamConsumer = null;

@@ -78,7 +78,7 @@ public final class WorkerVerticle extends VerticleBase {
   /** The streamed bodies this instance is sending, by reply address and id; used on this verticle's context only. */
   private final Map<String, Outgoing> streams = new HashMap<>();
   /** The streamed request bodies coming in, by sender address and id; on this verticle's context only. */
-  private final Map<String, Incoming> incoming = new HashMap<>();
+  private final Map<String, IncomingChunks> incoming = new HashMap<>();
   private String self;
 
   /**
@@ -112,7 +112,7 @@ public final class WorkerVerticle extends VerticleBase {
     } else if (body instanceof Request request) {
       runOne(message, request);
     } else if (body instanceof Chunk chunk) {
-      Incoming in = incoming.get(key(chunk.from(), chunk.id()));
+      IncomingChunks in = incoming.get(key(chunk.from(), chunk.id()));
       if (in != null) { // else done with, or never run (past its deadline): what was on its way still arrives
         in.arrived(chunk);
       }
@@ -143,7 +143,13 @@ public final class WorkerVerticle extends VerticleBase {
       }
       Future<Response> result;
       long started = System.nanoTime();
-      Incoming in = item.bodyFollows() ? new Incoming(batch.replyTo(), item.id()) : null;
+      IncomingChunks in = null;
+      if (item.bodyFollows()) {
+        String key = key(batch.replyTo(), item.id());
+        in = new IncomingChunks(vertx, self, batch.replyTo(), item.id(), () -> incoming.remove(key));
+        incoming.put(key, in);
+      }
+      IncomingChunks body = in;
       try {
         result = run(item.request(), in);
       } catch (VirtualMachineError e) {
@@ -158,8 +164,8 @@ public final class WorkerVerticle extends VerticleBase {
         if (ar.succeeded() && ar.result().streamed()) {
           onContext(() -> stream(batch.replyTo(), item, ar.result(), ran));
         } else {
-          if (in != null) {
-            onContext(in::cancel); // answered: whatever of the body the handler did not read is not wanted
+          if (body != null) {
+            onContext(body::cancel); // answered: whatever of the body the handler did not read is not wanted
           }
           vertx.eventBus().send(batch.replyTo(), ar.succeeded()
               ? Outcome.answered(item.id(), ar.result(), index, ran)
@@ -234,8 +240,7 @@ public final class WorkerVerticle extends VerticleBase {
    * (a service binding) decodes only whole bodies, so a coded one is collected for it.
    */
   private static boolean uncoded(Response response) {
-    String coding = response.headers().get("content-encoding").orElse("");
-    return coding.isBlank() || coding.strip().equalsIgnoreCase("identity");
+    return dev.bulwark.js.ContentCoding.none(response.headers().get("content-encoding").orElse(null));
   }
 
   /** A streamed response for a caller that takes it whole: collected, then replied; on this verticle's context. */
@@ -295,12 +300,9 @@ public final class WorkerVerticle extends VerticleBase {
    * Runs the handler, with the request's body to follow as {@code body} unless that is null; a failed future carries
    * a {@link Failed} whose details are already logged.
    */
-  private Future<Response> run(Request request, Incoming body) {
+  private Future<Response> run(Request request, IncomingBody body) {
     Future<Response> result;
     try {
-      if (body != null) {
-        incoming.put(body.key, body);
-      }
       result = body == null ? invoker.invoke(request, env) : invoker.invoke(request, env, body);
       if (result == null) {
         result = Future.failedFuture(new IllegalStateException("handler returned a null future"));
@@ -403,7 +405,7 @@ public final class WorkerVerticle extends VerticleBase {
     /** The response is over: so is the request, and what the handler did not read of its body is not wanted. */
     private void finished() {
       streams.remove(key);
-      Incoming in = incoming.get(key);
+      IncomingChunks in = incoming.get(key);
       if (in != null) {
         in.cancel();
       }
@@ -452,93 +454,13 @@ public final class WorkerVerticle extends VerticleBase {
     }
   }
 
-  /**
-   * A request body coming in as {@link Chunk}s from the HTTP side ({@code from}, the batch's reply address), handed to
-   * the handler's receiver as it starts reading, and acknowledged with {@link Credit}s as the receiver takes it on.
-   * On this verticle's context.
-   */
-  private final class Incoming implements IncomingBody {
-    final String key;
-    final String from;
-    final long id;
-    private final java.util.ArrayDeque<Chunk> early = new java.util.ArrayDeque<>();
-    private Receiver receiver;
-    private boolean over;
-
-    Incoming(String from, long id) {
-      this.key = key(from, id);
-      this.from = from;
-      this.id = id;
-    }
-
-    void arrived(Chunk chunk) {
-      if (over) {
-        return;
-      }
-      if (receiver == null) {
-        early.add(chunk);
-      } else {
-        deliver(chunk);
-      }
-    }
-
-    private void deliver(Chunk chunk) {
-      switch (chunk.kind()) {
-        case Chunk.DATA -> receiver.data(chunk.bytes());
-        case Chunk.END -> {
-          finish();
-          receiver.end();
-        }
-        default -> {
-          finish();
-          receiver.fail(chunk.reason());
-        }
-      }
-    }
-
-    @Override
-    public void start(Receiver r) {
-      if (receiver != null) {
-        throw new IllegalStateException("the request body is read once");
-      }
-      receiver = r;
-      while (!early.isEmpty()) {
-        deliver(early.poll());
-      }
-    }
-
-    @Override
-    public void taken(long bytes) {
-      if (!over && bytes > 0) {
-        vertx.eventBus().send(from, new Credit(self, id, (int) Math.min(bytes, Integer.MAX_VALUE), false));
-      }
-    }
-
-    @Override
-    public void cancel() {
-      if (!over) {
-        finish();
-        vertx.eventBus().send(from, new Credit(self, id, 0, true));
-        if (receiver != null) { // a script still reading (after its answer, in waitUntil work) sees why it stops
-          receiver.fail("the request is over: the rest of its body will not come");
-        }
-      }
-    }
-
-    private void finish() {
-      over = true;
-      early.clear();
-      incoming.remove(key);
-    }
-  }
-
   @Override
   public Future<?> stop() {
     for (Outgoing out : new ArrayList<>(streams.values())) {
       out.stop(true);
     }
-    for (Incoming in : new ArrayList<>(incoming.values())) {
-      in.cancel();
+    for (IncomingChunks in : new ArrayList<>(incoming.values())) {
+      in.stop();
     }
     if (invoker != null) {
       invoker.close();

@@ -143,7 +143,7 @@
 
   /**
    * Called by the host for each request; answers through done(status, headers, body, manual) or fail(message). With
-   * upload (JsRequestBody.java), the body comes as the client sends it: request.body is a stream the host pushes into.
+   * upload (JsPushedBody.java), the body comes as the client sends it: request.body is a stream the host pushes into.
    */
   internal.dispatch = function (method, url, headersJoined, body, clientAddress, requestId, done, fail, upload) {
     // A JS-owned copy: a byte stream must be able to transfer it (copyHostBytes says why not slice()).

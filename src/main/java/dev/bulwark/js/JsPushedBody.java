@@ -6,28 +6,31 @@ import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.Value;
 
 /**
- * A request body on its way into the script as {@code request.body}, fed as the HTTP side reads it from the client
- * ({@code internal.pushedStream}). What the stream has room for is acknowledged at once; what it queues over its
- * 64 KiB mark only once the script reads and the stream asks for more, so the client is read no faster than the
- * script reads. On the isolate's worker context.
+ * A body on its way into a script's stream ({@code internal.pushedStream}) as it arrives: {@code request.body}, fed
+ * as the HTTP side reads it from the client, or a service binding's streamed answer, fed as the other worker makes
+ * it. What the stream has room for is acknowledged at once; what it queues over its 64 KiB mark only once the script
+ * reads and the stream asks for more, so the sender goes no faster than the script reads. On the isolate's context.
  */
-public final class JsRequestBody implements IncomingBody.Receiver {
+public final class JsPushedBody implements IncomingBody.Receiver {
   private final JsIsolate isolate;
   private final Object tag;
   private final IncomingBody body;
+  /** What the script's stream errors with when the sender gives no reason. */
+  private final String failure;
   private Value pusher;
   /** Bytes the stream has queued beyond its mark: acknowledged once it asks for more. */
   private long owed;
   /** Ended, failed, or cancelled by the script: nothing more goes into the stream. */
   private boolean over;
 
-  JsRequestBody(JsIsolate isolate, Object tag, IncomingBody body) {
+  JsPushedBody(JsIsolate isolate, Object tag, IncomingBody body, String failure) {
     this.isolate = isolate;
     this.tag = tag;
     this.body = body;
+    this.failure = failure;
   }
 
-  /** The script's pusher for {@code request.body}, given before the handler runs. */
+  /** The script's pusher for the stream, given before anything reads it. */
   @HostAccess.Export
   public void attach(Value pusher) {
     this.pusher = pusher;
@@ -53,7 +56,7 @@ public final class JsRequestBody implements IncomingBody.Receiver {
   /** Starts the delivery, once the script holds the pusher. */
   void begin() {
     if (pusher == null) {
-      body.cancel(); // the dispatch failed before the request was made: nobody reads it
+      body.cancel(); // the script failed before it made the stream: nobody reads it
     } else {
       body.start(this);
     }
@@ -84,7 +87,7 @@ public final class JsRequestBody implements IncomingBody.Receiver {
   public void fail(String reason) {
     if (!over) {
       over = true;
-      isolate.enterLater(tag, () -> pusher.invokeMember("fail", reason));
+      isolate.enterLater(tag, () -> pusher.invokeMember("fail", reason.isEmpty() ? failure : reason));
     }
   }
 }
