@@ -82,7 +82,8 @@
   });
 
   /**
-   * A byte stream the host pushes into as bytes arrive (a fetch() response body sent without a length): chunk(buf)
+   * A byte stream the host pushes into as bytes arrive (a fetch() response body sent without a length, a request
+   * body still arriving, a service binding's streamed answer: JsPushedBody.java, FetchHost.java): chunk(buf)
    * enqueues a copy and says whether the stream wants more now (its queue is under 64 KiB); onPull() is called when
    * it wants more again, onCancel() when its reader cancels it. end() closes it, error(e) errors it, fail(message)
    * errors it with a TypeError.
