@@ -5,6 +5,7 @@ import dev.bulwark.dispatch.Batch;
 import dev.bulwark.dispatch.Chunk;
 import dev.bulwark.dispatch.Credit;
 import dev.bulwark.dispatch.Outcome;
+import dev.bulwark.dispatch.OutcomeSink;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.collection.LongObjectMap;
 import io.vertx.core.Context;
@@ -17,16 +18,21 @@ import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The event-bus side of one HTTP verticle, confined to its event loop. Requests dispatched during one turn of the
  * loop are sent at the end of the turn, per service, as {@link Batch}es, one to each worker instance that
  * {@link WorkerLoad} deals some of them to: fast work is packed onto few instances that are awake already, slow work
  * spread one request per instance, idle instances first. So a busy loop hands work to a worker thread once per turn
- * instead of once per request, and wakes no more threads than the work needs. Each outcome comes back on its own, to
- * this verticle's address for that service, as soon as its handler is done.
+ * instead of once per request, and wakes no more threads than the work needs. Each outcome comes back on its own as
+ * soon as its handler is done: into the lane's {@link Mailbox} when the worker is in this process, else to this
+ * verticle's event-bus address for that service (streamed heads, requests whose body followed, and every outcome of
+ * a batch that crossed a cluster).
  *
  * <p>Deadlines: the requests of one service sent in one turn form a {@link Flight}. A service's flights are kept in
  * the order they were sent, which is the order of their deadlines (one timeout per service), and a flight leaves as
@@ -72,6 +78,7 @@ final class Dispatcher {
     final WorkerLoad load;
     final long timeoutNanos;
     final String replyTo;
+    final Mailbox mailbox;
     final List<MessageProducer<Batch>> senders = new ArrayList<>();
     final int[] take;
     final int[] scratch;
@@ -85,6 +92,7 @@ final class Dispatcher {
       this.load = gate.load();
       this.timeoutNanos = gate.config().limits().timeout().toNanos();
       this.replyTo = address + "." + gate.config().name();
+      this.mailbox = new Mailbox(this);
       for (int i = 0; i < load.instances(); i++) {
         senders.add(vertx.eventBus().sender(gate.config().instanceAddress(i)));
       }
@@ -140,6 +148,47 @@ final class Dispatcher {
       }
       if (oldest != null) {
         arm(oldest.deadlineNanos - now);
+      }
+    }
+  }
+
+  /**
+   * Where worker threads of this process put one lane's outcomes (any thread), taken on this loop: one task for
+   * whatever has arrived by the time it runs, so outcomes that come close together cost the loop one wake-up and
+   * one task, and none of the event bus's delivery.
+   */
+  private final class Mailbox implements OutcomeSink {
+    private final Lane lane;
+    private final WorkerLoad.Tally tally;
+    private final Queue<Outcome> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+
+    Mailbox(Lane lane) {
+      this.lane = lane;
+      this.tally = lane.load.tally();
+    }
+
+    @Override
+    public void accept(Outcome outcome) {
+      queue.offer(outcome);
+      if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
+        context.runOnContext(v -> drain());
+      }
+    }
+
+    private void drain() {
+      try {
+        for (Outcome o; (o = queue.poll()) != null; ) {
+          tally.done(o.instance(), o.runNanos());
+          answer(lane, o); // what this throws goes to Vert.x, as from an event-bus consumer; the rest still come
+        }
+      } finally {
+        tally.apply(); // before the next turn's requests are dealt, which is a task of its own, after this one
+        scheduled.set(false);
+        // One offered after the last poll but before the flag fell found it set and scheduled nothing.
+        if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+          context.runOnContext(v -> drain());
+        }
       }
     }
   }
@@ -243,7 +292,7 @@ final class Dispatcher {
           follow.add(new Follow(p.upload(), lane.gate.config().instanceAddress(instance), id));
         }
       }
-      batches.add(new Batch(lane.replyTo, deadlineMillis, items));
+      batches.add(new Batch(lane.replyTo, deadlineMillis, items, lane.mailbox));
     }
     // In the flight list before any send, since a send can fail at once and answer the flight's requests.
     lane.append(flight);
@@ -285,6 +334,11 @@ final class Dispatcher {
 
   private void arrived(Lane lane, Outcome outcome) {
     lane.load.done(outcome.instance(), outcome.runNanos());
+    answer(lane, outcome);
+  }
+
+  /** Gives an outcome, already counted in the lane's load, to its exchange, unless that has answered already. */
+  private void answer(Lane lane, Outcome outcome) {
     Waiting w = waiting.remove(outcome.id());
     boolean streamed = outcome.response() != null && outcome.response().streamed();
     if (w == null) {

@@ -381,7 +381,7 @@ final class Exchange {
     }
     done = true;
     int status = head(r);
-    answered("answered (" + status + ")");
+    answered(status);
     // Before the end: ending lets Vert.x start the connection's next pipelined request at once, on this thread. And
     // counted before it is sent, so that a client which has its answer finds it counted in /metrics.
     release();
@@ -417,7 +417,7 @@ final class Exchange {
     if (status == 204 || status == 304 || status < 200 || req.method() == HttpMethod.HEAD) {
       control.cancel();
       release();
-      answered("answered (" + status + ")");
+      answered(status);
       Future<Void> written = res.end();
       if (closeAfter) {
         Closing.after(req, written);
@@ -512,7 +512,7 @@ final class Exchange {
       return;
     }
     done = true;
-    answered("answered (" + status + ")");
+    answered(status);
     release(); // before the end, as in write, and so is the count
     gate.meters().record(status, System.nanoTime() - start);
     Future<Void> written = text(req, res, status, message);
@@ -557,6 +557,13 @@ final class Exchange {
   private void answered(String how) {
     if (upload != null) {
       upload.answered(how);
+    }
+  }
+
+  /** {@link #answered(String)} with a status: the text is made only for an upload, which is rare. */
+  private void answered(int status) {
+    if (upload != null) {
+      upload.answered("answered (" + status + ")");
     }
   }
 

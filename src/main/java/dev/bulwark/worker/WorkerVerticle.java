@@ -18,6 +18,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -129,20 +130,23 @@ public final class WorkerVerticle extends VerticleBase {
 
   /**
    * The HTTP side's batches: each item is run in turn and its outcome sent back on its own as soon as it is known,
-   * so a slow item never holds back another's answer. Each outcome says how long the handler call kept this thread,
-   * which is how the HTTP side learns how many requests to give one instance at a time.
+   * so a slow item never holds back another's answer. Each outcome says how long the item kept this thread, which is
+   * how the HTTP side learns how many requests to give one instance at a time. The clock is read once per item: the
+   * reading after one handler call is where the next item's time starts.
    */
   private void runBatch(Batch batch) {
     VirtualMachineError fatal = null;
+    long now = System.nanoTime();
+    long deadline = now + TimeUnit.MILLISECONDS.toNanos(batch.deadlineMillis() - System.currentTimeMillis());
     for (Batch.Item item : batch.items()) {
-      if (System.currentTimeMillis() > batch.deadlineMillis()) {
+      if (now - deadline > 0) {
         // The caller has answered 504; running it now would only add load. Its outcome still tells the caller that
         // this instance is done with it.
-        vertx.eventBus().send(batch.replyTo(), Outcome.failed(item.id(), NOT_RUN, index, -1));
+        answer(batch, item, Outcome.failed(item.id(), NOT_RUN, index, -1));
         continue;
       }
       Future<Response> result;
-      long started = System.nanoTime();
+      long started = now;
       IncomingChunks in = null;
       if (item.bodyFollows()) {
         String key = key(batch.replyTo(), item.id());
@@ -159,7 +163,8 @@ public final class WorkerVerticle extends VerticleBase {
         LOG.severe(() -> "request " + item.request().requestId() + " to service '" + service.name() + "' failed: " + e);
         result = Future.failedFuture(new Failed(HANDLER_FAILED));
       }
-      long ran = System.nanoTime() - started;
+      now = System.nanoTime();
+      long ran = now - started;
       result.onComplete(ar -> {
         if (ar.succeeded() && ar.result().streamed()) {
           onContext(() -> stream(batch.replyTo(), item, ar.result(), ran));
@@ -167,7 +172,7 @@ public final class WorkerVerticle extends VerticleBase {
           if (body != null) {
             onContext(body::cancel); // answered: whatever of the body the handler did not read is not wanted
           }
-          vertx.eventBus().send(batch.replyTo(), ar.succeeded()
+          answer(batch, item, ar.succeeded()
               ? Outcome.answered(item.id(), ar.result(), index, ran)
               : Outcome.failed(item.id(), failureOf(ar.cause()), index, ran));
         }
@@ -175,6 +180,19 @@ public final class WorkerVerticle extends VerticleBase {
     }
     if (fatal != null) {
       throw fatal;
+    }
+  }
+
+  /**
+   * Sends a batch item's last outcome: straight into the sender's queue when the batch came from this process, else
+   * over the event bus. An item whose body followed answers over the event bus too, behind the {@link Credit}s it
+   * sent there, so that its sender sees them before the outcome that ends the upload.
+   */
+  private void answer(Batch batch, Batch.Item item, Outcome outcome) {
+    if (batch.local() != null && !item.bodyFollows()) {
+      batch.local().accept(outcome);
+    } else {
+      vertx.eventBus().send(batch.replyTo(), outcome);
     }
   }
 

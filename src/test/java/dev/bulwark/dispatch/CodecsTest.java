@@ -90,8 +90,9 @@ class CodecsTest {
   void batchRoundTripsOverTheWire() {
     Request a = Request.of("GET", "/a", Headers.of("x", "1"), null, "127.0.0.1:1", "id-a");
     Request b = Request.of("PUT", "/b", Headers.empty(), "ç".getBytes(StandardCharsets.UTF_8), "[::1]:2", "id-b");
+    OutcomeSink sink = o -> { };
     Batch batch = new Batch("bulwark.http.x", 1234567890123L, java.util.List.of(new Batch.Item(41, a),
-        new Batch.Item(42, b, true)));
+        new Batch.Item(42, b, true)), sink);
     BatchCodec codec = new BatchCodec();
     Buffer wire = Buffer.buffer().appendString("pre");
     codec.encodeToWire(wire, batch);
@@ -109,7 +110,9 @@ class CodecsTest {
     assertEquals("PUT", back.items().get(1).request().method());
     assertArrayEquals(b.bodyBytes(), back.items().get(1).request().bodyBytes());
     assertEquals("[::1]:2", back.items().get(1).request().clientAddress());
+    assertEquals(null, back.local(), "the in-process way back does not cross the wire: outcomes take the event bus");
     assertSame(batch, codec.transform(batch));
+    assertSame(sink, codec.transform(batch).local(), "locally the batch is passed as it is, its way back with it");
   }
 
   @Test

@@ -90,6 +90,32 @@ class WorkerLoadTest {
     assertEquals(avg, load.runNanos(), "a request that was not run says nothing about run times");
   }
 
+  @Test
+  void aTallyAppliesItsOutcomesAtOnceAsDoneWouldOneByOne() {
+    WorkerLoad oneByOne = new WorkerLoad(3, now::get);
+    WorkerLoad tallied = new WorkerLoad(3, now::get);
+    assertArrayEquals(new int[] {3, 3, 3}, deal(tallied, 9));
+    deal(oneByOne, 9);
+    now.addAndGet(WorkerLoad.STALL_NANOS + 1); // every instance with work now looks stalled
+    long[][] outcomes = {{0, 4_000}, {1, 9_000}, {0, -1}, {2, 1_000}, {7, 5}, {0, 2_000}};
+    WorkerLoad.Tally tally = tallied.tally();
+    for (long[] o : outcomes) {
+      oneByOne.done((int) o[0], o[1]);
+      tally.done((int) o[0], o[1]);
+    }
+    assertEquals(3, tallied.queued(0), "nothing is applied before apply");
+    assertEquals(WorkerLoad.SLICE_NANOS, tallied.runNanos());
+    tally.apply();
+    assertArrayEquals(new int[] {0, 2, 2}, new int[] {tallied.queued(0), tallied.queued(1), tallied.queued(2)});
+    for (int i = 0; i < 3; i++) {
+      assertEquals(oneByOne.queued(i), tallied.queued(i), "instance " + i);
+    }
+    assertEquals(oneByOne.runNanos(), tallied.runNanos(), "the same moving average");
+    assertArrayEquals(deal(oneByOne, 4), deal(tallied, 4), "progress was recorded: the instances are not stalled");
+    tally.apply(); // nothing new: changes nothing
+    assertEquals(oneByOne.queued(0), tallied.queued(0));
+  }
+
   /** Waits until both threads have arrived at round {@code r}. */
   private static void meet(java.util.concurrent.atomic.AtomicInteger arrived, int r) {
     arrived.incrementAndGet();

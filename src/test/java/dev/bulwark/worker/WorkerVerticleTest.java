@@ -194,6 +194,38 @@ class WorkerVerticleTest {
   }
 
   @Test
+  void aBatchFromThisProcessIsAnsweredIntoItsSinkAndNotOverTheEventBus(Vertx vertx, VertxTestContext ctx)
+      throws Exception {
+    ServiceConfig s = service("local", Throws.class, 1);
+    deploy(vertx, s, ctx, () -> {
+      List<Outcome> overTheBus = collect(vertx, "test.local");
+      List<Outcome> sunk = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+      dev.bulwark.dispatch.OutcomeSink sink = o -> {
+        threads.add(Thread.currentThread().getName());
+        sunk.add(o);
+      };
+      vertx.eventBus().send(s.address(), new Batch("test.local", System.currentTimeMillis() + 10_000,
+          List.of(new Batch.Item(1, Request.get("/a")), new Batch.Item(2, Request.get("/b"))), sink));
+      vertx.eventBus().send(s.address(), new Batch("test.local", System.currentTimeMillis() - 1,
+          List.of(new Batch.Item(3, Request.get("/late"))), sink));
+      vertx.setTimer(500, t -> ctx.verify(() -> {
+        assertEquals(List.of(), overTheBus, "nothing came back over the event bus");
+        assertEquals(3, sunk.size(), "every item is answered into the sink: " + sunk);
+        var byId = new java.util.HashMap<Long, Outcome>();
+        sunk.forEach(o -> byId.put(o.id(), o));
+        assertEquals(WorkerVerticle.HANDLER_FAILED, byId.get(1L).failure());
+        assertEquals(WorkerVerticle.HANDLER_FAILED, byId.get(2L).failure());
+        assertEquals(WorkerVerticle.NOT_RUN, byId.get(3L).failure(), "a late item is answered there too");
+        for (String name : threads) {
+          assertTrue(name.startsWith("test-local"), "handed over on the worker thread, no hop first: " + name);
+        }
+        ctx.completeNow();
+      }));
+    });
+  }
+
+  @Test
   void aMessageThatIsNotARequestIsRefusedClearly(Vertx vertx, VertxTestContext ctx) throws Exception {
     ServiceConfig s = service("typed", Sleeps.class, 1);
     deploy(vertx, s, ctx, () -> vertx.eventBus().request(s.address(), "hello")
