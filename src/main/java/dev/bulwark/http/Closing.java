@@ -181,7 +181,8 @@ final class Closing {
     }
   }
 
-  private static Channel channel(HttpConnection conn) {
+  /** The Netty channel under {@code conn}; null for a connection that is not Vert.x's own. */
+  static Channel channel(HttpConnection conn) {
     return conn instanceof HttpServerConnection internal ? internal.channelHandlerContext().channel() : null;
   }
 

@@ -138,6 +138,7 @@ public final class HttpServerVerticle extends VerticleBase {
             http.maxHeaderBytes()))
         .connectionHandler(conn -> {
           open.incrementAndGet();
+          IdleTimeout.takeOver(conn, http.idleTimeout()); // Vert.x's costs a listener per answer written
           Closing.onHalfClose(conn, http.shutdownGrace()); // a client's FIN still gets its answers
           conn.closeHandler(v -> open.decrementAndGet());
         });
