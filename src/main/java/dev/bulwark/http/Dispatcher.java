@@ -158,12 +158,13 @@ final class Dispatcher {
    * one task, and none of the event bus's delivery.
    */
   private final class Mailbox implements OutcomeSink {
-    /** Outcomes taken before the load is updated within one drain: some 0.1 ms of writing at most. */
-    private static final int APPLY_EVERY = 16;
+    /** Outcomes taken, counted and then answered together within one drain: some 0.1 ms of writing at most. */
+    private static final int GROUP = 16;
     private final Lane lane;
     private final WorkerLoad.Tally tally;
     private final Queue<Outcome> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Outcome[] group = new Outcome[GROUP];
 
     Mailbox(Lane lane) {
       this.lane = lane;
@@ -179,22 +180,43 @@ final class Dispatcher {
     }
 
     private void drain() {
+      RuntimeException thrown = null;
       try {
-        int n = 0;
-        for (Outcome o; (o = queue.poll()) != null; ) {
-          tally.done(o.instance(), o.runNanos());
-          answer(lane, o); // what this throws goes to Vert.x, as from an event-bus consumer; the rest still come
-          if (++n % APPLY_EVERY == 0) {
-            tally.apply(); // a long drain must not make another loop see an instance as stalled that is not
+        while (true) {
+          int n = 0;
+          for (Outcome o; n < GROUP && (o = queue.poll()) != null; n++) {
+            group[n] = o;
+            tally.done(o.instance(), o.runNanos());
+          }
+          if (n == 0) {
+            break;
+          }
+          // Before any of these answers goes out: a client that has its answer and at once asks again, on a
+          // connection another loop serves, finds the instance free, not still busy with the request it answered.
+          tally.apply();
+          for (int i = 0; i < n; i++) {
+            Outcome o = group[i];
+            group[i] = null;
+            try {
+              answer(lane, o);
+            } catch (RuntimeException e) { // the others still get theirs; Vert.x reports it, as an event-bus consumer's
+              if (thrown == null) {
+                thrown = e;
+              } else {
+                thrown.addSuppressed(e);
+              }
+            }
           }
         }
       } finally {
-        tally.apply(); // before the next turn's requests are dealt, which is a task of its own, after this one
         scheduled.set(false);
         // One offered after the last poll but before the flag fell found it set and scheduled nothing.
         if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
           context.runOnContext(v -> drain());
         }
+      }
+      if (thrown != null) {
+        throw thrown;
       }
     }
   }
