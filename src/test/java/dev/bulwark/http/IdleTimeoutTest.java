@@ -68,15 +68,12 @@ class IdleTimeoutTest {
   }
 
   /** Reads until the server ends the connection (EOF or reset); returns the bytes read. */
-  private static long readToEnd(InputStream in, StringBuilder text) throws IOException {
+  private static long readToEnd(InputStream in) throws IOException {
     byte[] buf = new byte[64 * 1024];
     long total = 0;
     try {
       for (int n; (n = in.read(buf)) >= 0; ) {
         total += n;
-        if (text != null) {
-          text.append(new String(buf, 0, n, StandardCharsets.ISO_8859_1));
-        }
       }
     } catch (SocketException reset) {
       // the end as well
@@ -87,18 +84,19 @@ class IdleTimeoutTest {
   @Test
   void aKeptAliveConnectionWithNothingGoingOnIsClosedAfterTheTimeoutAndNotBefore() throws Exception {
     try (Socket socket = connect(0)) {
-      get(socket, "/large");
+      get(socket, "/");
       InputStream in = socket.getInputStream();
-      StringBuilder head = new StringBuilder();
-      while (!head.toString().endsWith("\r\n\r\n")) {
-        head.append((char) in.read());
+      StringBuilder got = new StringBuilder();
+      while (!got.toString().endsWith("\r\n\r\npaced\n")) {
+        int c = in.read();
+        assertTrue(c >= 0, "the answer came whole: " + got);
+        got.append((char) c);
       }
-      assertTrue(head.toString().startsWith("HTTP/1.1 200"), head.toString());
-      assertEquals(Paced.LARGE, in.readNBytes(Paced.LARGE).length, "the whole answer, read at once");
       long answered = System.nanoTime();
+      assertTrue(got.toString().startsWith("HTTP/1.1 200"), got.toString());
       assertEquals(-1, in.read(), "nothing after the answer, then the end");
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered);
-      assertTrue(ms >= 800, "closed after the idle timeout, not before: " + ms + " ms");
+      assertTrue(ms >= 900, "closed after the idle timeout, not before: " + ms + " ms");
       assertTrue(ms < 3000, "closed about the idle timeout after the answer: " + ms + " ms");
     }
   }
@@ -152,8 +150,8 @@ class IdleTimeoutTest {
   void aClientThatStopsReadingIsClosed() throws Exception {
     try (Socket socket = connect(64 * 1024)) {
       get(socket, "/large");
-      Thread.sleep(3000); // reads nothing: the answer stops moving, and a timeout later the server closes
-      long total = readToEnd(socket.getInputStream(), null);
+      Thread.sleep(4000); // reads nothing: the answer stops moving, and a timeout later the server closes
+      long total = readToEnd(socket.getInputStream());
       assertTrue(total < Paced.LARGE / 2, "the server gave up on the rest: " + total + " bytes came");
     }
     assertEquals("paced\n", rt.get("/").body(), "the server answers others");
