@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * a connection on. So it closes between one timeout and {@code 1 + 1/}{@value #CHECKS_PER_TIMEOUT} of one after the
  * last activity, never before.
  *
- * <p>Queued bytes going out count, which Netty's handler does not look at: an answer of many megabytes that the
+ * <p>Queued bytes going out count, which Netty's handler as Vert.x sets it up (no {@code observeOutput}) does not
+ * look at: an answer of many megabytes that the
  * client reads slowly is not cut while it moves, the way nginx's {@code send_timeout} runs between two successful
  * writes, not from the start of the answer. A client that stops reading stops the bytes, and is closed.
  *
