@@ -29,9 +29,9 @@ import java.util.concurrent.TimeUnit;
  * last activity, never before.
  *
  * <p>Queued bytes going out count, which Netty's handler as Vert.x sets it up (no {@code observeOutput}) does not
- * look at: an answer of many megabytes that the
- * client reads slowly is not cut while it moves, the way nginx's {@code send_timeout} runs between two successful
- * writes, not from the start of the answer. A client that stops reading stops the bytes, and is closed.
+ * look at: an answer of many megabytes that the client reads slowly is not cut while it moves, the way nginx's
+ * {@code send_timeout} runs between two successful writes, not from the start of the answer. A client that stops
+ * reading stops the bytes, and is closed.
  *
  * <p>After an upgrade to HTTP/2 (h2c) it stays in place, in front of the HTTP/2 handler, and sees the connection's
  * bytes; a connection that starts as HTTP/2 keeps Vert.x's own handler.
