@@ -269,8 +269,11 @@ class StreamedResponseTest {
     String raw = rt.raw("127.0.0.1", "GET /hog HTTP/1.1\r\nHost: t\r\n\r\n");
     assertTrue(raw.startsWith("HTTP/1.1 200 OK"), raw);
     int chunks = raw.split("chunk;", -1).length - 1;
-    // 100 ms of budget and the isolate's one-off cold-start allowance of 250 ms: about a dozen 30 ms chunks, not more.
-    assertTrue(chunks >= 1 && chunks <= 15, "30 ms chunks within a 100 ms budget and the 250 ms allowance: "
+    // 100 ms of budget and the isolate's one-off cold-start allowance of 250 ms: about a dozen 30 ms chunks on an idle
+    // machine. The hog's 30 ms are wall-clock time, so on a loaded one each chunk costs less CPU and more of them fit
+    // (16-19 seen with another build running on the same two cores). With the budget not covering the body (tried
+    // with "100s"), the stream went on for 3486 chunks.
+    assertTrue(chunks >= 1 && chunks <= 100, "30 ms chunks within a 100 ms budget and the 250 ms allowance: "
         + chunks + "\n" + raw);
     assertFalse(raw.endsWith("0\r\n\r\n"), "cut short, not ended: " + raw);
     assertEquals(201, rt.get("/three").statusCode(), "the other service is untouched");
