@@ -5,8 +5,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
@@ -37,8 +43,8 @@ import java.util.logging.Logger;
  * <p><b>Half-close.</b> A client that sends its request and then shuts down its sending side ({@code nc -N},
  * {@code printf ... | nc}, some health checkers, HTTP/1.0-style clients) still reads the answer. Netty closes a
  * connection whose input ended unless half-closure is allowed; it is allowed on every HTTP/1.x connection here, and
- * the end of input starts Vert.x's graceful shutdown of that connection: the requests already received are answered,
- * no others are read, and the connection closes after the last answer (or after the grace period).
+ * once the input has ended, every request already received is answered, in order, pipelined ones included, and then
+ * Vert.x's graceful shutdown closes the connection (or the grace period ends it first).
  */
 final class Closing {
   private static final Logger LOG = Logger.getLogger(Closing.class.getName());
@@ -48,6 +54,9 @@ final class Closing {
   static final Duration LINGER_MAX = Duration.ofSeconds(10);
   private static final String LINGER = "bulwark-linger";
   private static final String HALF_CLOSE = "bulwark-half-close";
+  private static final String ANSWERED = "bulwark-answered";
+  /** Vert.x's name for its own handler in an HTTP/1.x connection's pipeline, behind the HTTP codec. */
+  private static final String VERTX_HANDLER = "handler";
   /** What to run when the client's input ends: a body that is still streaming in can never be completed then. */
   private static final io.netty.util.AttributeKey<Runnable> INPUT_ENDED =
       io.netty.util.AttributeKey.valueOf("bulwark-input-ended");
@@ -125,14 +134,15 @@ final class Closing {
 
   /**
    * Allows half-closure on an HTTP/1.x connection, and turns the end of the client's input into a graceful shutdown
-   * of {@code conn} within {@code grace}. Call from the server's connection handler, on the connection's event loop.
+   * of {@code conn}: once every request received before the end is answered, or after {@code grace}, whichever comes
+   * first. Call from the server's connection handler, on the connection's event loop.
    */
   static void onHalfClose(HttpConnection conn, Duration grace) {
     if (conn.protocolVersion() == HttpVersion.HTTP_2) {
       return;
     }
     Channel ch = channel(conn);
-    if (!(ch instanceof DuplexChannel)) {
+    if (!(ch instanceof DuplexChannel) || ch.pipeline().get(VERTX_HANDLER) == null) {
       return;
     }
     ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
@@ -156,17 +166,89 @@ final class Closing {
           if (ended != null) {
             ended.run();
           }
-          // Nothing more will be read: answer what was received, then close (at once when nothing is in flight).
-          try {
-            conn.shutdown(grace);
-          } catch (RuntimeException e) { // e.g. a connection upgraded to HTTP/2 meanwhile: end it outright
-            LOG.log(Level.FINE, "graceful shutdown after a half-close failed; closing", e);
-            ctx.close();
-          }
         }
         ctx.fireUserEventTriggered(evt);
       }
     });
+    // Behind the HTTP decoder, which passes the end of input on only after the requests it still held.
+    ch.pipeline().addBefore(VERTX_HANDLER, ANSWERED, new Answered(conn, grace));
+  }
+
+  /**
+   * Counts the requests the HTTP decoder hands to Vert.x and the answers written back, so that a half-closed
+   * connection is shut down only once all of them are answered. Vert.x's graceful shutdown answers the requests it
+   * has started, but drops the pipelined ones it holds unstarted (it starts one at a time), which would lose every
+   * answer after the second to a client that pipelines, then half-closes.
+   */
+  private static final class Answered extends io.netty.channel.ChannelDuplexHandler {
+    private final HttpConnection conn;
+    private final Duration grace;
+    private long received;
+    private long answered;
+    private boolean inputEnded;
+    private ScheduledFuture<?> deadline;
+
+    Answered(HttpConnection conn, Duration grace) {
+      this.conn = conn;
+      this.grace = grace;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof HttpRequest) {
+        received++;
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+      boolean ends = msg instanceof LastHttpContent && !(msg instanceof HttpResponse r && interim(r.status()));
+      ctx.write(msg, promise);
+      if (ends) {
+        answered++;
+        if (inputEnded && answered >= received) {
+          // After this write returns: Vert.x moves on to its next request (if any) once the answer is written.
+          ctx.executor().execute(() -> shutdown(ctx));
+        }
+      }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+      if (evt instanceof ChannelInputShutdownEvent && !inputEnded) {
+        inputEnded = true;
+        // Nothing more will be read: answer what was received, then close (at once when nothing is in flight).
+        if (answered >= received) {
+          shutdown(ctx);
+        } else {
+          deadline = ctx.executor().schedule(() -> {
+            ctx.close(); // what is still unanswered had its grace
+          }, grace.toNanos(), TimeUnit.NANOSECONDS);
+        }
+      }
+      ctx.fireUserEventTriggered(evt);
+    }
+
+    private void shutdown(ChannelHandlerContext ctx) {
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
+      if (!ctx.channel().isActive()) {
+        return;
+      }
+      try {
+        conn.shutdown(grace);
+      } catch (RuntimeException e) { // e.g. a connection upgraded to HTTP/2 meanwhile: end it outright
+        LOG.log(Level.FINE, "graceful shutdown after a half-close failed; closing", e);
+        ctx.close();
+      }
+    }
+
+    /** 1xx answers other than 101 are interim: the request still gets its final answer after them. */
+    private static boolean interim(HttpResponseStatus status) {
+      return status.codeClass() == HttpStatusClass.INFORMATIONAL && status.code() != 101;
+    }
   }
 
   /**
