@@ -28,8 +28,11 @@ public final class Response {
   }
 
   private Response(int status, Headers headers, byte[] body, String reason, BodyStream stream) {
-    if (status < 100 || status > 599) {
-      throw new IllegalArgumentException("HTTP status must be 100-599, got " + status);
+    if (status < 200 || status > 599) {
+      // A 1xx answer is interim (RFC 9110, 15.2): sent as the final one, the client would wait on for the real one,
+      // and a pipelining client would take the next request's answer for this one's.
+      throw new IllegalArgumentException("HTTP status must be 200-599 (1xx answers are interim, never final), got "
+          + status);
     }
     this.status = status;
     this.headers = Objects.requireNonNull(headers, "headers");

@@ -387,7 +387,7 @@ final class Exchange {
     release();
     gate.meters().record(status, System.nanoTime() - start);
     Future<Void> written;
-    if (status == 204 || status == 304 || status < 200) {
+    if (status == 204 || status == 304) {
       written = res.end();
     } else if (req.method() == HttpMethod.HEAD) {
       // Vert.x sends no body for HEAD, and then no length either; the length a GET would get is what HEAD asks for.
@@ -414,7 +414,7 @@ final class Exchange {
     done = true;
     int status = head(r);
     gate.meters().record(status, System.nanoTime() - start);
-    if (status == 204 || status == 304 || status < 200 || req.method() == HttpMethod.HEAD) {
+    if (status == 204 || status == 304 || req.method() == HttpMethod.HEAD) {
       control.cancel();
       release();
       answered(status);

@@ -128,6 +128,10 @@ class ApiTest {
     assertEquals("/x", redirect.headers().get("location").orElseThrow());
     assertThrows(IllegalArgumentException.class, () -> Response.redirect("/x", 200));
     assertThrows(IllegalArgumentException.class, () -> Response.status(600));
+    for (int interim : new int[] {100, 101, 103, 199}) { // interim answers, never a final one
+      assertThrows(IllegalArgumentException.class, () -> Response.status(interim), String.valueOf(interim));
+      assertThrows(IllegalArgumentException.class, () -> Response.text("x").withStatus(interim));
+    }
     assertEquals(404, Response.status(404).status());
     assertEquals(0, Response.status(204).bodyLength());
   }
