@@ -84,13 +84,17 @@ public final class Bulwark {
   /**
    * Blocked threads are checked every 5 s rather than every second: a handler stuck past its deadline is reported
    * (see {@link #deployWorkers}), not repeated every second. No user code runs on event loops, so the coarser check
-   * loses no event-loop diagnostics that matter.
+   * loses no event-loop diagnostics that matter. Every report has the thread's stack trace: Vert.x's default gives it
+   * only once a thread has been blocked for 5 s, so a handler with a short timeout was reported without where it is
+   * stuck.
    */
   private static VertxOptions vertxOptions(RuntimeConfig config) {
     return new VertxOptions()
         .setMetricsOptions(metricsOptions(config.vertxMetrics()))
         .setBlockedThreadCheckInterval(5000)
-        .setBlockedThreadCheckIntervalUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
+        .setBlockedThreadCheckIntervalUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        .setWarningExceptionTime(1) // nanosecond: always (0 is refused)
+        .setWarningExceptionTimeUnit(java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   private static MicrometerMetricsOptions metricsOptions(RuntimeConfig.VertxMetrics level) {

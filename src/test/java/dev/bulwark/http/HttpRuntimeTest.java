@@ -2,6 +2,7 @@ package dev.bulwark.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.bulwark.TestRuntime;
@@ -199,6 +200,28 @@ class HttpRuntimeTest {
       // An async handler that never answers left no trace in the log before.
       assertTrue(log.messages().stream().anyMatch(m -> m.startsWith("request " + id + " (GET /async/never) to service")
           && m.endsWith(" ms, answered 504")), log.messages().toString());
+    }
+  }
+
+  @Test
+  void aHandlerStillRunningPastItsDeadlineIsLoggedWithWhereItIsStuck() throws Exception {
+    // Its own runtime: the handler keeps its one worker thread for 6.5 s. Vert.x checks every 5 s, so a handler
+    // still running 1.2 s after it started (200 ms timeout + 1 s) is sure to be seen by one check before it returns.
+    JsonObject config = TestRuntime.config(TestRuntime.service("slow", Sleeps.class).put("timeout", "200ms"));
+    try (TestRuntime one = TestRuntime.start(config);
+         dev.bulwark.LogCapture log = dev.bulwark.LogCapture.of("io.vertx.core.impl.BlockedThreadChecker")) {
+      assertEquals(504, one.get("/?ms=6500").statusCode());
+      java.util.logging.LogRecord stuck = null;
+      for (int i = 0; i < 80 && stuck == null; i++) {
+        Thread.sleep(100);
+        stuck = log.records().stream().filter(r -> r.getMessage().contains("bulwark-slow")).findFirst().orElse(null);
+      }
+      assertNotNull(stuck, "no report of the stuck worker thread: " + log.messages());
+      // With Vert.x's default, a thread blocked for less than 5 s was reported without its stack trace.
+      Throwable where = stuck.getThrown();
+      assertNotNull(where, "reported without where it is stuck: " + stuck.getMessage());
+      assertTrue(java.util.Arrays.stream(where.getStackTrace()).anyMatch(f -> f.getClassName().equals(Sleeps.class
+          .getName()) && f.getMethodName().equals("handle")), java.util.Arrays.toString(where.getStackTrace()));
     }
   }
 
