@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.HostAndPort;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What RFC 9112 (3.2, 3.3, 6.1) and RFC 9110 (10.1.1) require of a request line, its Host, its transfer coding and
@@ -78,6 +79,18 @@ final class RequestCheck {
       return EXPECTATION;
     }
     return req.version() == HttpVersion.HTTP_2 ? null : hostProblem(req);
+  }
+
+  /**
+   * The size of {@code req}'s header fields as HTTP/1.1 would carry them ({@code name: value} and a line end each),
+   * which is what {@code http.maxHeaderBytes} limits; for HTTP/2, whose decoder does not count them so.
+   */
+  static long headerBytes(HttpServerRequest req) {
+    long bytes = 0;
+    for (Map.Entry<String, String> field : req.headers()) {
+      bytes += field.getKey().length() + field.getValue().length() + 4;
+    }
+    return bytes;
   }
 
   /**

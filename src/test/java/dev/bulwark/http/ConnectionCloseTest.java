@@ -285,6 +285,27 @@ class ConnectionCloseTest {
   }
 
   @Test
+  void overHttp2HeaderFieldsOverTheLimitGetTheRuntimes431AndTheConnectionStaysUsable() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      var client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+          .setHttp2ClearTextUpgrade(false));
+      RequestOptions get = new RequestOptions().setHost("127.0.0.1").setPort(rt.port()).setURI("/");
+      // http.maxHeaderBytes is 8 KiB here. Before, HTTP/2 went by Netty's own 8 KiB of HPACK accounting: a bare 431
+      // with no request id, uncounted; and a higher http.maxHeaderBytes did not raise it.
+      var big = client.request(new RequestOptions(get).putHeader("x-big", "b".repeat(10_000)))
+          .compose(req -> req.send()).compose(res -> res.body().map(b -> res.statusCode() + " "
+              + res.getHeader("x-request-id") + " " + b)).await(10, TimeUnit.SECONDS);
+      assertTrue(big.matches("431 [0-9a-f]{16} The request's header fields are larger than 8192 bytes\n"), big);
+      var fits = client.request(new RequestOptions(get).putHeader("x-big", "b".repeat(7_000)))
+          .compose(req -> req.send()).compose(res -> res.body()).await(10, TimeUnit.SECONDS).toString();
+      assertEquals("counted\n", fits, "just under the limit, and on the same connection");
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void overHttp2A413IsAnAnswerAndTheConnectionStaysUsable() throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
