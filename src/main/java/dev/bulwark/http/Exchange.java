@@ -230,12 +230,18 @@ final class Exchange {
     Buffer body = Buffer.buffer();
     long timer = vertx.setTimer(bodyTimeoutMillis, id ->
         answerAndClose(408, "Request body not received within " + bodyTimeoutMillis + " ms\n"));
+    // A client that half-closes before the body is complete can never complete it: told now, not at the timeout.
+    Closing.onInputEnd(req, () -> {
+      vertx.cancelTimer(timer);
+      answerAndClose(400, "The client ended its side of the connection before the request body was complete\n");
+    });
     req.handler(chunk -> {
       if (done) {
         return;
       }
       if (body.length() + chunk.length() > limit) {
         vertx.cancelTimer(timer);
+        Closing.onInputEnd(req, null);
         tooLarge(limit);
         return;
       }
@@ -243,10 +249,12 @@ final class Exchange {
     });
     req.exceptionHandler(err -> {
       vertx.cancelTimer(timer);
+      Closing.onInputEnd(req, null);
       bodyBroken(err);
     });
     req.endHandler(v -> {
       vertx.cancelTimer(timer);
+      Closing.onInputEnd(req, null);
       if (!done) {
         dispatch(body);
       }

@@ -191,6 +191,14 @@ class ConnectionCloseTest {
       assertEquals(i, Integer.parseInt(ids.group(1)), "answers in the order asked");
     }
     assertTrue(eight.closed(), eight.text());
+    // FIN before the declared body is complete: it never can be. Told so at once, not with a 408 at the body timeout
+    // (30 s) to a connection left half-open until then.
+    long t0 = System.nanoTime();
+    Read partial = exchange("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc", true);
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertTrue(partial.text().startsWith("HTTP/1.1 400 ") && partial.text().endsWith("was complete\n"),
+        partial.text());
+    assertTrue(partial.closed() && ms < 3000, ms + " ms: " + partial.text());
     // FIN with nothing sent: closed at once.
     Read none = exchange("", true);
     assertEquals("", none.text());
