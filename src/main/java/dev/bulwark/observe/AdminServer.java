@@ -1,12 +1,15 @@
 package dev.bulwark.observe;
 
 import dev.bulwark.config.ListenAddress;
+import io.netty.handler.codec.DateFormatter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
@@ -39,7 +42,12 @@ public final class AdminServer {
     });
     router.route("/metrics").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-    server = vertx.createHttpServer(new HttpServerOptions().setReuseAddress(true)).requestHandler(router);
+    // Every answer has a Date, as an origin server with a clock must give (RFC 9110, 6.6.1): vertx-web's 404 and 405
+    // too, so it is set before the router sees the request.
+    server = vertx.createHttpServer(new HttpServerOptions().setReuseAddress(true)).requestHandler(req -> {
+      req.response().putHeader(HttpHeaders.DATE, DateFormatter.format(new Date()));
+      router.handle(req);
+    });
     return server.listen(port, host);
   }
 
