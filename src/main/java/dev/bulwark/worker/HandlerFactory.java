@@ -87,13 +87,31 @@ public final class HandlerFactory implements AutoCloseable {
     if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
       throw new HandlerLoadException(source.describe() + ": " + type.getName() + " is abstract");
     }
+    Constructor<?> ctor;
     try {
-      Constructor<?> ctor = type.getDeclaredConstructor();
+      ctor = type.getDeclaredConstructor();
       ctor.setAccessible(true);
-      return ctor;
     } catch (NoSuchMethodException | RuntimeException e) {
       throw new HandlerLoadException(source.describe() + ": " + type.getName()
           + " needs a constructor without parameters");
+    }
+    initialize(source, type);
+    return ctor;
+  }
+
+  /**
+   * Runs the class's static initializer now, once for the service: one that throws is then reported as a throwing
+   * constructor is, instead of an {@link ExceptionInInitializerError} escaping the first {@code newInstance} (a raw
+   * stack trace from {@code check}) and a bare {@link NoClassDefFoundError} from every later one.
+   */
+  private static void initialize(HandlerSource source, Class<?> type) throws HandlerLoadException {
+    try {
+      Class.forName(type.getName(), true, type.getClassLoader());
+    } catch (ExceptionInInitializerError e) {
+      throw new HandlerLoadException(source.describe() + ": static initializer of " + type.getName() + " threw "
+          + e.getCause());
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new HandlerLoadException(source.describe() + ": cannot initialize " + type.getName() + ": " + e);
     }
   }
 

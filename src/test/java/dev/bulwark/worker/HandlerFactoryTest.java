@@ -95,6 +95,30 @@ class HandlerFactoryTest {
     assertTrue(assertThrows(HandlerLoadException.class, () -> f.newInvoker(null, Env.empty())).getMessage().contains("no database"));
   }
 
+  @Test
+  void aStaticInitializerThatThrowsIsReportedAsAThrowingConstructorIs() throws Exception {
+    HandlerSource block = source("Boom.java", """
+        import dev.bulwark.api.*;
+        public class Boom implements Handler {
+          static { if (true) throw new RuntimeException("static boom"); }
+          public Response handle(Request request, Env env) { return null; }
+        }
+        """);
+    HandlerSource field = source("BadField.java", """
+        import dev.bulwark.api.*;
+        public class BadField implements Handler {
+          static final int X = Integer.parseInt("x");
+          public Response handle(Request request, Env env) { return null; }
+        }
+        """);
+    // Before: an ExceptionInInitializerError escaped, a raw stack trace from check, "did not start: null" serving.
+    assertEquals(List.of(dir.resolve("Boom.java") + ": static initializer of Boom threw java.lang.RuntimeException:"
+        + " static boom"), assertThrows(HandlerLoadException.class, () -> load(block)).problems());
+    assertEquals(List.of(dir.resolve("BadField.java") + ": static initializer of BadField threw"
+        + " java.lang.NumberFormatException: For input string: \"x\""),
+        assertThrows(HandlerLoadException.class, () -> load(field)).problems());
+  }
+
   private static HandlerFactory load(HandlerSource source) throws HandlerLoadException {
     return HandlerFactory.load(new dev.bulwark.config.ServiceConfig("test", source, 1, java.util.Map.of(),
         dev.bulwark.config.Limits.DEFAULT));
