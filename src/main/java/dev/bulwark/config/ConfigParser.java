@@ -283,7 +283,13 @@ public final class ConfigParser {
             problem(p + ".text", "must be a string");
           }
         }
-        case "json" -> bindings.put(name, v);
+        case "json" -> {
+          if (v == null) {
+            problem(p + ".json", "must be a value (an object, a list, a string, a number or a boolean), got nothing");
+          } else {
+            bindings.put(name, v);
+          }
+        }
         case "secret" -> {
           if (!(v instanceof String var) || var.isBlank()) {
             problem(p + ".secret", "must name an environment variable");

@@ -189,6 +189,16 @@ class ConfigParserTest {
   }
 
   @Test
+  void anEmptyJsonBindingIsAProblemNamingItsKey() {
+    JsonObject t = minimal();
+    // YAML "G: { json: null }", or a bare "json:" under G.
+    t.getJsonArray("services").getJsonObject(0).put("bindings", new JsonObject()
+        .put("G", new JsonObject().putNull("json")));
+    assertEquals(List.of("f.yaml: services[0].bindings.G.json: must be a value (an object, a list, a string, a number"
+        + " or a boolean), got nothing"), problems(t), "before: accepted, then 'could not start: null'");
+  }
+
+  @Test
   void adminCanBeTurnedOff() {
     JsonObject t = minimal().put("admin", new JsonObject().put("address", "off"));
     assertTrue(ConfigParser.parse(t, "f.yaml", Map.of()).admin().isEmpty());
