@@ -12,6 +12,9 @@ public final class ConfigValues {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|kb|kib|mb|mib|gb|gib)?");
 
+  /** The longest duration any key takes: {@link Integer#MAX_VALUE} milliseconds, 24 days 20:31:23.647. */
+  static final Duration MAX_DURATION = Duration.ofMillis(Integer.MAX_VALUE);
+
   private final BiConsumer<String, String> problem;
 
   ConfigValues(BiConsumer<String, String> problem) {
@@ -71,27 +74,39 @@ public final class ConfigValues {
     return n;
   }
 
+  /**
+   * A duration of at most {@link #MAX_DURATION}: Vert.x and Netty take many timeouts as an int of milliseconds, and
+   * longer ones overflowed where they were used (a deadline, a timer per connection) instead of here, with the key.
+   */
   Duration duration(JsonObject o, String key, String path, Duration fallback) {
     Object v = o.getValue(key);
     if (v == null) {
       return fallback;
     }
+    long millis;
     if (isWhole(v) && ((Number) v).longValue() >= 0) {
-      return Duration.ofMillis(((Number) v).longValue());
+      millis = ((Number) v).longValue();
+    } else {
+      Matcher m = v instanceof String str ? DURATION.matcher(str.trim()) : null;
+      if (m == null || !m.matches() || m.group(1).length() > 12) {
+        problem.accept(path + "." + key, "must be a duration like 500ms, 30s or 2m (a bare number is milliseconds),"
+            + " got '" + v + "'");
+        return fallback;
+      }
+      long unit = switch (m.group(2) == null ? "ms" : m.group(2)) {
+        case "s" -> 1000L;
+        case "m" -> 60_000L;
+        case "h" -> 3600_000L;
+        default -> 1L;
+      };
+      millis = Long.parseLong(m.group(1)) * unit; // at most 12 digits of hours: no overflow
     }
-    Matcher m = v instanceof String str ? DURATION.matcher(str.trim()) : null;
-    if (m == null || !m.matches() || m.group(1).length() > 12) {
-      problem.accept(path + "." + key, "must be a duration like 500ms, 30s or 2m (a bare number is milliseconds), got '"
-          + v + "'");
+    if (millis > MAX_DURATION.toMillis()) {
+      problem.accept(path + "." + key, "must be at most " + MAX_DURATION.toMillis() + "ms (about 24 days), got '" + v
+          + "'");
       return fallback;
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2) == null ? "ms" : m.group(2)) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofMillis(n);
-    };
+    return Duration.ofMillis(millis);
   }
 
   /** A likely typo: a prefix of the other, or at most two edits away. */

@@ -172,6 +172,31 @@ class ConfigParserTest {
   }
 
   @Test
+  void everyDurationIsAtMostIntMaxMilliseconds() {
+    JsonObject t = minimal();
+    t.getJsonArray("services").getJsonObject(0).put("source", "w.mjs").put("timeout", "999999999999h")
+        .put("cpuBudget", "597h").put("wallBudget", 2147483648L)
+        .put("fetch", new JsonObject().put("timeout", "2147484s"));
+    t.put("http", new JsonObject().put("idleTimeout", "999999999999h").put("shutdownGrace", "35792m"));
+    String most = "must be at most 2147483647ms (about 24 days), got ";
+    // Before: accepted, then 'long overflow' naming no key, an ArithmeticException per connection, or 500s.
+    assertEquals(List.of(
+        "f.yaml: services[0].timeout: " + most + "'999999999999h'",
+        "f.yaml: services[0].cpuBudget: " + most + "'597h'",
+        "f.yaml: services[0].wallBudget: " + most + "'2147483648'",
+        "f.yaml: services[0].fetch.timeout: " + most + "'2147484s'",
+        "f.yaml: http.idleTimeout: " + most + "'999999999999h'",
+        "f.yaml: http.shutdownGrace: " + most + "'35792m'"), problems(t));
+    t.getJsonArray("services").getJsonObject(0).put("timeout", "2147483647").put("cpuBudget", "596h")
+        .put("wallBudget", "2147483s").remove("fetch");
+    t.put("http", new JsonObject().put("idleTimeout", "35791m"));
+    RuntimeConfig c = ConfigParser.parse(t, "f.yaml", Map.of());
+    assertEquals(Duration.ofMillis(Integer.MAX_VALUE), c.services().get(0).limits().timeout());
+    assertEquals(Duration.ofHours(596), c.services().get(0).limits().cpuBudget());
+    assertEquals(Duration.ofMinutes(35791), c.http().idleTimeout());
+  }
+
+  @Test
   void bindingsOfEveryKind() {
     JsonObject t = minimal();
     t.getJsonArray("services").getJsonObject(0).put("bindings", new JsonObject()
