@@ -52,7 +52,7 @@ public final class ConfigValues {
       n = ((Number) v).longValue();
     } else {
       Matcher m = v instanceof String str ? SIZE.matcher(str.trim().toLowerCase(Locale.ROOT)) : null;
-      if (m == null || !m.matches() || m.group(1).length() > 15) {
+      if (m == null || !m.matches()) {
         problem.accept(path + "." + key, "must be a size like 65536, 64KiB or 1MiB, got '" + v + "'");
         return fallback;
       }
@@ -65,10 +65,11 @@ public final class ConfigValues {
         case "gib" -> 1024L * 1024 * 1024;
         default -> 1L;
       };
-      n = Long.parseLong(m.group(1)) * unit;
+      n = timesUnit(m.group(1), unit);
     }
     if (n < min || n > max) {
-      problem.accept(path + "." + key, "must be between " + min + " and " + max + " bytes, got " + n);
+      problem.accept(path + "." + key, "must be between " + min + " and " + max + " bytes, got "
+          + (n == Long.MAX_VALUE ? v : n));
       return fallback;
     }
     return n;
@@ -88,7 +89,7 @@ public final class ConfigValues {
       millis = ((Number) v).longValue();
     } else {
       Matcher m = v instanceof String str ? DURATION.matcher(str.trim()) : null;
-      if (m == null || !m.matches() || m.group(1).length() > 12) {
+      if (m == null || !m.matches()) {
         problem.accept(path + "." + key, "must be a duration like 500ms, 30s or 2m (a bare number is milliseconds),"
             + " got '" + v + "'");
         return fallback;
@@ -99,7 +100,7 @@ public final class ConfigValues {
         case "h" -> 3600_000L;
         default -> 1L;
       };
-      millis = Long.parseLong(m.group(1)) * unit; // at most 12 digits of hours: no overflow
+      millis = timesUnit(m.group(1), unit);
     }
     if (millis > MAX_DURATION.toMillis()) {
       problem.accept(path + "." + key, "must be at most " + MAX_DURATION.toMillis() + "ms (about 24 days), got '" + v
@@ -107,6 +108,15 @@ public final class ConfigValues {
       return fallback;
     }
     return Duration.ofMillis(millis);
+  }
+
+  /** {@code digits} times {@code unit}, or {@link Long#MAX_VALUE} when that is more than a long holds. */
+  private static long timesUnit(String digits, long unit) {
+    try {
+      return Math.multiplyExact(Long.parseLong(digits), unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /** A likely typo: a prefix of the other, or at most two edits away. */

@@ -177,7 +177,8 @@ class ConfigParserTest {
     t.getJsonArray("services").getJsonObject(0).put("source", "w.mjs").put("timeout", "999999999999h")
         .put("cpuBudget", "597h").put("wallBudget", 2147483648L)
         .put("fetch", new JsonObject().put("timeout", "2147484s"));
-    t.put("http", new JsonObject().put("idleTimeout", "999999999999h").put("shutdownGrace", "35792m"));
+    t.put("http", new JsonObject().put("idleTimeout", "999999999999h").put("shutdownGrace", "35792m")
+        .put("bodyTimeout", "99999999999999999999999h"));
     String most = "must be at most 2147483647ms (about 24 days), got ";
     // Before: accepted, then 'long overflow' naming no key, an ArithmeticException per connection, or 500s.
     assertEquals(List.of(
@@ -186,7 +187,8 @@ class ConfigParserTest {
         "f.yaml: services[0].wallBudget: " + most + "'2147483648'",
         "f.yaml: services[0].fetch.timeout: " + most + "'2147484s'",
         "f.yaml: http.idleTimeout: " + most + "'999999999999h'",
-        "f.yaml: http.shutdownGrace: " + most + "'35792m'"), problems(t));
+        "f.yaml: http.shutdownGrace: " + most + "'35792m'",
+        "f.yaml: http.bodyTimeout: " + most + "'99999999999999999999999h'"), problems(t));
     t.getJsonArray("services").getJsonObject(0).put("timeout", "2147483647").put("cpuBudget", "596h")
         .put("wallBudget", "2147483s").remove("fetch");
     t.put("http", new JsonObject().put("idleTimeout", "35791m"));
@@ -194,6 +196,19 @@ class ConfigParserTest {
     assertEquals(Duration.ofMillis(Integer.MAX_VALUE), c.services().get(0).limits().timeout());
     assertEquals(Duration.ofHours(596), c.services().get(0).limits().cpuBudget());
     assertEquals(Duration.ofMinutes(35791), c.http().idleTimeout());
+  }
+
+  @Test
+  void aSizeTooLargeForALongIsReportedAsWritten() {
+    JsonObject t = minimal();
+    t.getJsonArray("services").getJsonObject(0).put("maxBodyBytes", "999999999999999GiB");
+    t.put("http", new JsonObject().put("maxHeaderBytes", "90000000000000000KB")
+        .put("maxInitialLineBytes", "99999999999999999999999"));
+    assertEquals(List.of(
+        "f.yaml: services[0].maxBodyBytes: must be between 0 and 2147482623 bytes, got 999999999999999GiB",
+        "f.yaml: http.maxHeaderBytes: must be between 256 and 1048576 bytes, got 90000000000000000KB",
+        "f.yaml: http.maxInitialLineBytes: must be between 64 and 1048576 bytes, got 99999999999999999999999"),
+        problems(t), "before: the product overflowed, e.g. got -6255042486654205952");
   }
 
   @Test
