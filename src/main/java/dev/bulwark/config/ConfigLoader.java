@@ -52,9 +52,16 @@ public final class ConfigLoader {
     if (!Files.isRegularFile(file)) {
       return Future.failedFuture(new ConfigException(file + ": no such file"));
     }
-    String problem = yamlProblem(file);
-    if (problem != null) {
-      return Future.failedFuture(new ConfigException(problem));
+    Object top;
+    try {
+      top = readStrictly(file);
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    if (top == null) {
+      // Only comments, "---", "~" or "null": vertx-config fails on it with a NullPointerException's message, while
+      // a 0-byte file reads as empty; both are a file that says nothing, so the parser says what is missing.
+      return Future.succeededFuture(new JsonObject());
     }
     ConfigStoreOptions store = new ConfigStoreOptions().setType("file").setFormat("yaml")
         .setConfig(new JsonObject().put("path", file.toAbsolutePath().toString()));
@@ -86,12 +93,12 @@ public final class ConfigLoader {
   }
 
   /**
-   * What vertx-config's YAML reading would let pass or report badly, checked first with SnakeYAML (the parser it
-   * uses) as a strict reader: a key given twice in one mapping (SnakeYAML's default keeps the last, so a second
-   * {@code http:} block would silently drop the first), a top level that is not a mapping, and syntax errors, as
-   * {@code file:line:column: problem}. Null when the file is fine.
+   * The file's top level as SnakeYAML (the parser vertx-config uses) reads it as a strict reader, null for a file
+   * with no content. Fails with what vertx-config's YAML reading would let pass or report badly: a key given twice in
+   * one mapping (SnakeYAML's default keeps the last, so a second {@code http:} block would silently drop the first),
+   * a top level that is not a mapping, and syntax errors, as {@code file:line:column: problem}.
    */
-  static String yamlProblem(Path file) {
+  static Object readStrictly(Path file) {
     org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
     options.setAllowDuplicateKeys(false);
     Object top;
@@ -100,20 +107,20 @@ public final class ConfigLoader {
     } catch (org.yaml.snakeyaml.constructor.DuplicateKeyException e) {
       org.yaml.snakeyaml.error.Mark m = e.getProblemMark();
       String key = e.getProblem().replaceFirst("^found duplicate key ", "");
-      return file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1) + ": '" + key + "' is given twice in the"
-          + " same mapping; only one may be";
+      throw new ConfigException(file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1) + ": '" + key
+          + "' is given twice in the same mapping; only one may be");
     } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
       org.yaml.snakeyaml.error.Mark m = e.getProblemMark();
       String where = m == null ? "" : ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
-      return file + where + ": not valid YAML: " + e.getProblem();
+      throw new ConfigException(file + where + ": not valid YAML: " + e.getProblem());
     } catch (java.io.IOException | RuntimeException e) {
-      return file + ": cannot be read as YAML: " + e.getMessage();
+      throw new ConfigException(file + ": cannot be read as YAML: " + e.getMessage());
     }
     if (top != null && !(top instanceof Map)) {
-      return file + ": the top level must be a mapping (sockets:, services:, http:, admin:), not "
-          + (top instanceof java.util.List ? "a list" : "the value '" + top + "'");
+      throw new ConfigException(file + ": the top level must be a mapping (sockets:, services:, http:, admin:), not "
+          + (top instanceof java.util.List ? "a list" : "the value '" + top + "'"));
     }
-    return null;
+    return top;
   }
 
   private static String rootMessage(Throwable err) {

@@ -3,11 +3,15 @@ package dev.bulwark.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +68,24 @@ class ConfigLoaderTest {
           assertEquals(dir + ": is a directory, not a YAML file", e3.getMessage());
           ctx.completeNow();
         })))))));
+  }
+
+  @Test
+  void aFileWithNoContentReadsAsAnEmptyOneDoes(Vertx vertx, VertxTestContext ctx) throws Exception {
+    // Before: all but the 0-byte file failed with 'not valid YAML: Cannot read field "map" because "other" is null'.
+    List<String> contents = List.of("", "\n", "# comment\n", "---\n", "~\n", "null\n");
+    List<Future<JsonObject>> trees = new ArrayList<>();
+    for (int i = 0; i < contents.size(); i++) {
+      Path file = dir.resolve("nothing" + i + ".yaml");
+      Files.writeString(file, contents.get(i));
+      trees.add(ConfigLoader.readYaml(vertx, file));
+    }
+    Future.all(trees).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+      for (int i = 0; i < contents.size(); i++) {
+        assertEquals(new JsonObject(), trees.get(i).result(), "content " + contents.get(i));
+      }
+      ctx.completeNow();
+    })));
   }
 
   @Test
