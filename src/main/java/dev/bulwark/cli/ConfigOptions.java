@@ -83,7 +83,11 @@ final class ConfigOptions {
       return Future.failedFuture(new ConfigException(notAHandler(handlerFile.toString())));
     }
     if (handlerFile != null) {
-      tree = Future.succeededFuture(ConfigLoader.singleHandler(handlerFile));
+      try {
+        tree = Future.succeededFuture(ConfigLoader.singleHandler(handlerFile));
+      } catch (ConfigException e) {
+        return Future.failedFuture(e);
+      }
     } else if (configFile != null) {
       tree = ConfigLoader.readYaml(vertx, configFile);
     } else if (Files.isRegularFile(ConfigLoader.DEFAULT_FILE)) {

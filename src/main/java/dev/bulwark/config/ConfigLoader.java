@@ -32,12 +32,21 @@ public final class ConfigLoader {
         .put("services", new JsonArray().add(new JsonObject().put("name", "hello").put("class", HELLO_CLASS)));
   }
 
-  /** A config serving one handler source file with default settings, as {@code bulwark verticles/Hello.java}. */
+  /**
+   * A config serving one handler source file with default settings, as {@code bulwark verticles/Hello.java}; its
+   * service is named after the file. Fails with a {@link ConfigException} naming the file (not a key the user never
+   * wrote) when that name cannot be a service's.
+   */
   public static JsonObject singleHandler(Path file) {
     String base = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
     String name = base.replaceAll("[^A-Za-z0-9_-]", "-").replaceFirst("^[^A-Za-z]+", "");
     if (name.isEmpty()) {
       name = "main";
+    }
+    String problem = ConfigParser.nameProblem(name);
+    if (problem != null) {
+      throw new ConfigException(file + ": its service is named after the file, and " + problem + ": rename the file,"
+          + " or serve it from a configuration file (--config) naming the service");
     }
     return new JsonObject()
         .put("sockets", new JsonArray().add(new JsonObject().put("name", "http").put("address", "localhost:8080")))

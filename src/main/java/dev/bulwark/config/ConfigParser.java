@@ -33,7 +33,8 @@ public final class ConfigParser {
   static final Set<String> ADMIN_KEYS = Set.of("address", "vertxMetrics");
   static final Set<String> BINDING_KINDS = Set.of("text", "json", "secret", "service");
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,62}");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]*");
+  private static final int NAME_MAX_LENGTH = 63;
   /** A path a request can have: RFC 3986 pchars and '/', with '%' only as an escape. */
   private static final Pattern PATH_PREFIX = Pattern.compile("(/|[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})+");
   private static final Pattern BINDING_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
@@ -479,11 +480,23 @@ public final class ConfigParser {
       problem(path + ".name", "is required");
       return null;
     }
-    if (!NAME.matcher(name).matches()) {
-      problem(path + ".name", "'" + name + "' must start with a letter and hold only letters, digits, - and _");
+    String problem = nameProblem(name);
+    if (problem != null) {
+      problem(path + ".name", problem);
       return null;
     }
     return name;
+  }
+
+  /** What is wrong with {@code name} as a service's or socket's name, or null when nothing is. */
+  static String nameProblem(String name) {
+    if (!NAME.matcher(name).matches()) {
+      return "'" + name + "' must start with a letter and hold only letters, digits, - and _";
+    }
+    if (name.length() > NAME_MAX_LENGTH) {
+      return "'" + name + "' is " + name.length() + " characters long; a name has at most " + NAME_MAX_LENGTH;
+    }
+    return null;
   }
 
 

@@ -1,6 +1,7 @@
 package dev.bulwark.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
@@ -86,6 +87,19 @@ class ConfigLoaderTest {
       }
       ctx.completeNow();
     })));
+  }
+
+  @Test
+  void aHandlerFileServedAloneIsNamedAfterTheFileAndSaysSoWhenTheNameCannotBeOne() {
+    assertEquals("Hello", ConfigLoader.singleHandler(Path.of("verticles/Hello.java")).getJsonArray("services")
+        .getJsonObject(0).getString("name"));
+    Path file = Path.of("h/HandlerWithAnExtremelyLongNameThatGoesOnAndOnForMoreThanSixtyThreeChars.java");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.singleHandler(file));
+    // Before: "services[0].name: '...' must start with a letter and hold only letters, digits, - and _".
+    assertEquals(List.of(file + ": its service is named after the file, and"
+        + " 'HandlerWithAnExtremelyLongNameThatGoesOnAndOnForMoreThanSixtyThreeChars' is 71 characters long; a name"
+        + " has at most 63: rename the file, or serve it from a configuration file (--config) naming the service"),
+        e.problems());
   }
 
   @Test

@@ -249,6 +249,20 @@ class ConfigParserTest {
   }
 
   @Test
+  void aNameTooLongIsSaidToBeTooLong() {
+    String long64 = "a".repeat(64);
+    JsonObject t = minimal();
+    t.getJsonArray("services").getJsonObject(0).put("name", long64);
+    t.getJsonArray("sockets").getJsonObject(0).put("name", "1st");
+    assertEquals(List.of("f.yaml: services[0].name: '" + long64 + "' is 64 characters long; a name has at most 63",
+        "f.yaml: sockets[0].name: '1st' must start with a letter and hold only letters, digits, - and _"),
+        problems(t), "before: a name too long was said to hold characters it does not");
+    t.getJsonArray("services").getJsonObject(0).put("name", "a".repeat(63));
+    t.getJsonArray("sockets").getJsonObject(0).put("name", "first");
+    assertEquals("a".repeat(63), ConfigParser.parse(t, "f.yaml", Map.of()).services().get(0).name());
+  }
+
+  @Test
   void severalServicesNeedExplicitRouting() {
     JsonObject t = minimal();
     t.getJsonArray("services").add(new JsonObject().put("name", "b").put("class", "x.B"));
