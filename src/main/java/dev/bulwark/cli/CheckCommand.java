@@ -12,6 +12,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code check}: validates the configuration and compiles every handler without binding anything. */
 @Command(name = "check", mixinStandardHelpOptions = true,
@@ -20,10 +24,23 @@ final class CheckCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions options;
 
+  /** The run command, holding what was given before {@code check} ({@code --config x.yaml check}). */
+  @ParentCommand
+  Main parent;
+
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = new PrintWriter(System.out, true);
-    PrintWriter err = new PrintWriter(System.err, true);
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ConfigOptions options;
+    try {
+      options = ConfigOptions.ofCheck(parent.options, this.options);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     Vertx vertx = Vertx.vertx();
     RuntimeConfig config;
     try {

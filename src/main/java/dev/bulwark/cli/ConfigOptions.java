@@ -41,6 +41,39 @@ final class ConfigOptions {
       description = "A text binding for every service; repeatable.")
   List<String> vars = new ArrayList<>();
 
+  /**
+   * The options of {@code check}: those given after it, and those given before it, which picocli hands to the run
+   * command, as if given after it. An option given on both sides is refused: either reading would be a guess.
+   *
+   * @throws IllegalArgumentException naming the options given on both sides
+   */
+  static ConfigOptions ofCheck(ConfigOptions before, ConfigOptions after) {
+    List<String> twice = new ArrayList<>();
+    ConfigOptions o = new ConfigOptions();
+    o.handlerFile = once("HANDLER_FILE", before.handlerFile, after.handlerFile, twice);
+    o.configFile = once("--config", before.configFile, after.configFile, twice);
+    o.listen = once("--listen", before.listen, after.listen, twice);
+    o.admin = once("--admin", before.admin, after.admin, twice);
+    o.vars = once("--var", before.vars, after.vars, twice);
+    if (!twice.isEmpty()) {
+      throw new IllegalArgumentException(String.join(", ", twice) + (twice.size() == 1 ? " is" : " are")
+          + " given both before and after 'check'; give " + (twice.size() == 1 ? "it" : "each") + " once, after"
+          + " 'check'");
+    }
+    return o;
+  }
+
+  private static <T> T once(String option, T before, T after, List<String> twice) {
+    if (given(before) && given(after)) {
+      twice.add(option);
+    }
+    return given(after) ? after : before;
+  }
+
+  private static boolean given(Object option) {
+    return option instanceof List<?> repeated ? !repeated.isEmpty() : option != null;
+  }
+
   /** Where the tree comes from, for messages. */
   String origin() {
     if (handlerFile != null) {

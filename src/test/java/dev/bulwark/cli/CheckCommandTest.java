@@ -1,0 +1,113 @@
+package dev.bulwark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code check} run as the command line runs it, in this JVM: options given before the subcommand count as if given
+ * after it. Before, picocli gave them to the run command, and {@code check} checked conf/runtime.yaml instead.
+ */
+class CheckCommandTest {
+  @TempDir
+  Path dir;
+
+  /** One run of the command line: its exit status and what it printed. */
+  private record Run(int status, String out, String err) {
+    String describe() {
+      return "\nexit " + status + "\nstdout:\n" + out + "\nstderr:\n" + err;
+    }
+  }
+
+  private static Run run(String... args) {
+    CommandLine cli = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int status = cli.execute(args);
+    return new Run(status, out.toString(), err.toString());
+  }
+
+  private Path good() throws Exception {
+    return Files.writeString(dir.resolve("good.yaml"), """
+        sockets:
+          - name: http
+            address: 127.0.0.1:0
+        services:
+          - name: hello
+            class: dev.bulwark.testhandlers.Hello
+        """);
+  }
+
+  private Path bad() throws Exception {
+    return Files.writeString(dir.resolve("bad.yaml"), """
+        sockets:
+          - name: http
+            address: 127.0.0.1:0
+        services:
+          - name: hello
+            class: dev.bulwark.testhandlers.Hello
+            instances: 0
+        """);
+  }
+
+  @Test
+  void aConfigFileBeforeCheckIsTheOneChecked() throws Exception {
+    Path bad = bad();
+    Run r = run("--config", bad.toString(), "check");
+    assertEquals(2, r.status(), "before: conf/runtime.yaml was checked, exit 0" + r.describe());
+    assertTrue(r.err().contains(bad + ": services[0].instances: must be 1-1024, got 0"), r.describe());
+    Run good = run("--config", good().toString(), "check");
+    assertEquals(0, good.status(), good.describe());
+    assertTrue(good.out().startsWith("OK " + dir.resolve("good.yaml") + ": 1 service(s), 1 socket(s)"),
+        good.describe());
+  }
+
+  @Test
+  void aHandlerFileBeforeCheckIsTheOneChecked() {
+    Path missing = dir.resolve("Missing.java");
+    Run r = run(missing.toString(), "check");
+    assertEquals(2, r.status(), r.describe());
+    assertTrue(r.err().contains(missing + ": no such file"), r.describe());
+  }
+
+  @Test
+  void listenAdminAndVarBeforeCheckApplyToIt() throws Exception {
+    Path good = good();
+    Run r = run("--listen", "127.0.0.1:25001", "--var", "GREETING=hi", "--admin", "nowhere", "check",
+        "--config", good.toString());
+    assertEquals(2, r.status(), r.describe());
+    assertTrue(r.err().contains(good + ": admin.address (set by --admin): 'nowhere' has no port"), r.describe());
+    Run ok = run("--listen", "127.0.0.1:25001", "--var", "GREETING=hi", "--admin", "off", "check",
+        "--config", good.toString());
+    assertEquals(0, ok.status(), ok.describe());
+    assertTrue(ok.out().contains("socket http on 127.0.0.1:25001"), ok.describe());
+    assertTrue(ok.out().contains("bindings [GREETING]"), ok.describe());
+  }
+
+  @Test
+  void theSameOptionBeforeAndAfterCheckIsAUsageError() throws Exception {
+    Path good = good();
+    Path bad = bad();
+    Run r = run("--config", bad.toString(), "check", "--config", good.toString());
+    assertEquals(2, r.status(), r.describe());
+    assertTrue(r.err().startsWith("--config is given both before and after 'check'; give it once, after 'check'"),
+        r.describe());
+    assertFalse(r.out().contains("OK "), r.describe());
+    Run vars = run("--var", "A=1", "check", "--config", good.toString(), "--var", "B=2", "--listen", "[::1]:0");
+    assertEquals(2, vars.status(), vars.describe());
+    assertTrue(vars.err().startsWith("--var is given both before and after 'check'"), vars.describe());
+    Run files = run(dir.resolve("A.java").toString(), "check", dir.resolve("B.java").toString());
+    assertEquals(2, files.status(), files.describe());
+    assertTrue(files.err().startsWith("HANDLER_FILE is given both before and after 'check'"), files.describe());
+  }
+}
