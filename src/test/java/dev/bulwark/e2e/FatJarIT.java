@@ -558,6 +558,32 @@ class FatJarIT {
     }
   }
 
+  // 5''. A handler whose static initializer throws is refused as one whose constructor throws: the class and the
+  //      cause, exit 2, from check and serving alike (before: a raw ExceptionInInitializerError from check, and
+  //      "could not start: service 'StaticBoom' did not start: null", exit 1, serving).
+  @Test
+  void aStaticInitializerThatThrowsIsAHandlerProblem() throws Exception {
+    Files.writeString(tmp.resolve("StaticBoom.java"), """
+        import dev.bulwark.api.*;
+        public class StaticBoom implements Handler {
+          static { if (true) throw new RuntimeException("static boom"); }
+          public Response handle(Request r, Env e) { return Response.text("x"); }
+        }
+        """);
+    String problem = "  StaticBoom.java: static initializer of StaticBoom threw java.lang.RuntimeException: static boom";
+    try (RuntimeProcess check = RuntimeProcess.run(tmp, "check", "StaticBoom.java")) {
+      assertEquals(2, check.exitValue(), check.describe());
+      assertTrue(check.stderr().lines().anyMatch(problem::equals), check.describe());
+      assertFalse(check.stderr().contains("ExceptionInInitializerError"), check.describe());
+    }
+    try (RuntimeProcess bulwark = RuntimeProcess.run(tmp, "--listen", LISTEN, "--admin", "off", "StaticBoom.java")) {
+      assertEquals(2, bulwark.exitValue(), bulwark.describe());
+      assertTrue(bulwark.stderr().contains("bulwark: handler cannot be loaded, not starting:"), bulwark.describe());
+      assertTrue(bulwark.stderr().lines().anyMatch(problem::equals), bulwark.describe());
+      assertFalse(bulwark.stdout().contains("listening on"), bulwark.describe());
+    }
+  }
+
   // 6. An invalid configuration: every problem named with file and key, exit 2, before anything binds.
   @Test
   void invalidConfigurationIsRefusedBeforeAnythingBinds() throws Exception {
