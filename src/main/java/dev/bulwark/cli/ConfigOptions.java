@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +81,7 @@ final class ConfigOptions {
     if (configFile != null) {
       return configFile.toString();
     }
-    return Files.isRegularFile(ConfigLoader.DEFAULT_FILE) ? ConfigLoader.DEFAULT_FILE.toString() : "embedded default";
+    return ConfigLoader.defaultFilePresent() ? ConfigLoader.DEFAULT_FILE.toString() : "embedded default";
   }
 
   /**
@@ -123,7 +122,7 @@ final class ConfigOptions {
       }
     } else if (configFile != null) {
       tree = ConfigLoader.readYaml(vertx, configFile);
-    } else if (Files.isRegularFile(ConfigLoader.DEFAULT_FILE)) {
+    } else if (ConfigLoader.defaultFilePresent()) {
       tree = ConfigLoader.readYaml(vertx, ConfigLoader.DEFAULT_FILE);
     } else {
       tree = Future.succeededFuture(ConfigLoader.embeddedDefault());

@@ -53,10 +53,28 @@ public final class ConfigLoader {
         .put("services", new JsonArray().add(new JsonObject().put("name", name).put("source", file.toString())));
   }
 
+  /**
+   * Whether {@link #DEFAULT_FILE} is there in any form, a directory or a dangling symbolic link included: then it is
+   * what the runtime serves, or fails on, never silently the embedded default instead.
+   */
+  public static boolean defaultFilePresent() {
+    return Files.exists(DEFAULT_FILE, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+  }
+
   /** Reads a YAML file into a tree; a missing or malformed file fails with a {@link ConfigException}. */
   public static Future<JsonObject> readYaml(Vertx vertx, Path file) {
     if (Files.isDirectory(file)) {
       return Future.failedFuture(new ConfigException(file + ": is a directory, not a YAML file"));
+    }
+    if (Files.isSymbolicLink(file) && !Files.exists(file)) {
+      String target;
+      try {
+        target = Files.readSymbolicLink(file).toString();
+      } catch (java.io.IOException | RuntimeException e) {
+        target = "a file";
+      }
+      return Future.failedFuture(new ConfigException(file + ": is a symbolic link to " + target
+          + ", which does not exist"));
     }
     if (!Files.isRegularFile(file)) {
       return Future.failedFuture(new ConfigException(file + ": no such file"));
@@ -122,6 +140,8 @@ public final class ConfigLoader {
       org.yaml.snakeyaml.error.Mark m = e.getProblemMark();
       String where = m == null ? "" : ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
       throw new ConfigException(file + where + ": not valid YAML: " + e.getProblem());
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new ConfigException(file + ": cannot be read: permission denied");
     } catch (java.io.IOException | RuntimeException e) {
       throw new ConfigException(file + ": cannot be read as YAML: " + e.getMessage());
     }

@@ -584,6 +584,25 @@ class FatJarIT {
     }
   }
 
+  // A conf/runtime.yaml that is there but cannot be read is a configuration problem, never the embedded hello world.
+  @Test
+  void aDefaultFileThatIsThereButNoFileIsRefusedNotReplacedByTheEmbeddedDefault() throws Exception {
+    Path conf = Files.createDirectories(tmp.resolve("conf"));
+    Files.createSymbolicLink(conf.resolve("runtime.yaml"), Path.of("missing.yaml"));
+    try (RuntimeProcess check = RuntimeProcess.run(tmp, "check")) {
+      assertEquals(2, check.exitValue(), "a dangling symbolic link (before: OK, embedded default)" + check.describe());
+      assertTrue(check.stderr().contains("conf/runtime.yaml: is a symbolic link to missing.yaml, which does not exist"),
+          check.describe());
+    }
+    Files.delete(conf.resolve("runtime.yaml"));
+    Files.createDirectory(conf.resolve("runtime.yaml"));
+    try (RuntimeProcess bulwark = RuntimeProcess.run(tmp, "--listen", LISTEN, "--admin", "off")) {
+      assertEquals(2, bulwark.exitValue(), "a directory (before: served the embedded default)" + bulwark.describe());
+      assertTrue(bulwark.stderr().contains("conf/runtime.yaml: is a directory, not a YAML file"), bulwark.describe());
+      assertFalse(bulwark.stdout().contains("listening on"), bulwark.describe());
+    }
+  }
+
   // 6. An invalid configuration: every problem named with file and key, exit 2, before anything binds.
   @Test
   void invalidConfigurationIsRefusedBeforeAnythingBinds() throws Exception {
