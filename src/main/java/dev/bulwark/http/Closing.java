@@ -195,8 +195,9 @@ final class Closing {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (msg instanceof HttpRequest) {
+      if (msg instanceof HttpRequest request) {
         received++;
+        RequestCheck.version(request); // here, as the one handler between the decoder and Vert.x
       }
       ctx.fireChannelRead(msg);
     }

@@ -133,7 +133,8 @@ final class Exchange {
 
   /**
    * Answers a request Vert.x's parser could not read (its invalid-request handler): 414 for a request line over
-   * {@code http.maxInitialLineBytes}, 431 for header fields over {@code http.maxHeaderBytes}, 400 for anything else
+   * {@code http.maxInitialLineBytes}, 431 for header fields over {@code http.maxHeaderBytes}, 505 for a version it
+   * does not speak ({@link RequestCheck#version}), 400 for anything else
    * malformed, with a request id, the parser's reason and a lingering close. Vert.x's own answer had no body, no
    * request id, no {@code Connection: close}, and closed at once, which can reset the connection before the client
    * reads the answer.
@@ -148,6 +149,9 @@ final class Exchange {
     } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
       status = 431;
       message = "The request's header fields are larger than " + maxHeaderBytes + " bytes\n";
+    } else if (cause instanceof RequestCheck.UnsupportedVersion) {
+      status = 505;
+      message = cause.getMessage() + "\n";
     } else {
       status = 400;
       message = "The request is not valid HTTP/1.1" + reason(cause) + "\n";

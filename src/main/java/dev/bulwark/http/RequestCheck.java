@@ -44,6 +44,36 @@ final class RequestCheck {
   private RequestCheck() {
   }
 
+  /** A request line whose HTTP version this server does not speak over HTTP/1.x (RFC 9110, 15.6.6: 505). */
+  static final class UnsupportedVersion extends RuntimeException {
+    UnsupportedVersion(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * The request line's protocol version, seen as the HTTP decoder hands the request on and before Vert.x does: a
+   * later HTTP/1.x (HTTP/1.2) is served as HTTP/1.1, the highest this server speaks, as RFC 9110, 2.5 asks; another
+   * major version (HTTP/2.0 in a request line) fails the request with {@link UnsupportedVersion}, and another protocol
+   * than HTTP with 400, both answered by {@link Exchange#malformed}. Vert.x itself answered all of these 501, with the
+   * client's version in its status line ({@code FOO/1.1 501}), no request id, and uncounted.
+   */
+  static void version(io.netty.handler.codec.http.HttpRequest request) {
+    io.netty.handler.codec.http.HttpVersion v = request.protocolVersion();
+    if (v == io.netty.handler.codec.http.HttpVersion.HTTP_1_1 || v == io.netty.handler.codec.http.HttpVersion.HTTP_1_0
+        || !request.decoderResult().isSuccess()) {
+      return;
+    }
+    request.setProtocolVersion(io.netty.handler.codec.http.HttpVersion.HTTP_1_1); // what the answer's line says
+    if (!v.protocolName().equals("HTTP")) {
+      request.setDecoderResult(io.netty.handler.codec.DecoderResult.failure(new IllegalArgumentException(
+          "the protocol is " + v.text() + ", not HTTP")));
+    } else if (v.majorVersion() != 1) {
+      request.setDecoderResult(io.netty.handler.codec.DecoderResult.failure(new UnsupportedVersion(v.text()
+          + " is not spoken in an HTTP/1.x request line; this server speaks HTTP/1.0, HTTP/1.1 and HTTP/2")));
+    }
+  }
+
   /** The runtime's own answer to {@code req}, or null when the request may go on to routing. */
   static Answer earlyAnswer(HttpServerRequest req) {
     if (req.method() == HttpMethod.CONNECT) {

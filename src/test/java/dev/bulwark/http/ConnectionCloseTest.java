@@ -286,10 +286,28 @@ class ConnectionCloseTest {
       assertEquals(1, r.answers(), r.text());
     }
     assertEquals(before, Counts.CALLS.get(), "no handler ran");
+    // Versions: Vert.x answered each of these 501 itself, with the client's version in the status line, no id, and
+    // uncounted. Another major version is 505, another protocol 400, both in HTTP/1.1's status line.
+    Read http2 = exchange("GET / HTTP/2.0\r\nHost: x\r\n\r\n" + NEXT, false);
+    assertTrue(http2.text().startsWith("HTTP/1.1 505 ") && http2.text().contains("HTTP/2.0 is not spoken"),
+        http2.text());
+    Read foo = exchange("GET / FOO/1.1\r\nHost: x\r\n\r\n" + NEXT, false);
+    assertTrue(foo.text().startsWith("HTTP/1.1 400 ") && foo.text().contains("the protocol is FOO/1.1, not HTTP"),
+        foo.text());
+    for (Read r : new Read[] {http2, foo}) {
+      assertTrue(r.says("connection: close") && r.closed(), r.text());
+      assertTrue(r.text().toLowerCase(Locale.ROOT).matches("(?s).*\r\nx-request-id: [0-9a-f]{16}\r\n.*"), r.text());
+      assertEquals(1, r.answers(), r.text());
+    }
+    assertEquals(before, Counts.CALLS.get(), "no handler ran");
+    // A later minor version is served as the highest this server speaks (RFC 9110, 2.5).
+    Read minor = exchange("GET / HTTP/1.2\r\nHost: x\r\nConnection: close\r\n\r\n", false);
+    assertTrue(minor.text().startsWith("HTTP/1.1 200 ") && minor.text().endsWith("counted\n"), minor.text());
     assertEquals("counted\n", rt.get("/").body(), "the next client is served as usual");
     var m = rt.send(java.net.http.HttpRequest.newBuilder(rt.adminUri("/metrics")).build()).body();
     assertTrue(m.contains("bulwark_requests_total{service=\"none\",status=\"414\"}"), m);
     assertTrue(m.contains("bulwark_requests_total{service=\"none\",status=\"431\"}"), m);
+    assertTrue(m.contains("bulwark_requests_total{service=\"none\",status=\"505\"}"), m);
   }
 
   @Test
