@@ -79,7 +79,7 @@ public final class Overrides {
         int used = 0;
         StringBuilder joined = new StringBuilder();
         for (int j = i; j < segs.size(); j++) {
-          joined.append(segs.get(j).toLowerCase(Locale.ROOT));
+          joined.append(normalize(segs.get(j))); // -Dbulwark.http.idle-timeout as -Dbulwark.http.idleTimeout
           for (String key : known) {
             if (normalize(key).equals(joined.toString())) {
               matched = key;

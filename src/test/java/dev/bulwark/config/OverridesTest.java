@@ -33,6 +33,11 @@ class OverridesTest {
     RuntimeConfig c = ConfigParser.parse(t, "test", Map.of());
     assertEquals(16384, c.http().maxHeaderBytes());
     assertEquals(3, c.service("json-echo").instances());
+    // A multi-word key with hyphens between its words, as -D properties are often written (before: no key matched).
+    JsonObject kebab = Overrides.apply(tree(), Map.of(), Map.of("bulwark.http.idle-timeout", "5s",
+        "bulwark.services.json-echo.max-in-flight", "7")).tree();
+    assertEquals("5s", kebab.getJsonObject("http").getString("idleTimeout"));
+    assertEquals("7", kebab.getJsonArray("services").getJsonObject(1).getString("maxInFlight"));
   }
 
   @Test
