@@ -98,11 +98,21 @@ public final class Overrides {
         i += used;
         path.append(path.length() == 0 ? "" : ".").append(matched);
         if (i == segs.size()) {
+          Object set = value;
           if (kind.equals("binding")) {
             obj.clear(); // a binding is one kind: {text: x} replaces {json: ...}
+            if (matched.equals("json")) {
+              // ..._BINDINGS_SETTINGS_JSON='{"retries":7}' is the parsed value, as `json:` in the file is.
+              try {
+                set = io.vertx.core.json.Json.decodeValue(value);
+              } catch (io.vertx.core.json.DecodeException e) {
+                problems.add(origin + ": not valid JSON for the json binding " + path + ": " + e.getMessage());
+                return;
+              }
+            }
           }
           // BULWARK_SERVICES_ECHO_BINDINGS_GREETING=Hi sets the binding's text.
-          obj.put(matched, kind.equals("bindings") ? new JsonObject().put("text", value) : value);
+          obj.put(matched, kind.equals("bindings") ? new JsonObject().put("text", value) : set);
           setBy.put(path.toString() + (kind.equals("bindings") ? ".text" : ""), origin);
           return;
         }

@@ -75,6 +75,22 @@ class OverridesTest {
   }
 
   @Test
+  void aJsonBindingSetByAnOverrideIsTheParsedValue() {
+    JsonObject base = tree();
+    base.getJsonArray("services").getJsonObject(1).put("bindings", new JsonObject()
+        .put("SETTINGS", new JsonObject().put("json", new JsonObject().put("retries", 1))));
+    JsonObject t = Overrides.apply(base, Map.of("BULWARK_SERVICES_JSON_ECHO_BINDINGS_SETTINGS_JSON", "{\"retries\":7}"),
+        Map.of()).tree();
+    // Before: the text {"retries":7}, so env.json("SETTINGS") threw "not a JSON object but text".
+    assertEquals(new JsonObject().put("retries", 7), ConfigParser.parse(t, "test", Map.of()).service("json-echo")
+        .bindings().get("SETTINGS"));
+    ConfigException bad = assertThrows(ConfigException.class, () -> Overrides.apply(base,
+        Map.of("BULWARK_SERVICES_JSON_ECHO_BINDINGS_SETTINGS_JSON", "{retries"), Map.of()));
+    assertTrue(bad.getMessage().contains("BULWARK_SERVICES_JSON_ECHO_BINDINGS_SETTINGS_JSON: not valid JSON for the json"
+        + " binding services[1].bindings.SETTINGS.json"), bad.getMessage());
+  }
+
+  @Test
   void listEntriesByIndex() {
     JsonObject t = Overrides.apply(tree(), Map.of("BULWARK_SERVICES_0_TIMEOUT", "5s"), Map.of()).tree();
     assertEquals("5s", t.getJsonArray("services").getJsonObject(0).getString("timeout"));
