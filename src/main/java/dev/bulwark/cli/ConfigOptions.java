@@ -173,11 +173,20 @@ final class ConfigOptions {
       }
       String name = v.substring(0, eq);
       String value = v.substring(eq + 1);
+      if (!ConfigParser.isBindingName(name)) {
+        // Said once, of the option: not once per service, of a key in a file that does not have it.
+        problems.add("--var " + v + ": binding names must be identifiers (letters, digits, _ and $, not starting with"
+            + " a digit)");
+        continue;
+      }
       if (tree.getValue("services") instanceof JsonArray services) {
-        for (Object s : services) {
-          if (s instanceof JsonObject service) {
+        for (int i = 0; i < services.size(); i++) {
+          // A service whose bindings are not a map keeps them, so that the parser reports them.
+          if (services.getValue(i) instanceof JsonObject service && (service.getValue("bindings") == null
+              || service.getValue("bindings") instanceof JsonObject)) {
             JsonObject bindings = service.getValue("bindings") instanceof JsonObject b ? b : new JsonObject();
             service.put("bindings", bindings.put(name, new JsonObject(Map.of("text", value))));
+            setBy.put("services[" + i + "].bindings." + name + ".text", "--var");
           }
         }
       }

@@ -265,7 +265,7 @@ public final class ConfigParser {
     }
     for (String name : obj.fieldNames()) {
       String p = path + "." + name;
-      if (!BINDING_NAME.matcher(name).matches()) {
+      if (!isBindingName(name)) {
         problem(p, "binding names must be identifiers (letters, digits, _ and $)");
         continue;
       }
@@ -486,6 +486,11 @@ public final class ConfigParser {
       return null;
     }
     return name;
+  }
+
+  /** Whether {@code name} can name a binding: an identifier (letters, digits, _ and $, not starting with a digit). */
+  public static boolean isBindingName(String name) {
+    return BINDING_NAME.matcher(name).matches();
   }
 
   /** What is wrong with {@code name} as a service's or socket's name, or null when nothing is. */

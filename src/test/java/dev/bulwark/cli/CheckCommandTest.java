@@ -110,4 +110,38 @@ class CheckCommandTest {
     assertEquals(2, files.status(), files.describe());
     assertTrue(files.err().startsWith("HANDLER_FILE is given both before and after 'check'"), files.describe());
   }
+
+  @Test
+  void aVarWithABadNameIsNamedAsTheOptionOnceAndDoesNotHideBadBindings() throws Exception {
+    Path two = Files.writeString(dir.resolve("two.yaml"), """
+        sockets:
+          - name: http
+            address: 127.0.0.1:0
+            routes:
+              - { path: /a, service: a }
+              - { service: b }
+        services:
+          - name: a
+            class: dev.bulwark.testhandlers.Hello
+          - name: b
+            class: dev.bulwark.testhandlers.Hello
+        """);
+    Run name = run("check", "--config", two.toString(), "--var", "1bad=x");
+    assertEquals(2, name.status(), name.describe());
+    // Before: once per service, as "two.yaml: services[0].bindings.1bad: ...", a key the file does not have.
+    assertEquals(1, name.err().lines().filter(l -> l.contains("1bad")).count(), name.describe());
+    assertTrue(name.err().contains("--var 1bad=x: binding names must be identifiers"), name.describe());
+    Path oops = Files.writeString(dir.resolve("oops.yaml"), """
+        sockets:
+          - name: http
+            address: 127.0.0.1:0
+        services:
+          - name: hello
+            class: dev.bulwark.testhandlers.Hello
+            bindings: oops
+        """);
+    Run hidden = run("check", "--config", oops.toString(), "--var", "X=1");
+    assertEquals(2, hidden.status(), "before: OK, the bad bindings replaced by the --var" + hidden.describe());
+    assertTrue(hidden.err().contains("services[0].bindings: must be a map"), hidden.describe());
+  }
 }
