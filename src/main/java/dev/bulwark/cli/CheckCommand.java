@@ -56,7 +56,7 @@ final class CheckCommand implements Callable<Integer> {
       try {
         try (HandlerFactory factory = HandlerFactory.load(s)) {
           if (!(s.handler() instanceof dev.bulwark.config.HandlerSource.Script)) {
-            factory.newInvoker(null, dev.bulwark.api.Env.of(s.bindings()));
+            construct(factory, s, err);
           }
         }
       } catch (HandlerLoadException e) {
@@ -76,4 +76,44 @@ final class CheckCommand implements Callable<Integer> {
         + s.bindings().keySet()));
     return 0;
   }
+
+  /**
+   * Runs the handler's constructor once, as a worker instance will. One that has not returned after
+   * {@link #SLOW_CONSTRUCTOR} is said so, with where it is, and then waited for: a constructor may take long for good
+   * reasons, but a check that hangs in silence (one blocked on a database that is down) tells nobody anything.
+   */
+  private static void construct(HandlerFactory factory, ServiceConfig s, PrintWriter err) throws HandlerLoadException {
+    HandlerLoadException[] failed = new HandlerLoadException[1];
+    Thread t = new Thread(() -> {
+      try {
+        factory.newInvoker(null, dev.bulwark.api.Env.of(s.bindings()));
+      } catch (HandlerLoadException e) {
+        failed[0] = e;
+      }
+    }, "bulwark-check-" + s.name());
+    t.setDaemon(true); // one that never returns must not keep the JVM from exiting once check gives up (Ctrl-C)
+    t.start();
+    try {
+      t.join(SLOW_CONSTRUCTOR.toMillis());
+      if (t.isAlive()) {
+        StringBuilder where = new StringBuilder();
+        StackTraceElement[] stack = t.getStackTrace();
+        for (int i = 0; i < Math.min(stack.length, 12); i++) {
+          where.append("\n    at ").append(stack[i]);
+        }
+        err.println("check: " + s.handler().describe() + ": the handler's constructor has not returned after "
+            + SLOW_CONSTRUCTOR.toSeconds() + " s; still waiting. It is at:" + where);
+        t.join();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HandlerLoadException(s.handler().describe() + ": check was interrupted while the handler was made");
+    }
+    if (failed[0] != null) {
+      throw failed[0];
+    }
+  }
+
+  /** How long a handler's constructor may take in {@code check} before it is reported as slow. */
+  static final java.time.Duration SLOW_CONSTRUCTOR = java.time.Duration.ofSeconds(10);
 }

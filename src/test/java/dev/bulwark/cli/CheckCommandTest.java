@@ -144,4 +144,37 @@ class CheckCommandTest {
     assertEquals(2, hidden.status(), "before: OK, the bad bindings replaced by the --var" + hidden.describe());
     assertTrue(hidden.err().contains("services[0].bindings: must be a map"), hidden.describe());
   }
+
+  @Test
+  void aConstructorThatDoesNotReturnIsSaidSoWithWhereItIsAndThenWaitedFor() throws Exception {
+    Path source = Files.writeString(dir.resolve("SlowCtor.java"), """
+        import dev.bulwark.api.*;
+
+        public class SlowCtor implements Handler {
+          public SlowCtor() throws InterruptedException {
+            Thread.sleep(CHECK_WAITS_MS + 1500);
+          }
+
+          @Override
+          public Response handle(Request request, Env env) {
+            return Response.text("made\\n");
+          }
+        }
+        """.replace("CHECK_WAITS_MS", Long.toString(CheckCommand.SLOW_CONSTRUCTOR.toMillis())));
+    Path config = Files.writeString(dir.resolve("slow.yaml"), """
+        sockets:
+          - name: http
+            address: 127.0.0.1:0
+        services:
+          - name: slow
+            source: %s
+        """.formatted(source));
+    // Before: nothing at all was printed while the constructor ran (a check blocked on a database hung in silence).
+    Run r = run("check", "--config", config.toString());
+    assertEquals(0, r.status(), "a slow constructor is not a problem" + r.describe());
+    assertTrue(r.err().contains("the handler's constructor has not returned after 10 s; still waiting. It is at:"),
+        r.describe());
+    assertTrue(r.err().contains("SlowCtor.<init>(SlowCtor.java:5)"), "where it is: " + r.describe());
+    assertTrue(r.out().startsWith("OK "), r.describe());
+  }
 }
