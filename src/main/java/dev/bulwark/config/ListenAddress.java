@@ -53,6 +53,9 @@ public record ListenAddress(String text, List<String> hosts, int port) {
     }
     int port;
     try {
+      if (!portText.matches("\\d{1,5}")) { // Integer.parseInt also takes "+8080"
+        throw new NumberFormatException(portText);
+      }
       port = Integer.parseInt(portText);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("port '" + portText + "' in '" + t + "' is not a number");
@@ -90,7 +93,7 @@ public record ListenAddress(String text, List<String> hosts, int port) {
     }
     for (String h : hosts) {
       for (String o : other.hosts) {
-        if (h.equalsIgnoreCase(o) || isAnyHost(h) || isAnyHost(o)) {
+        if (sameHost(h, o) || isAnyHost(h) || isAnyHost(o)) {
           return true;
         }
       }
@@ -98,8 +101,43 @@ public record ListenAddress(String text, List<String> hosts, int port) {
     return false;
   }
 
+  /**
+   * The same host, IP literals compared by value: {@code [::1]} and {@code [0:0:0:0:0:0:0:1]}, {@code 127.0.0.1} and
+   * {@code [::ffff:127.0.0.1]}, are one address to the kernel, which refused the second bind at run time (exit 1)
+   * after {@code check} had passed.
+   */
+  private static boolean sameHost(String a, String b) {
+    byte[] x = ipBytes(a);
+    byte[] y = ipBytes(b);
+    return x != null && y != null ? java.util.Arrays.equals(x, y) : a.equalsIgnoreCase(b);
+  }
+
   private static boolean isAnyHost(String host) {
-    return host.equals("::") || host.equals("0.0.0.0");
+    byte[] ip = ipBytes(host);
+    if (ip == null) {
+      return false;
+    }
+    for (byte b : ip) {
+      if (b != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** An IP literal's bytes, an IPv4-mapped IPv6 address as its IPv4 address; null for a name. No DNS look-up. */
+  private static byte[] ipBytes(String host) {
+    byte[] ip = io.netty.util.NetUtil.createByteArrayFromIpAddressString(host);
+    if (ip != null && ip.length == 16) {
+      boolean mapped = ip[10] == (byte) 0xff && ip[11] == (byte) 0xff;
+      for (int i = 0; i < 10 && mapped; i++) {
+        mapped = ip[i] == 0;
+      }
+      if (mapped) {
+        return java.util.Arrays.copyOfRange(ip, 12, 16);
+      }
+    }
+    return ip;
   }
 
   public ListenAddress withPort(int newPort) {

@@ -1,6 +1,7 @@
 package dev.bulwark.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,5 +45,21 @@ class ListenAddressTest {
         .getMessage().contains("has no host"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> ListenAddress.parse(""))
         .getMessage().contains("empty"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> ListenAddress.parse("127.0.0.1:+8080"))
+        .getMessage().contains("is not a number"), "before: taken as 8080");
+  }
+
+  @Test
+  void anAddressWrittenTwoWaysIsOneAddress() {
+    // Before, each pair passed check and then failed to bind at run time (exit 1, address in use).
+    for (String[] pair : new String[][] {{"[::1]:8080", "[0:0:0:0:0:0:0:1]:8080"}, {"127.0.0.1:8080",
+        "[::ffff:127.0.0.1]:8080"}, {"localhost:8080", "[0:0:0:0:0:0:0:1]:8080"}, {"[0:0:0:0:0:0:0:0]:8080",
+        "127.0.0.1:8080"}}) {
+      assertTrue(ListenAddress.parse(pair[0]).overlaps(ListenAddress.parse(pair[1])), pair[0] + " / " + pair[1]);
+      assertTrue(ListenAddress.parse(pair[1]).overlaps(ListenAddress.parse(pair[0])), pair[1] + " / " + pair[0]);
+    }
+    assertFalse(ListenAddress.parse("127.0.0.1:8080").overlaps(ListenAddress.parse("127.0.0.2:8080")));
+    assertFalse(ListenAddress.parse("[::1]:8080").overlaps(ListenAddress.parse("127.0.0.1:8080")));
+    assertFalse(ListenAddress.parse("[::1]:8080").overlaps(ListenAddress.parse("[::1]:8081")));
   }
 }
