@@ -64,10 +64,21 @@ public final class Main implements Callable<Integer> {
       configVertx.close();
     }
     Bulwark runtime;
+    // SIGTERM or Ctrl-C while workers start (a JavaScript worker warming up, a slow constructor) ends the process at
+    // once, as before, but no longer without a word: Kubernetes stopping a pod that never got ready says so.
+    Thread duringStart = new Thread(() -> log.info("stopped during start-up, before ready: nothing was serving yet"),
+        "bulwark-start-stop");
+    Runtime.getRuntime().addShutdownHook(duringStart);
     try {
       runtime = Bulwark.start(config).toCompletionStage().toCompletableFuture().get();
     } catch (java.util.concurrent.ExecutionException e) {
       return report(err, e.getCause());
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(duringStart);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook is running or has run
+      }
     }
     Thread hook = new Thread(() -> {
       log.info("shutting down: not ready, no longer accepting, finishing requests in flight");

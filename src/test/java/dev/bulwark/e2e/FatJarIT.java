@@ -733,6 +733,30 @@ class FatJarIT {
     }
   }
 
+  // SIGTERM while the workers still start: before, the process ended with nothing in the log.
+  @Test
+  void sigtermDuringStartUpSaysSo() throws Exception {
+    Files.writeString(tmp.resolve("SlowToStart.java"), String.join("\n",
+        "import dev.bulwark.api.*;",
+        "public class SlowToStart implements Handler {",
+        "  public SlowToStart() throws InterruptedException { Thread.sleep(60_000); }",
+        "  @Override public Response handle(Request request, Env env) { return Response.text(\"up\\n\"); }",
+        "}",
+        ""));
+    try (RuntimeProcess bulwark = RuntimeProcess.start(tmp, "SlowToStart.java", "--listen", LISTEN, "--admin",
+        ADMIN)) {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!bulwark.stdout().contains("admin on") && System.nanoTime() < until) {
+        Thread.sleep(50); // the handlers compiled, the admin listener is up: the workers are starting
+      }
+      assertTrue(bulwark.stdout().contains("admin on"), bulwark.describe());
+      bulwark.sigterm();
+      assertTrue(bulwark.process().waitFor(15, TimeUnit.SECONDS), "still running after SIGTERM" + bulwark.describe());
+      bulwark.awaitExit(Duration.ofSeconds(5));
+      assertTrue(bulwark.stdout().contains("stopped during start-up, before ready"), bulwark.describe());
+    }
+  }
+
   // --- helpers
 
   /** The line of Broken.java with the missing semicolon. */
