@@ -83,19 +83,15 @@ final class CheckCommand implements Callable<Integer> {
    * reasons, but a check that hangs in silence (one blocked on a database that is down) tells nobody anything.
    */
   private static void construct(HandlerFactory factory, ServiceConfig s, PrintWriter err) throws HandlerLoadException {
-    HandlerLoadException[] failed = new HandlerLoadException[1];
-    Thread t = new Thread(() -> {
-      try {
-        factory.newInvoker(null, dev.bulwark.api.Env.of(s.bindings()));
-      } catch (HandlerLoadException e) {
-        failed[0] = e;
-      }
-    }, "bulwark-check-" + s.name());
-    t.setDaemon(true); // one that never returns must not keep the JVM from exiting once check gives up (Ctrl-C)
+    java.util.concurrent.FutureTask<Object> made = new java.util.concurrent.FutureTask<>(
+        () -> factory.newInvoker(null, dev.bulwark.api.Env.of(s.bindings())));
+    Thread t = new Thread(made, "bulwark-check-" + s.name());
+    t.setDaemon(true); // never what holds the JVM open
     t.start();
     try {
-      t.join(SLOW_CONSTRUCTOR.toMillis());
-      if (t.isAlive()) {
+      try {
+        made.get(SLOW_CONSTRUCTOR.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
         StringBuilder where = new StringBuilder();
         StackTraceElement[] stack = t.getStackTrace();
         for (int i = 0; i < Math.min(stack.length, 12); i++) {
@@ -103,14 +99,16 @@ final class CheckCommand implements Callable<Integer> {
         }
         err.println("check: " + s.handler().describe() + ": the handler's constructor has not returned after "
             + SLOW_CONSTRUCTOR.toSeconds() + " s; still waiting. It is at:" + where);
-        t.join();
+        made.get();
       }
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof HandlerLoadException problem) {
+        throw problem;
+      }
+      throw new HandlerLoadException(s.handler().describe() + ": making the handler failed: " + e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HandlerLoadException(s.handler().describe() + ": check was interrupted while the handler was made");
-    }
-    if (failed[0] != null) {
-      throw failed[0];
     }
   }
 
