@@ -107,37 +107,27 @@ public record ListenAddress(String text, List<String> hosts, int port) {
    * after {@code check} had passed.
    */
   private static boolean sameHost(String a, String b) {
-    byte[] x = ipBytes(a);
-    byte[] y = ipBytes(b);
-    return x != null && y != null ? java.util.Arrays.equals(x, y) : a.equalsIgnoreCase(b);
+    java.net.InetAddress x = ip(a);
+    java.net.InetAddress y = ip(b);
+    return x != null && y != null ? x.equals(y) : a.equalsIgnoreCase(b);
   }
 
   private static boolean isAnyHost(String host) {
-    byte[] ip = ipBytes(host);
-    if (ip == null) {
-      return false;
-    }
-    for (byte b : ip) {
-      if (b != 0) {
-        return false;
-      }
-    }
-    return true;
+    java.net.InetAddress ip = ip(host);
+    return ip != null && ip.isAnyLocalAddress();
   }
 
-  /** An IP literal's bytes, an IPv4-mapped IPv6 address as its IPv4 address; null for a name. No DNS look-up. */
-  private static byte[] ipBytes(String host) {
-    byte[] ip = io.netty.util.NetUtil.createByteArrayFromIpAddressString(host);
-    if (ip != null && ip.length == 16) {
-      boolean mapped = ip[10] == (byte) 0xff && ip[11] == (byte) 0xff;
-      for (int i = 0; i < 10 && mapped; i++) {
-        mapped = ip[i] == 0;
-      }
-      if (mapped) {
-        return java.util.Arrays.copyOfRange(ip, 12, 16);
-      }
+  /**
+   * An IP literal as an address, null for a name; no DNS look-up. {@link java.net.InetAddress#getByAddress(byte[])}
+   * makes an IPv4-mapped IPv6 address the IPv4 address it maps.
+   */
+  private static java.net.InetAddress ip(String host) {
+    byte[] bytes = io.netty.util.NetUtil.createByteArrayFromIpAddressString(host);
+    try {
+      return bytes == null ? null : java.net.InetAddress.getByAddress(bytes);
+    } catch (java.net.UnknownHostException e) { // only for a length other than 4 or 16
+      return null;
     }
-    return ip;
   }
 
   public ListenAddress withPort(int newPort) {

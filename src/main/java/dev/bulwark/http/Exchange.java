@@ -148,7 +148,7 @@ final class Exchange {
       message = "The request line is longer than " + maxLineBytes + " bytes\n";
     } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
       status = 431;
-      message = "The request's header fields are larger than " + maxHeaderBytes + " bytes\n";
+      message = RequestCheck.headersTooLarge(maxHeaderBytes);
     } else if (cause instanceof RequestCheck.UnsupportedVersion) {
       status = 505;
       message = cause.getMessage() + "\n";
@@ -234,6 +234,10 @@ final class Exchange {
     Buffer body = Buffer.buffer();
     long timer = vertx.setTimer(bodyTimeoutMillis, id ->
         answerAndClose(408, "Request body not received within " + bodyTimeoutMillis + " ms\n"));
+    Runnable settled = () -> { // the body is whole, too large or broken: neither the timeout nor the end of input
+      vertx.cancelTimer(timer);
+      Closing.onInputEnd(req, null);
+    };
     // A client that half-closes before the body is complete can never complete it: told now, not at the timeout.
     Closing.onInputEnd(req, () -> {
       vertx.cancelTimer(timer);
@@ -244,21 +248,18 @@ final class Exchange {
         return;
       }
       if (body.length() + chunk.length() > limit) {
-        vertx.cancelTimer(timer);
-        Closing.onInputEnd(req, null);
+        settled.run();
         tooLarge(limit);
         return;
       }
       body.appendBuffer(chunk);
     });
     req.exceptionHandler(err -> {
-      vertx.cancelTimer(timer);
-      Closing.onInputEnd(req, null);
+      settled.run();
       bodyBroken(err);
     });
     req.endHandler(v -> {
-      vertx.cancelTimer(timer);
-      Closing.onInputEnd(req, null);
+      settled.run();
       if (!done) {
         dispatch(body);
       }

@@ -9,14 +9,15 @@ import java.util.Date;
  * and 4xx responses; caches and browsers take a response's age from it), formatted as IMF-fixdate by Netty once a
  * second rather than once a response.
  */
-final class HttpDate {
+public final class HttpDate {
   private record Stamp(long second, CharSequence value) {}
 
   private static volatile Stamp stamp = new Stamp(-1, "");
 
   private HttpDate() {}
 
-  static CharSequence now() {
+  /** Now, as a {@code Date} field value; the admin listener's answers carry it too. */
+  public static CharSequence now() {
     long second = System.currentTimeMillis() / 1000;
     Stamp s = stamp;
     if (s.second() != second) {

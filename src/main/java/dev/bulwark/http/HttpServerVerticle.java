@@ -11,7 +11,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -134,7 +133,7 @@ public final class HttpServerVerticle extends VerticleBase {
         .setAcceptBacklog(b.socket().backlog())
         // HTTP/2's header block is limited by Netty's decoder, 8 KiB by default whatever http.maxHeaderBytes says, with
         // a bare 431 and no request id. Twice the limit leaves HPACK's 32 bytes a field of accounting room, so that a
-        // request over http.maxHeaderBytes reaches the runtime's own 431 (RequestCheck.headerBytes).
+        // request over http.maxHeaderBytes reaches the runtime's own 431 (RequestCheck.earlyAnswer).
         .setInitialSettings(new io.vertx.core.http.Http2Settings()
             .setMaxHeaderListSize(2L * http.maxHeaderBytes()));
     java.util.concurrent.atomic.AtomicLong open = metrics.connections(b.socket().name());
@@ -161,13 +160,7 @@ public final class HttpServerVerticle extends VerticleBase {
   private io.vertx.core.Handler<HttpServerRequest> handlerFor(SocketConfig socket, ServiceMeters unrouted) {
     io.vertx.core.Handler<HttpServerRequest> routing = routingFor(socket, unrouted);
     return req -> {
-      if (req.version() == HttpVersion.HTTP_2 && RequestCheck.headerBytes(req) > http.maxHeaderBytes()) {
-        // HTTP/1.x's decoder answers this itself (Exchange.malformed); HTTP/2's has only its own, higher limit.
-        Exchange.answerEarly(req, unrouted, 431, "The request's header fields are larger than " + http.maxHeaderBytes()
-            + " bytes\n");
-        return;
-      }
-      RequestCheck.Answer early = RequestCheck.earlyAnswer(req);
+      RequestCheck.Answer early = RequestCheck.earlyAnswer(req, http.maxHeaderBytes());
       if (early == null) {
         RequestCheck.setHost(req); // before routing, which may go by host
         routing.handle(req);

@@ -75,7 +75,11 @@ final class RequestCheck {
   }
 
   /** The runtime's own answer to {@code req}, or null when the request may go on to routing. */
-  static Answer earlyAnswer(HttpServerRequest req) {
+  static Answer earlyAnswer(HttpServerRequest req, int maxHeaderBytes) {
+    if (req.version() == HttpVersion.HTTP_2 && headerBytes(req) > maxHeaderBytes) {
+      // HTTP/1.x's decoder refuses this itself (Exchange.malformed); HTTP/2's has only its own, higher limit.
+      return new Answer(431, headersTooLarge(maxHeaderBytes));
+    }
     if (req.method() == HttpMethod.CONNECT) {
       return CONNECT;
     }
@@ -115,12 +119,17 @@ final class RequestCheck {
    * The size of {@code req}'s header fields as HTTP/1.1 would carry them ({@code name: value} and a line end each),
    * which is what {@code http.maxHeaderBytes} limits; for HTTP/2, whose decoder does not count them so.
    */
-  static long headerBytes(HttpServerRequest req) {
+  private static long headerBytes(HttpServerRequest req) {
     long bytes = 0;
     for (Map.Entry<String, String> field : req.headers()) {
       bytes += field.getKey().length() + field.getValue().length() + 4;
     }
     return bytes;
+  }
+
+  /** The body of the 431 for header fields over {@code http.maxHeaderBytes}, over HTTP/1.x and HTTP/2 alike. */
+  static String headersTooLarge(int maxHeaderBytes) {
+    return "The request's header fields are larger than " + maxHeaderBytes + " bytes\n";
   }
 
   /**

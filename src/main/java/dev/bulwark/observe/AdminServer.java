@@ -1,7 +1,7 @@
 package dev.bulwark.observe;
 
 import dev.bulwark.config.ListenAddress;
-import io.netty.handler.codec.DateFormatter;
+import dev.bulwark.http.HttpDate;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
@@ -45,7 +44,7 @@ public final class AdminServer {
     // Every answer has a Date, as an origin server with a clock must give (RFC 9110, 6.6.1): vertx-web's 404 and 405
     // too, so it is set before the router sees the request.
     server = vertx.createHttpServer(new HttpServerOptions().setReuseAddress(true)).requestHandler(req -> {
-      req.response().putHeader(HttpHeaders.DATE, DateFormatter.format(new Date()));
+      req.response().putHeader(HttpHeaders.DATE, HttpDate.now());
       router.handle(req);
     });
     return server.listen(port, host);

@@ -37,27 +37,22 @@ class CheckCommandTest {
     return new Run(status, out.toString(), err.toString());
   }
 
+  private static final String GOOD = """
+      sockets:
+        - name: http
+          address: 127.0.0.1:0
+      services:
+        - name: hello
+          class: dev.bulwark.testhandlers.Hello
+      """;
+
   private Path good() throws Exception {
-    return Files.writeString(dir.resolve("good.yaml"), """
-        sockets:
-          - name: http
-            address: 127.0.0.1:0
-        services:
-          - name: hello
-            class: dev.bulwark.testhandlers.Hello
-        """);
+    return Files.writeString(dir.resolve("good.yaml"), GOOD);
   }
 
+  /** The good configuration with one invalid value. */
   private Path bad() throws Exception {
-    return Files.writeString(dir.resolve("bad.yaml"), """
-        sockets:
-          - name: http
-            address: 127.0.0.1:0
-        services:
-          - name: hello
-            class: dev.bulwark.testhandlers.Hello
-            instances: 0
-        """);
+    return Files.writeString(dir.resolve("bad.yaml"), GOOD + "    instances: 0\n");
   }
 
   @Test

@@ -310,12 +310,25 @@ class ConnectionCloseTest {
     assertTrue(m.contains("bulwark_requests_total{service=\"none\",status=\"505\"}"), m);
   }
 
-  @Test
-  void overHttp2HeaderFieldsOverTheLimitGetTheRuntimes431AndTheConnectionStaysUsable() throws Exception {
+  /** What a test does with an HTTP/2 client. */
+  private interface Http2Exchanges {
+    void run(io.vertx.core.http.HttpClient client) throws Exception;
+  }
+
+  /** Runs {@code exchanges} with a Vert.x client speaking HTTP/2 from the start (prior knowledge), then closes it. */
+  private static void overHttp2(Http2Exchanges exchanges) throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      var client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-          .setHttp2ClearTextUpgrade(false));
+      exchanges.run(vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+          .setHttp2ClearTextUpgrade(false)));
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void overHttp2HeaderFieldsOverTheLimitGetTheRuntimes431AndTheConnectionStaysUsable() throws Exception {
+    overHttp2(client -> {
       RequestOptions get = new RequestOptions().setHost("127.0.0.1").setPort(rt.port()).setURI("/");
       // http.maxHeaderBytes is 8 KiB here. Before, HTTP/2 went by Netty's own 8 KiB of HPACK accounting: a bare 431
       // with no request id, uncounted; and a higher http.maxHeaderBytes did not raise it.
@@ -326,17 +339,12 @@ class ConnectionCloseTest {
       var fits = client.request(new RequestOptions(get).putHeader("x-big", "b".repeat(7_000)))
           .compose(req -> req.send()).compose(res -> res.body()).await(10, TimeUnit.SECONDS).toString();
       assertEquals("counted\n", fits, "just under the limit, and on the same connection");
-    } finally {
-      vertx.close().await(10, TimeUnit.SECONDS);
-    }
+    });
   }
 
   @Test
   void overHttp2A413IsAnAnswerAndTheConnectionStaysUsable() throws Exception {
-    Vertx vertx = Vertx.vertx();
-    try {
-      var client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-          .setHttp2ClearTextUpgrade(false));
+    overHttp2(client -> {
       RequestOptions post = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(rt.port())
           .setURI("/");
       int status = client.request(post).compose(req -> req.send(Buffer.buffer("x".repeat(5000))))
@@ -345,8 +353,6 @@ class ConnectionCloseTest {
       String body = client.request(new RequestOptions(post).setMethod(HttpMethod.GET))
           .compose(req -> req.send()).compose(res -> res.body()).await(10, TimeUnit.SECONDS).toString();
       assertEquals("counted\n", body);
-    } finally {
-      vertx.close().await(10, TimeUnit.SECONDS);
-    }
+    });
   }
 }
