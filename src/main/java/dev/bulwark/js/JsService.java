@@ -8,10 +8,10 @@ import dev.bulwark.api.Response;
 import dev.bulwark.worker.HandlerFactory;
 import dev.bulwark.worker.HandlerLoadException;
 import dev.bulwark.worker.IncomingBody;
+import dev.bulwark.worker.SourceFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -110,12 +110,7 @@ public final class JsService implements AutoCloseable {
   /** As {@link #load(String, Path, Duration, Duration, Env, FetchConfig)}, with the service's Cache API settings. */
   public static JsService load(String name, Path script, Duration cpuBudget, Duration wallBudget, Env env,
                                FetchConfig fetchConfig, CacheConfig cacheConfig) throws HandlerLoadException {
-    String text;
-    try {
-      text = Files.readString(script);
-    } catch (IOException e) {
-      throw new HandlerLoadException(script + ": cannot read the script: " + e);
-    }
+    String text = SourceFiles.read(script);
     String file = script.getFileName().toString();
     boolean module = file.endsWith(".mjs") || (!file.endsWith(".cjs") && MODULE_SYNTAX.matcher(text).find());
     Source source;

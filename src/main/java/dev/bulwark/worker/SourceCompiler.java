@@ -2,12 +2,10 @@ package dev.bulwark.worker;
 
 import dev.bulwark.api.Handler;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,15 +33,7 @@ final class SourceCompiler {
 
   /** The compiled classes of {@code file}, by binary name, loaded. Compile errors are reported as file:line. */
   static List<Class<?>> compile(Path file) throws HandlerLoadException {
-    if (!Files.isRegularFile(file)) {
-      throw new HandlerLoadException(file + ": no such file (looked at " + file.toAbsolutePath() + ")");
-    }
-    String source;
-    try {
-      source = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new HandlerLoadException(file + ": cannot read: " + e.getMessage());
-    }
+    String source = SourceFiles.read(file);
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     if (compiler == null) {
       throw new HandlerLoadException(file + ": this Java runtime has no compiler (javax.tools); run Bulwark on a JDK,"

@@ -83,6 +83,28 @@ class HandlerFactoryTest {
   }
 
   @Test
+  void aSourceThatIsNotUtf8TextOrNotAFileIsNamedSo() throws Exception {
+    Path latin1 = dir.resolve("Latin.java");
+    Files.write(latin1, "public class Latin {\n  String s = \"caf\u00e9\";\n}\n".getBytes("ISO-8859-1"));
+    // Before: "cannot read: Input length = 1", which named neither the cause nor the place.
+    assertEquals(List.of(latin1 + ":2: is not UTF-8 text (byte 38 is 0xe9); save the file as UTF-8"),
+        assertThrows(HandlerLoadException.class, () -> load(new HandlerSource.SourceFile(latin1))).problems());
+    Path folder = Files.createDirectory(dir.resolve("Folder.java"));
+    // Before: "no such file", of a path that exists.
+    assertEquals(List.of(folder + ": is a directory, not a source file"),
+        assertThrows(HandlerLoadException.class, () -> load(new HandlerSource.SourceFile(folder))).problems());
+    Path utf8 = dir.resolve("Utf8.java");
+    Files.writeString(utf8, """
+        import dev.bulwark.api.*;
+        public class Utf8 implements Handler {
+          public Response handle(Request request, Env env) { return Response.text("caf\u00e9 \ud83d\ude00"); }
+        }
+        """);
+    assertEquals("caf\u00e9 \ud83d\ude00", load(new HandlerSource.SourceFile(utf8)).newInvoker(null, Env.empty())
+        .invoke(Request.get("/"), Env.empty()).result().text(), "UTF-8 text, a 4-byte sequence included, still reads");
+  }
+
+  @Test
   void aConstructorThatThrowsIsReported() throws Exception {
     HandlerSource src = source("Angry.java", """
         import dev.bulwark.api.*;
