@@ -110,6 +110,9 @@ final class ConfigOptions {
       return Future.failedFuture(new ConfigException(
           "give either HANDLER_FILE or --config FILE, not both (" + handlerFile + ", " + configFile + ")"));
     }
+    if (configFile != null && configFile.toString().isEmpty()) { // "--config=" or --config "": not the directory ""
+      return Future.failedFuture(new ConfigException("--config: no file name given, e.g. --config conf/runtime.yaml"));
+    }
     Future<JsonObject> tree;
     if (handlerFile != null && notAHandler(handlerFile.toString()) != null) {
       return Future.failedFuture(new ConfigException(notAHandler(handlerFile.toString())));

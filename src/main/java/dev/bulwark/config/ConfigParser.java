@@ -322,11 +322,7 @@ public final class ConfigParser {
     if (!(a instanceof String text)) {
       problem(path + ".address", a == null ? "is required, e.g. localhost:8080" : "must be a string like localhost:8080");
     } else {
-      try {
-        address = ListenAddress.parse(text);
-      } catch (IllegalArgumentException e) {
-        problem(path + ".address", e.getMessage());
-      }
+      address = listenAddress(text, path + ".address");
     }
     List<RouteConfig> routes = new ArrayList<>();
     Object service = s.getValue("service");
@@ -436,26 +432,44 @@ public final class ConfigParser {
   }
 
   private Optional<ListenAddress> admin(JsonObject tree) {
+    if (isOff(tree.getValue("admin"))) {
+      return Optional.empty(); // "admin: off", as the README's "address: ... # or off" reads one level up
+    }
     JsonObject a = tree.containsKey("admin") ? object(tree.getValue("admin"), "admin") : new JsonObject();
     if (a == null) {
       return Optional.empty();
     }
     unknownKeys(a, ADMIN_KEYS, "admin.");
     Object address = a.getValue("address", "127.0.0.1:9090");
-    if (address instanceof Boolean b && !b || address instanceof String t
-        && (t.trim().equalsIgnoreCase("off") || t.trim().equalsIgnoreCase("false"))) {
+    if (isOff(address)) {
       return Optional.empty();
     }
     if (!(address instanceof String text)) {
       problem("admin.address", "must be an address like 127.0.0.1:9090, or off");
       return Optional.empty();
     }
+    return Optional.ofNullable(listenAddress(text, "admin.address"));
+  }
+
+  /** {@code text} as the address of {@code key}, or null with its problem reported. */
+  private ListenAddress listenAddress(String text, String key) {
     try {
-      return Optional.of(ListenAddress.parse(text));
+      ListenAddress address = ListenAddress.parse(text);
+      String hostProblem = address.hostProblem();
+      if (hostProblem == null) {
+        return address;
+      }
+      problem(key, hostProblem);
     } catch (IllegalArgumentException e) {
-      problem("admin.address", e.getMessage());
-      return Optional.empty();
+      problem(key, e.getMessage());
     }
+    return null;
+  }
+
+  /** YAML's false (an unquoted off, no or false) or the text off or false. */
+  private static boolean isOff(Object v) {
+    return v instanceof Boolean b && !b
+        || v instanceof String t && (t.trim().equalsIgnoreCase("off") || t.trim().equalsIgnoreCase("false"));
   }
 
   private RuntimeConfig.VertxMetrics vertxMetrics(JsonObject tree) {
@@ -477,7 +491,9 @@ public final class ConfigParser {
   private String name(JsonObject s, String path) {
     Object n = s.getValue("name");
     if (!(n instanceof String name)) {
-      problem(path + ".name", "is required");
+      problem(path + ".name", n == null ? "is required"
+          : "must be text starting with a letter, got " + n + " (YAML reads that as a "
+            + (n instanceof Number ? "number" : n instanceof Boolean ? "boolean" : "map or list") + ")");
       return null;
     }
     String problem = nameProblem(name);

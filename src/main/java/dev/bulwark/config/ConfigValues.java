@@ -88,7 +88,7 @@ public final class ConfigValues {
     if (isWhole(v) && ((Number) v).longValue() >= 0) {
       millis = ((Number) v).longValue();
     } else {
-      Matcher m = v instanceof String str ? DURATION.matcher(str.trim()) : null;
+      Matcher m = v instanceof String str ? DURATION.matcher(str.trim().toLowerCase(Locale.ROOT)) : null;
       if (m == null || !m.matches()) {
         problem.accept(path + "." + key, "must be a duration like 500ms, 30s or 2m (a bare number is milliseconds),"
             + " got '" + v + "'");

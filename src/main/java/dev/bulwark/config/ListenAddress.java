@@ -130,6 +130,40 @@ public record ListenAddress(String text, List<String> hosts, int port) {
     }
   }
 
+  /**
+   * What keeps this address from being listened on here, or null: a host name that does not resolve (DNS,
+   * {@code /etc/hosts}), or a host that is not an address of this machine. Found here, it is a configuration error
+   * with its key, exit 2, and {@code check} reports it; found by the bind, it was exit 1 after {@code check} had
+   * passed. {@code localhost}, {@code *} and loopback addresses are always taken as they are.
+   */
+  public String hostProblem() {
+    if (isLocalhost() || isWildcard()) {
+      return null;
+    }
+    String host = hosts.get(0);
+    java.net.InetAddress[] all;
+    try {
+      all = java.net.InetAddress.getAllByName(host);
+    } catch (java.net.UnknownHostException e) {
+      return "host '" + host + "' does not resolve; use localhost, * or an address of this machine";
+    }
+    for (java.net.InetAddress a : all) {
+      if (isOfThisMachine(a)) {
+        return null;
+      }
+    }
+    return (ip(host) != null ? "'" + host + "'" : "host '" + host + "' (" + all[0].getHostAddress() + ")")
+        + " is not an address of this machine; use localhost, * or one of its interfaces' addresses";
+  }
+
+  private static boolean isOfThisMachine(java.net.InetAddress a) {
+    try {
+      return a.isAnyLocalAddress() || a.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(a) != null;
+    } catch (java.net.SocketException e) {
+      return true; // the interfaces cannot be listed: the bind will tell
+    }
+  }
+
   public ListenAddress withPort(int newPort) {
     return new ListenAddress(text, hosts, newPort);
   }

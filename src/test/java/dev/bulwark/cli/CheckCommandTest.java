@@ -76,6 +76,24 @@ class CheckCommandTest {
   }
 
   @Test
+  void anEmptyConfigFileNameIsSaidToBeEmpty() {
+    for (String[] args : new String[][] {{"check", "--config="}, {"--config", "", "check"}}) {
+      Run r = run(args);
+      assertEquals(2, r.status(), r.describe());
+      // Before: ": is a directory, not a YAML file", the empty path read as the working directory.
+      assertTrue(r.err().contains("--config: no file name given, e.g. --config conf/runtime.yaml"), r.describe());
+    }
+  }
+
+  @Test
+  void aListenHostThatDoesNotResolveFailsCheck() throws Exception {
+    Run r = run("check", "--config", good().toString(), "--listen", "nonexistent.invalid:0");
+    assertEquals(2, r.status(), "before: OK, and the runtime then could not bind, exit 1" + r.describe());
+    assertTrue(r.err().contains("sockets[0].address (set by --listen): host 'nonexistent.invalid' does not resolve"),
+        r.describe());
+  }
+
+  @Test
   void listenAdminAndVarBeforeCheckApplyToIt() throws Exception {
     Path good = good();
     Run r = run("--listen", "127.0.0.1:25001", "--var", "GREETING=hi", "--admin", "nowhere", "check",

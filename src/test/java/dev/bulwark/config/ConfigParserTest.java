@@ -249,6 +249,64 @@ class ConfigParserTest {
   }
 
   @Test
+  void adminOffAtTheTopLevelTurnsItOff() {
+    // YAML reads an unquoted off as false; before: "admin: must be a map of keys, got 'false'".
+    for (Object off : new Object[] {false, "off", "OFF"}) {
+      assertTrue(ConfigParser.parse(minimal().put("admin", off), "f.yaml", Map.of()).admin().isEmpty(), "" + off);
+    }
+    assertEquals(List.of("f.yaml: admin: must be a map of keys, got 'true'"), problems(minimal().put("admin", true)));
+  }
+
+  @Test
+  void aNameThatYamlReadsAsANumberSaysSo() {
+    JsonObject t = minimal();
+    t.getJsonArray("services").getJsonObject(0).put("name", 123);
+    t.getJsonArray("sockets").getJsonObject(0).put("name", true).put("service", "hello");
+    // Before: "is required", of a name that is there.
+    assertEquals(List.of(
+        "f.yaml: services[0].name: must be text starting with a letter, got 123 (YAML reads that as a number)",
+        "f.yaml: sockets[0].name: must be text starting with a letter, got true (YAML reads that as a boolean)"),
+        problems(t).subList(0, 2));
+  }
+
+  @Test
+  void durationUnitsAreCaseInsensitiveAsSizeUnitsAre() {
+    JsonObject t = minimal();
+    t.getJsonArray("services").getJsonObject(0).put("timeout", "30S").put("maxBodyBytes", "1MIB");
+    t.put("http", new JsonObject().put("idleTimeout", "2M").put("bodyTimeout", "1500 MS").put("shutdownGrace", "1H"));
+    RuntimeConfig c = ConfigParser.parse(t, "f.yaml", Map.of()); // before: "must be a duration like ..., got '30S'"
+    assertEquals(Duration.ofSeconds(30), c.services().get(0).limits().timeout());
+    assertEquals(Duration.ofMinutes(2), c.http().idleTimeout());
+    assertEquals(Duration.ofMillis(1500), c.http().bodyTimeout());
+    assertEquals(Duration.ofHours(1), c.http().shutdownGrace());
+  }
+
+  @Test
+  void anAddressThatIsNotOfThisMachineIsAConfigurationError() throws Exception {
+    // Before, check passed these and the runtime failed to bind, exit 1, after the admin listener was up.
+    JsonObject t = minimal();
+    t.getJsonArray("sockets").getJsonObject(0).put("address", "nonexistent.invalid:8080");
+    t.put("admin", new JsonObject().put("address", "192.0.2.1:9090"));
+    assertEquals(List.of(
+        "f.yaml: sockets[0].address: host 'nonexistent.invalid' does not resolve; use localhost, * or an address of"
+            + " this machine",
+        "f.yaml: admin.address: '192.0.2.1' is not an address of this machine; use localhost, * or one of its"
+            + " interfaces' addresses"), problems(t));
+    t.getJsonArray("sockets").getJsonObject(0).put("address", "[2001:db8::1]:8080");
+    assertTrue(problems(t).get(0).contains("sockets[0].address: '2001:db8::1' is not an address of this machine"),
+        problems(t).toString());
+    // What this machine has: loopback (all of 127/8), the wildcards, and its interfaces' own addresses.
+    String own = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+        .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
+        .filter(a -> a instanceof java.net.Inet4Address).findFirst().orElseThrow().getHostAddress();
+    for (String ok : new String[] {"127.0.0.2:8080", "0.0.0.0:8080", "[::]:8080", own + ":8080"}) {
+      t.getJsonArray("sockets").getJsonObject(0).put("address", ok);
+      t.put("admin", new JsonObject().put("address", "127.0.0.1:9090"));
+      assertEquals(ok, ConfigParser.parse(t, "f.yaml", Map.of()).sockets().get(0).address().text());
+    }
+  }
+
+  @Test
   void aNameTooLongIsSaidToBeTooLong() {
     String long64 = "a".repeat(64);
     JsonObject t = minimal();
