@@ -7,17 +7,20 @@ import dev.bulwark.dispatch.Chunk;
 import dev.bulwark.dispatch.Outcome;
 import dev.bulwark.observe.ServiceMeters;
 import dev.bulwark.worker.WorkerVerticle;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -298,6 +301,15 @@ final class Exchange {
    * went away. Vert.x also reports the close that follows, after the answer.
    */
   void bodyBroken(Throwable err) {
+    if (req.version() == HttpVersion.HTTP_2 && (err instanceof Http2Exception || err instanceof StreamResetException
+        || err instanceof HttpClosedException)) {
+      // The stream is gone, or going: the client reset it, or sent a body its content-length disagrees with, which
+      // Netty resets with PROTOCOL_ERROR (RFC 9113, 8.1.1). An answer would not reach the client, so none is made
+      // and none counted; before, a 400 was counted and our reset (NO_ERROR) went out in place of Netty's.
+      done = true;
+      release();
+      return;
+    }
     answerAndClose(400, "The request body could not be read: " + err.getMessage() + "\n");
     release();
   }

@@ -343,6 +343,35 @@ class ConnectionCloseTest {
   }
 
   @Test
+  void overHttp2ABodyItsContentLengthDisagreesWithIsResetAsMalformedAndNotCountedAsAnswered() throws Exception {
+    overHttp2(client -> {
+      RequestOptions post = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(rt.port())
+          .setURI("/");
+      String before = count400();
+      for (String declared : new String[] {"10", "1"}) { // 3 bytes sent: fewer, then more than declared
+        Throwable err = client.request(new RequestOptions(post).putHeader("content-length", declared))
+            .compose(req -> req.send(Buffer.buffer("abc"))).map(res -> (Throwable) null)
+            .otherwise(e -> e).await(10, TimeUnit.SECONDS);
+        // RFC 9113, 8.1.1: a stream error of type PROTOCOL_ERROR (1). Before: RST_STREAM(NO_ERROR), and a 400
+        // counted in bulwark_requests_total that the client never got.
+        assertTrue(err instanceof io.vertx.core.http.StreamResetException reset && reset.getCode() == 1,
+            declared + ": " + err);
+      }
+      assertEquals(before, count400(), "no answer was sent, so none is counted");
+      String body = client.request(new RequestOptions(post).setMethod(HttpMethod.GET))
+          .compose(req -> req.send()).compose(res -> res.body()).await(10, TimeUnit.SECONDS).toString();
+      assertEquals("counted\n", body, "the connection goes on");
+    });
+  }
+
+  /** The 400s counted for the counts service, as /metrics has them (empty when there are none). */
+  private static String count400() throws Exception {
+    String m = rt.send(java.net.http.HttpRequest.newBuilder(rt.adminUri("/metrics")).build()).body();
+    Matcher c = Pattern.compile("bulwark_requests_total\\{service=\"counts\",status=\"400\"} (\\S+)").matcher(m);
+    return c.find() ? c.group(1) : "";
+  }
+
+  @Test
   void overHttp2A413IsAnAnswerAndTheConnectionStaysUsable() throws Exception {
     overHttp2(client -> {
       RequestOptions post = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(rt.port())
