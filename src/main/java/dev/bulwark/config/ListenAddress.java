@@ -141,6 +141,11 @@ public record ListenAddress(String text, List<String> hosts, int port) {
       return null;
     }
     String host = hosts.get(0);
+    String linkLocal = "'" + host + "' is an IPv6 link-local address, which Vert.x cannot listen on (with a %scope its"
+        + " resolver fails, without one the bind does); use [::] for all interfaces, or a global address";
+    if (host.contains("%")) {
+      return linkLocal;
+    }
     java.net.InetAddress[] all;
     try {
       all = java.net.InetAddress.getAllByName(host);
@@ -148,6 +153,9 @@ public record ListenAddress(String text, List<String> hosts, int port) {
       return "host '" + host + "' does not resolve; use localhost, * or an address of this machine";
     }
     for (java.net.InetAddress a : all) {
+      if (a instanceof java.net.Inet6Address && a.isLinkLocalAddress()) {
+        return linkLocal;
+      }
       if (isOfThisMachine(a)) {
         return null;
       }

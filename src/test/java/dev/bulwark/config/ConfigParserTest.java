@@ -295,6 +295,11 @@ class ConfigParserTest {
     t.getJsonArray("sockets").getJsonObject(0).put("address", "[2001:db8::1]:8080");
     assertTrue(problems(t).get(0).contains("sockets[0].address: '2001:db8::1' is not an address of this machine"),
         problems(t).toString());
+    for (String linkLocal : new String[] {"[fe80::1%lo]:8080", "[fe80::1]:8080"}) { // before: check passed, bind failed
+      t.getJsonArray("sockets").getJsonObject(0).put("address", linkLocal);
+      assertTrue(problems(t).get(0).contains("is an IPv6 link-local address, which Vert.x cannot listen on"),
+          problems(t).toString());
+    }
     // What this machine has: loopback (all of 127/8), the wildcards, and its interfaces' own addresses.
     String own = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
         .flatMap(i -> java.util.Collections.list(i.getInetAddresses()).stream())
