@@ -52,6 +52,12 @@ final class Dispatcher {
   private final String address = "bulwark.http." + UUID.randomUUID();
   private final LongObjectMap<Waiting> waiting = new LongObjectHashMap<>();
   private final Map<ServiceGate, Lane> lanes = new IdentityHashMap<>();
+  /**
+   * Requests answered 504 while still at a worker, by id: their exchanges learn when the worker is done with them,
+   * so that their admission slots are held until then ({@link Exchange#workerDone}). At most a service's
+   * {@code maxInFlight} each.
+   */
+  private final LongObjectMap<Exchange> late = new LongObjectHashMap<>();
   /** Streamed bodies on their way in, by outcome id (ids are unique across this dispatcher's lanes). */
   private final LongObjectMap<Exchange> streams = new LongObjectHashMap<>();
   /** Streamed request bodies on their way out, by request id. */
@@ -137,11 +143,12 @@ final class Dispatcher {
       timerArmed = false;
       long now = System.nanoTime();
       while (oldest != null && oldest.deadlineNanos - now <= 0) {
-        Flight late = oldest;
-        remove(late);
-        for (long id : late.ids) {
+        Flight expired = oldest;
+        remove(expired);
+        for (long id : expired.ids) {
           Waiting w = waiting.remove(id);
           if (w != null) {
+            late.put(id, w.exchange());
             w.exchange().timedOut();
           }
         }
@@ -355,7 +362,13 @@ final class Dispatcher {
       Waiting w = waiting.remove(item.id());
       if (w != null) {
         w.flight().answered();
+        w.exchange().workerDone();
         w.exchange().undelivered(err);
+      } else {
+        Exchange timedOut = late.remove(item.id());
+        if (timedOut != null) {
+          timedOut.workerDone();
+        }
       }
     }
   }
@@ -370,12 +383,17 @@ final class Dispatcher {
     Waiting w = waiting.remove(outcome.id());
     boolean streamed = outcome.response() != null && outcome.response().streamed();
     if (w == null) {
+      Exchange timedOut = late.remove(outcome.id());
+      if (timedOut != null) {
+        timedOut.workerDone();
+      }
       if (streamed) { // answered 504 already: the worker must not go on making a body nobody reads
         new Control(lane, outcome).cancel();
       }
       return;
     }
     w.flight().answered();
+    w.exchange().workerDone();
     if (streamed) {
       streams.put(outcome.id(), w.exchange());
       w.exchange().streamed(outcome.response(), new Control(lane, outcome));

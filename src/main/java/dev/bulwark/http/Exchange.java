@@ -48,6 +48,14 @@ final class Exchange {
   private final String id;
   private final long start;
   private boolean admitted;
+  /**
+   * Dispatched, and the worker's outcome not yet back: the admission slot is kept until it is, whatever the client
+   * got meanwhile (a 504, a close). A queued request holds its body; were its slot freed at the 504, a stuck service
+   * with clients that retry would queue requests without bound, until the heap ran out.
+   */
+  private boolean atWorker;
+  /** The slot was let go while {@link #atWorker}: it goes once the worker is done. */
+  private boolean releaseWhenBack;
   private boolean done;
   /**
    * This answer is the connection's last: the client asked for that, part of the request stays unread, or the
@@ -359,6 +367,7 @@ final class Exchange {
     // An absolute-form target's authority is already in Host (HttpServerVerticle): the handler gets origin form.
     Request request = Request.of(req.method().name(), RequestCheck.originForm(req.uri()), headers,
         body.length() == 0 ? null : body.getBytes(), addressOf(req.remoteAddress()), id);
+    atWorker = true;
     dispatcher.submit(gate, request, this, upload);
   }
 
@@ -593,9 +602,25 @@ final class Exchange {
   }
 
   private void release() {
+    if (atWorker) {
+      releaseWhenBack = admitted;
+      return;
+    }
     if (admitted) {
       admitted = false;
       gate.admission().release();
+    }
+  }
+
+  /**
+   * The worker is done with this request: its outcome is back (answered, failed, or not run since its deadline had
+   * passed), or it never reached a worker. Called by the {@link Dispatcher} before the outcome, if any, is given here.
+   */
+  void workerDone() {
+    atWorker = false;
+    if (releaseWhenBack) {
+      releaseWhenBack = false;
+      release();
     }
   }
 

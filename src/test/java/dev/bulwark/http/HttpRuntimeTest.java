@@ -250,6 +250,40 @@ class HttpRuntimeTest {
     }
   }
 
+  @Test
+  void aRequestAnswered504KeepsItsSlotUntilItsWorkerIsDoneSoAStuckServiceShedsInsteadOfQueueing() throws Exception {
+    // One instance, stuck for 3 s; each request answered 504 still waits, with its body, in that instance's queue.
+    // Before, its maxInFlight slot was freed at the 504, so clients that retried queued requests without bound: a
+    // helper's probe with 1.5 MB bodies ran a 256 MB heap out of memory in seven seconds.
+    JsonObject config = TestRuntime.config(TestRuntime.service("slow", Sleeps.class).put("timeout", "300ms")
+        .put("instances", 1).put("maxInFlight", 3));
+    try (TestRuntime one = TestRuntime.start(config)) {
+      assertEquals(200, one.get("/?ms=0").statusCode());
+      long t0 = System.nanoTime();
+      assertEquals(504, one.get("/?ms=3000").statusCode(), "the handler goes on sleeping");
+      for (int i = 0; i < 2; i++) {
+        HttpResponse<String> queued = one.client.send(HttpRequest.newBuilder(one.uri("/?ms=0"))
+            .POST(HttpRequest.BodyPublishers.ofString("x".repeat(100_000))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(504, queued.statusCode(), "queued behind the sleeping one");
+      }
+      HttpResponse<String> shed = one.get("/?ms=0");
+      assertTrue(System.nanoTime() - t0 < TimeUnit.MILLISECONDS.toNanos(2500), "measured while the handler sleeps");
+      assertEquals(503, shed.statusCode(), "all 3 slots are held by requests still at the worker: " + shed.body());
+      assertEquals("1", shed.headers().firstValue("retry-after").orElse(null));
+      // Once the handler returns, the instance drops the two queued requests (their deadline passed): all slots free.
+      HttpResponse<String> after = null;
+      for (int i = 0; i < 100 && (after == null || after.statusCode() != 200); i++) {
+        Thread.sleep(100);
+        after = one.get("/?ms=0");
+      }
+      assertEquals(200, after.statusCode(), after.body());
+      assertTrue(System.nanoTime() - t0 > TimeUnit.MILLISECONDS.toNanos(2900), "not before the handler returned");
+      for (int i = 0; i < 3; i++) {
+        assertEquals(200, one.get("/?ms=0").statusCode(), "every slot is back");
+      }
+    }
+  }
+
   /** Sends a request that must get 504; completes with the System.nanoTime() at which the answer arrived. */
   private static CompletableFuture<Long> answeredWith504(TestRuntime runtime, String path) {
     return runtime.client.sendAsync(HttpRequest.newBuilder(runtime.uri(path)).build(),
