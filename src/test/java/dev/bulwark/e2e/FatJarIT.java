@@ -706,12 +706,13 @@ class FatJarIT {
         assertFalse(bulwark.stdout().contains(" ready in "), bulwark.describe());
       }
     }
-    // An address no interface here has (192.0.2.1 is TEST-NET-1, never assigned; the bind fails locally, nothing is
-    // sent): named with its socket, and why. Before: only "bind(..) failed with error(-99)".
+    // An address no interface here has (192.0.2.1 is TEST-NET-1, never assigned): a configuration error naming the
+    // option, exit 2, before anything is bound. Before: exit 1 from the failed bind, which check had not foreseen.
     try (RuntimeProcess bulwark = RuntimeProcess.run(tmp, "--listen", "192.0.2.1:0", "--admin", "off")) {
-      assertEquals(1, bulwark.exitValue(), bulwark.describe());
-      assertTrue(bulwark.stderr().contains("cannot listen on http://192.0.2.1:0 (socket 'http', address 192.0.2.1:0): ")
-          && bulwark.stderr().contains("(no network interface of this machine has that address)"), bulwark.describe());
+      assertEquals(2, bulwark.exitValue(), bulwark.describe());
+      assertTrue(bulwark.stderr().contains("sockets[0].address (set by --listen): '192.0.2.1' is not an address of"
+          + " this machine"), bulwark.describe());
+      assertFalse(bulwark.stdout().contains("listening on"), bulwark.describe());
     }
   }
 
