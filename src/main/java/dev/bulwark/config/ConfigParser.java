@@ -373,7 +373,21 @@ public final class ConfigParser {
     String host = null;
     if (r.containsKey("host")) {
       if (r.getValue("host") instanceof String h && !h.isBlank() && !h.contains("/")) {
-        host = h.equals("*") ? null : h.toLowerCase(Locale.ROOT);
+        String t = h.trim().toLowerCase(Locale.ROOT);
+        if (t.startsWith("[") && t.endsWith("]")) {
+          t = t.substring(1, t.length() - 1); // routing compares the Host field's host without its brackets
+        }
+        host = t; // also when refused below: the route is not taken for a catch-all that others would repeat
+        if (t.contains(":") && !io.netty.util.NetUtil.isValidIpV6Address(t)) {
+          // Before: accepted, and never matched, since a Host field's port is not part of what routes compare.
+          problem(path + ".host", "'" + h + "' has a port; a route's host matches whatever the port, so write '"
+              + t.substring(0, t.lastIndexOf(':')) + "'");
+        } else if (!t.chars().allMatch(c -> c > ' ' && c < 0x7F)) {
+          problem(path + ".host", "'" + h + "' must be ASCII; write an internationalized name in its xn-- form, as"
+              + " clients send it");
+        } else if (t.equals("*")) {
+          host = null;
+        }
       } else {
         problem(path + ".host", "must be a host name like api.example.com");
       }

@@ -312,6 +312,27 @@ class ConfigParserTest {
   }
 
   @Test
+  void aRouteHostWithAPortOrNotInAsciiIsRefusedSinceItCouldNeverMatch() {
+    JsonObject t = minimal();
+    JsonArray routes = new JsonArray()
+        .add(new JsonObject().put("host", "api.example.com:8080").put("service", "hello"))
+        .add(new JsonObject().put("host", "caf\u00e9.com").put("service", "hello"))
+        .add(new JsonObject().put("host", "[::1]").put("path", "/a").put("service", "hello"))
+        .add(new JsonObject().put("host", "*.Example.com").put("path", "/b").put("service", "hello"));
+    t.getJsonArray("sockets").getJsonObject(0).put("routes", routes);
+    assertEquals(List.of(
+        "f.yaml: sockets[0].routes[0].host: 'api.example.com:8080' has a port; a route's host matches whatever the"
+            + " port, so write 'api.example.com'",
+        "f.yaml: sockets[0].routes[1].host: 'caf\u00e9.com' must be ASCII; write an internationalized name in its xn--"
+            + " form, as clients send it"), problems(t));
+    routes.remove(1);
+    routes.remove(0);
+    RuntimeConfig c = ConfigParser.parse(t, "f.yaml", Map.of());
+    assertEquals("::1", c.sockets().get(0).routes().get(0).host(), "brackets off, as routing compares it");
+    assertEquals("*.example.com", c.sockets().get(0).routes().get(1).host());
+  }
+
+  @Test
   void aNameTooLongIsSaidToBeTooLong() {
     String long64 = "a".repeat(64);
     JsonObject t = minimal();

@@ -61,6 +61,7 @@ class HttpRuntimeTest {
       routes.add(new JsonObject().put("path", "/" + s).put("service", s));
     }
     routes.add(new JsonObject().put("host", "api.test").put("service", "named"));
+    routes.add(new JsonObject().put("host", "[::1]").put("service", "named")); // as a Host field writes it
     routes.add(new JsonObject().put("service", "hello"));
     config.getJsonArray("sockets").getJsonObject(0).put("routes", routes);
     config.getJsonObject("http").put("bodyTimeout", "1s");
@@ -355,6 +356,11 @@ class HttpRuntimeTest {
         .endsWith("api /x"));
     assertTrue(rt.raw("127.0.0.1", "GET /x HTTP/1.1\r\nHost: other.test\r\nConnection: close\r\n\r\n")
         .endsWith("Hello World\n"));
+    // Before: a route for host [::1] passed check and never matched (404).
+    for (String host : new String[] {"[::1]", "[::1]:8080"}) {
+      String r = rt.raw("127.0.0.1", "GET /x HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+      assertTrue(r.endsWith("api /x"), host + ": " + r);
+    }
     // "/smallish" is not under the "/small" prefix.
     assertEquals(200, rt.send(HttpRequest.newBuilder(rt.uri("/smallish"))
         .POST(HttpRequest.BodyPublishers.ofString("x".repeat(4096))).build()).statusCode());
