@@ -8,6 +8,7 @@ import dev.bulwark.worker.HandlerLoadException;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -81,6 +82,7 @@ public final class Main implements Callable<Integer> {
       }
     }
     Thread hook = new Thread(() -> {
+      exitCaller().ifPresent(log::warning);
       log.info("shutting down: not ready, no longer accepting, finishing requests in flight");
       long grace = runtime.config().http().shutdownGrace().toMillis();
       long wait = grace + 5000;
@@ -109,6 +111,41 @@ public final class Main implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     Thread.currentThread().join();
     return 0;
+  }
+
+  /**
+   * Who ended the process through {@code System.exit} or {@code Runtime.exit}, when code did (a handler, a library)
+   * rather than a signal: the thread and where it called it. Before, such a shutdown looked like a SIGTERM in the log,
+   * and only a blocked-thread report some seconds later showed its stack.
+   */
+  static java.util.Optional<String> exitCaller() {
+    for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+      StackTraceElement[] stack = e.getValue();
+      int exit = -1;
+      boolean signal = false;
+      for (int i = 0; i < stack.length; i++) {
+        String cls = stack[i].getClassName();
+        if (exit < 0 && cls.equals("java.lang.Runtime") && stack[i].getMethodName().equals("exit")) {
+          exit = i;
+        }
+        signal |= cls.equals("java.lang.Terminator") || cls.startsWith("jdk.internal.misc.Signal");
+      }
+      if (exit >= 0 && !signal) {
+        StringBuilder where = new StringBuilder("System.exit was called by thread '").append(e.getKey().getName())
+            .append("'");
+        String name = e.getKey().getName();
+        if (name.startsWith("bulwark-")) {
+          where.append(" (a worker of service '").append(name.substring(8, Math.max(8, name.lastIndexOf('-'))))
+              .append("': its handler ends every service; return an error Response instead)");
+        }
+        where.append(", the runtime shuts down; the call:");
+        for (int i = exit + 1; i < stack.length && i <= exit + 8; i++) {
+          where.append("\n    at ").append(stack[i]);
+        }
+        return java.util.Optional.of(where.toString());
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /** Prints what is wrong, each problem on its own line, and picks the exit status. */

@@ -758,6 +758,30 @@ class FatJarIT {
     }
   }
 
+  // A handler calling System.exit: before, the log read as if a SIGTERM had come, and nothing said who did it.
+  @Test
+  void aHandlerCallingSystemExitIsNamedInTheLog() throws Exception {
+    Files.writeString(tmp.resolve("Quits.java"), String.join("\n",
+        "import dev.bulwark.api.*;",
+        "public class Quits implements Handler {",
+        "  @Override public Response handle(Request request, Env env) { System.exit(3); return null; }",
+        "}",
+        ""));
+    try (RuntimeProcess bulwark = RuntimeProcess.start(tmp, List.of(), Map.of("BULWARK_HTTP_SHUTDOWNGRACE", "1s"),
+        "Quits.java", "--listen", LISTEN, "--admin", "off").awaitReady()) {
+      try {
+        get("http://127.0.0.1:" + bulwark.port("127.0.0.1") + "/");
+      } catch (java.io.IOException e) {
+        // the process ends under the request
+      }
+      bulwark.awaitExit(Duration.ofSeconds(30));
+      String log = bulwark.stdout() + bulwark.stderr();
+      assertTrue(log.contains("System.exit was called by thread 'bulwark-Quits-")
+          && log.contains("(a worker of service 'Quits': its handler ends every service")
+          && log.contains("Quits.handle(Quits.java:3)"), bulwark.describe());
+    }
+  }
+
   // --- helpers
 
   /** The line of Broken.java with the missing semicolon. */
