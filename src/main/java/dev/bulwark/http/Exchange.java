@@ -195,7 +195,8 @@ final class Exchange {
       return;
     }
     admitted = true;
-    // Released exactly once: when the answer is written, or when the connection goes away first.
+    // Released exactly once: when the answer is written, or when the connection goes away first; and, once
+    // dispatched, not before the worker is done with the request as well (workerDone).
     res.closeHandler(v -> {
       release();
       if (upload != null) {
