@@ -61,7 +61,7 @@ class HttpRuntimeTest {
       routes.add(new JsonObject().put("path", "/" + s).put("service", s));
     }
     routes.add(new JsonObject().put("host", "api.test").put("service", "named"));
-    routes.add(new JsonObject().put("host", "[::1]").put("service", "named")); // as a Host field writes it
+    routes.add(new JsonObject().put("host", "[2001:db8::1]").put("service", "named")); // as a Host field writes it
     routes.add(new JsonObject().put("service", "hello"));
     config.getJsonArray("sockets").getJsonObject(0).put("routes", routes);
     config.getJsonObject("http").put("bodyTimeout", "1s");
@@ -356,8 +356,9 @@ class HttpRuntimeTest {
         .endsWith("api /x"));
     assertTrue(rt.raw("127.0.0.1", "GET /x HTTP/1.1\r\nHost: other.test\r\nConnection: close\r\n\r\n")
         .endsWith("Hello World\n"));
-    // Before: a route for host [::1] passed check and never matched (404).
-    for (String host : new String[] {"[::1]", "[::1]:8080"}) {
+    // Before: a route for an IPv6 host such as [::1] passed check and never matched (404). Not [::1] itself here:
+    // that would take the hello answers this class expects over ::1.
+    for (String host : new String[] {"[2001:db8::1]", "[2001:db8::1]:8080"}) {
       String r = rt.raw("127.0.0.1", "GET /x HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
       assertTrue(r.endsWith("api /x"), host + ": " + r);
     }
