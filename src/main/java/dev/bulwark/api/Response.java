@@ -91,13 +91,45 @@ public final class Response {
     return redirect(location, 302);
   }
 
-  /** A redirect with status 301, 302, 303, 307 or 308, like the Fetch standard's {@code Response.redirect}. */
+  /**
+   * A redirect with status 301, 302, 303, 307 or 308, like the Fetch standard's {@code Response.redirect}.
+   * Characters outside printable ASCII in {@code location} (non-ASCII text, spaces, controls) are sent as
+   * percent-encoded UTF-8, as a browser writes such a URL; a {@code %} already there is kept.
+   */
   public static Response redirect(String location, int status) {
     if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
       throw new IllegalArgumentException("redirect status must be 301, 302, 303, 307 or 308, got " + status);
     }
-    return new Response(status, Headers.of("location", location), NO_BODY);
+    return new Response(status, Headers.of("location", percentEncodeOutsideAscii(location)), NO_BODY);
   }
+
+  private static String percentEncodeOutsideAscii(String location) {
+    Objects.requireNonNull(location, "location");
+    StringBuilder out = null;
+    for (int i = 0; i < location.length(); ) {
+      int cp = location.codePointAt(i);
+      int next = i + Character.charCount(cp);
+      if (cp > ' ' && cp < 0x7f) {
+        if (out != null) {
+          out.append((char) cp);
+        }
+      } else {
+        if (Character.isSurrogate((char) cp)) {
+          throw new IllegalArgumentException("redirect location has an unpaired surrogate at index " + i);
+        }
+        if (out == null) {
+          out = new StringBuilder(location.length() + 16).append(location, 0, i);
+        }
+        for (byte b : location.substring(i, next).getBytes(StandardCharsets.UTF_8)) {
+          out.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+        }
+      }
+      i = next;
+    }
+    return out == null ? location : out.toString();
+  }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   /** A response with this status and no body. */
   public static Response status(int status) {

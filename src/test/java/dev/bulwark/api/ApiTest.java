@@ -127,6 +127,13 @@ class ApiTest {
     assertEquals(308, redirect.status());
     assertEquals("/x", redirect.headers().get("location").orElseThrow());
     assertThrows(IllegalArgumentException.class, () -> Response.redirect("/x", 200));
+    // A Location field is bytes: text outside printable ASCII goes as UTF-8, percent-encoded, as a browser's URL
+    // parser writes it. Before: é went as the raw Latin-1 byte 0xE9 and 日 was refused as "not a byte".
+    assertEquals("/caf%C3%A9?q=%C3%BC%20x#%E6%97%A5",
+        Response.redirect("/café?q=ü x#日").headers().get("location").orElseThrow());
+    assertEquals("https://example.com/a%0D%0Ab?%25ok",
+        Response.redirect("https://example.com/a\r\nb?%25ok").headers().get("location").orElseThrow());
+    assertThrows(IllegalArgumentException.class, () -> Response.redirect("/\ud800"));
     assertThrows(IllegalArgumentException.class, () -> Response.status(600));
     for (int interim : new int[] {100, 101, 103, 199}) { // interim answers, never a final one
       assertThrows(IllegalArgumentException.class, () -> Response.status(interim), String.valueOf(interim));
