@@ -133,7 +133,7 @@ public final class Request {
     return new JsonArray(text());
   }
 
-  /** The client's address as {@code ip:port} ({@code [v6]:port} for IPv6). */
+  /** The client's address as {@code ip:port} ({@code [v6]:port} for IPv6, in RFC 5952 form: {@code [::1]:51234}). */
   public String clientAddress() {
     return clientAddress;
   }

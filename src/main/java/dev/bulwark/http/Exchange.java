@@ -8,6 +8,7 @@ import dev.bulwark.dispatch.Outcome;
 import dev.bulwark.observe.ServiceMeters;
 import dev.bulwark.worker.WorkerVerticle;
 import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -630,6 +631,17 @@ final class Exchange {
       return "";
     }
     String host = address.host();
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.port();
+    return (host.indexOf(':') >= 0 ? "[" + rfc5952(host) + "]" : host) + ":" + address.port();
+  }
+
+  /** {@code 0:0:0:0:0:0:0:1} (Java's form) as {@code ::1}; a scope ({@code %eth0}) is kept. */
+  static String rfc5952(String v6) {
+    int scope = v6.indexOf('%');
+    String ip = scope < 0 ? v6 : v6.substring(0, scope);
+    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(ip);
+    if (bytes == null || bytes.length != 16) {
+      return v6;
+    }
+    return NetUtil.bytesToIpAddress(bytes) + (scope < 0 ? "" : v6.substring(scope));
   }
 }

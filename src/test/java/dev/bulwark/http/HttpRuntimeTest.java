@@ -333,6 +333,10 @@ class HttpRuntimeTest {
     assertEquals("mixed-case", json.getString("xTest"));
     assertEquals("abc", json.getString("id"));
     assertTrue(json.getString("client").startsWith("127.0.0.1:"), json.getString("client"));
+    // IPv6 in its RFC 5952 form, as logs, ss and every proxy write it. Before: [0:0:0:0:0:0:0:1]:port.
+    String v6 = new JsonObject(rt.send(HttpRequest.newBuilder(URI.create("http://[::1]:" + rt.port() + "/async/x"))
+        .build()).body()).getString("client");
+    assertTrue(v6.matches("\\[::1]:[0-9]+"), v6);
   }
 
   @Test
