@@ -13,11 +13,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Logger;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** The options that say what to serve, shared by the run command and {@code check}. */
 final class ConfigOptions {
+  private static final Logger LOG = Logger.getLogger(ConfigOptions.class.getName());
+
   @Parameters(arity = "0..1", paramLabel = "HANDLER_FILE",
       description = "Serve just this handler (e.g. verticles/Hello.java) with default settings.")
   Path handlerFile;
@@ -188,6 +191,12 @@ final class ConfigOptions {
           if (services.getValue(i) instanceof JsonObject service && (service.getValue("bindings") == null
               || service.getValue("bindings") instanceof JsonObject)) {
             JsonObject bindings = service.getValue("bindings") instanceof JsonObject b ? b : new JsonObject();
+            // Replacing a text binding is what --var is for; a secret or a service binding turned into text is
+            // more likely a clash of names, so it is said (without either value).
+            if (bindings.getValue(name) instanceof JsonObject old && old.size() == 1 && !old.containsKey("text")) {
+              LOG.warning("--var " + name + " replaces service '" + service.getValue("name") + "''s "
+                  + old.fieldNames().iterator().next() + " binding " + name + " with text");
+            }
             service.put("bindings", bindings.put(name, new JsonObject(Map.of("text", value))));
             setBy.put("services[" + i + "].bindings." + name + ".text", "--var");
           }

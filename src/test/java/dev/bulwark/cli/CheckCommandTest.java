@@ -8,6 +8,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -53,6 +58,42 @@ class CheckCommandTest {
   /** The good configuration with one invalid value. */
   private Path bad() throws Exception {
     return Files.writeString(dir.resolve("bad.yaml"), GOOD + "    instances: 0\n");
+  }
+
+  @Test
+  void aVarThatReplacesABindingOfAnotherKindIsSaidInTheLog() throws Exception {
+    Path conf = Files.writeString(dir.resolve("kinds.yaml"), GOOD + """
+            bindings:
+              TOKEN: { secret: PATH }
+              OTHER: { service: hello }
+              NAME: { text: configured }
+        """);
+    List<String> logged = new ArrayList<>();
+    Handler h = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        logged.add(r.getLevel() + " " + r.getMessage());
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    Logger log = Logger.getLogger(ConfigOptions.class.getName());
+    log.addHandler(h);
+    try {
+      Run r = run("check", "--config", conf.toString(), "--var", "TOKEN=s3cr3t-value", "--var", "OTHER=x",
+          "--var", "NAME=y");
+      assertEquals(0, r.status(), r.describe());
+    } finally {
+      log.removeHandler(h);
+    }
+    // Before: silent, and env.OTHER.fetch was gone at run time. Replacing a text binding is what --var is for.
+    assertEquals(List.of(
+        "WARNING --var TOKEN replaces service 'hello''s secret binding TOKEN with text",
+        "WARNING --var OTHER replaces service 'hello''s service binding OTHER with text"), logged);
   }
 
   @Test
