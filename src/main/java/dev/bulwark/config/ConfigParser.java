@@ -2,6 +2,7 @@ package dev.bulwark.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -395,8 +396,8 @@ public final class ConfigParser {
     String prefix = "/";
     if (r.containsKey("path")) {
       if (r.getValue("path") instanceof String p && p.startsWith("/")) {
-        prefix = p;
-        if (!PATH_PREFIX.matcher(p).matches()) {
+        prefix = normalizedPrefix(p);
+        if (!PATH_PREFIX.matcher(prefix).matches()) {
           problem(path + ".path", "'" + p + "' can never match a request: a path prefix has only the characters of"
               + " a URL path (letters, digits, / and -._~!$&'()*+,;=:@), a '%' only before two hex digits");
         }
@@ -405,6 +406,46 @@ public final class ConfigParser {
       }
     }
     return new RouteConfig(host, prefix, service);
+  }
+
+  /**
+   * A path prefix in the form a request path is matched in (vertx-web's normalized path, RFC 3986, 6.2.2): an
+   * unreserved character percent-encoded ({@code %7E}) as itself ({@code ~}), any other encoding with upper-case hex
+   * digits, and a non-ASCII character as its percent-encoded UTF-8, which is how a browser sends it. Anything else is
+   * left for the check that follows, so that the problem quotes what was written.
+   */
+  static String normalizedPrefix(String p) {
+    StringBuilder out = new StringBuilder(p.length() + 8);
+    for (int i = 0; i < p.length(); ) {
+      int c = p.codePointAt(i);
+      if (c == '%' && i + 2 < p.length() && isHex(p.charAt(i + 1)) && isHex(p.charAt(i + 2))) {
+        int b = Character.digit(p.charAt(i + 1), 16) * 16 + Character.digit(p.charAt(i + 2), 16);
+        if (b < 0x80 && (Character.isLetterOrDigit(b) || b == '-' || b == '.' || b == '_' || b == '~')) {
+          out.append((char) b);
+        } else {
+          out.append('%').append(p.substring(i + 1, i + 3).toUpperCase(Locale.ROOT));
+        }
+        i += 3;
+        continue;
+      }
+      if (c >= 0x80 && !Character.isSurrogate((char) c) && !Character.isISOControl(c)
+          && !Character.isWhitespace(c) && !Character.isSpaceChar(c)) {
+        for (byte b : Character.toString(c).getBytes(StandardCharsets.UTF_8)) {
+          out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+              .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+        }
+      } else if (c >= 0x80) {
+        return p; // a space, control or broken character: refused as written
+      } else {
+        out.append((char) c);
+      }
+      i += Character.charCount(c);
+    }
+    return out.toString();
+  }
+
+  private static boolean isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   private HttpConfig http(JsonObject tree) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * Listens on a socket's addresses and serves HTTP on an event loop: each request becomes an {@link Exchange}, which
@@ -188,6 +189,7 @@ public final class HttpServerVerticle extends VerticleBase {
       ServiceGate gate = services.get(r.service());
       // "/api" covers /api and /api/..., never /apix: vertx-web's "/api/*" matches exactly that.
       var route = r.pathPrefix().equals("/") ? router.route()
+          : r.pathPrefix().indexOf('%') >= 0 ? router.routeWithRegex(prefixPattern(r.pathPrefix()))
           : router.route(r.pathPrefix().endsWith("/") ? r.pathPrefix() + "*" : r.pathPrefix() + "/*");
       if (r.host() != null) {
         route.virtualHost(r.host());
@@ -196,6 +198,30 @@ public final class HttpServerVerticle extends VerticleBase {
     }
     router.route().handler(ctx -> Exchange.notFound(ctx.request(), unrouted));
     return router;
+  }
+
+  /**
+   * The requests under a prefix with percent-encodings (normalized by the config: upper-case hex): vertx-web's
+   * normalized request path keeps the client's case of hex digits ({@code %c3%a9} from one, {@code %C3%A9} from
+   * another), and RFC 3986, 6.2.2.1 makes them the same, so each encoding matches in either case.
+   */
+  static String prefixPattern(String prefix) {
+    StringBuilder re = new StringBuilder();
+    int from = 0;
+    for (int pct = prefix.indexOf('%'); pct >= 0; pct = prefix.indexOf('%', from)) {
+      if (pct > from) {
+        re.append(Pattern.quote(prefix.substring(from, pct)));
+      }
+      re.append('%');
+      for (char h : prefix.substring(pct + 1, pct + 3).toCharArray()) {
+        re.append(Character.isDigit(h) ? String.valueOf(h) : "[" + h + Character.toLowerCase(h) + "]");
+      }
+      from = pct + 3;
+    }
+    if (from < prefix.length()) {
+      re.append(Pattern.quote(prefix.substring(from)));
+    }
+    return re.append(prefix.endsWith("/") ? ".*" : "(?:/.*)?").toString();
   }
 
   @Override

@@ -163,6 +163,32 @@ class ConfigParserTest {
   }
 
   @Test
+  void pathPrefixesAreNormalizedAsRequestPathsAre() {
+    JsonObject t = minimal();
+    t.getJsonArray("sockets").getJsonObject(0).put("routes", new JsonArray()
+        .add(new JsonObject().put("path", "/b%7e").put("service", "hello"))
+        .add(new JsonObject().put("path", "/caf%c3%a9").put("service", "hello"))
+        .add(new JsonObject().put("path", "/日本/").put("service", "hello"))
+        .add(new JsonObject().put("path", "/a%2fb").put("service", "hello"))
+        .add(new JsonObject().put("service", "hello")));
+    // Before: /b%7e could match nothing (a request's %7E arrives as ~), and /日本/ was refused as "can never match".
+    assertEquals(List.of("/b~", "/caf%C3%A9", "/%E6%97%A5%E6%9C%AC/", "/a%2Fb", "/"),
+        ConfigParser.parse(t, "f.yaml", Map.of()).sockets().get(0).routes().stream().map(RouteConfig::pathPrefix)
+            .toList());
+    JsonObject same = minimal();
+    same.getJsonArray("sockets").getJsonObject(0).put("routes", new JsonArray()
+        .add(new JsonObject().put("path", "/x~").put("service", "hello"))
+        .add(new JsonObject().put("path", "/x%7E").put("service", "hello"))
+        .add(new JsonObject().put("path", "/é").put("service", "hello"))
+        .add(new JsonObject().put("path", "/%c3%a9").put("service", "hello")));
+    assertEquals(List.of(
+        "f.yaml: sockets[0].routes[1]: matches the same requests as routes[0] (host any, path /x~), which would always"
+            + " win",
+        "f.yaml: sockets[0].routes[3]: matches the same requests as routes[2] (host any, path /%C3%A9), which would"
+            + " always win"), problems(same));
+  }
+
+  @Test
   void httpTimeoutsCannotBeZero() {
     JsonObject t = minimal().put("http", new JsonObject().put("bodyTimeout", "0").put("idleTimeout", "0ms"));
     assertEquals(List.of(

@@ -61,6 +61,8 @@ class HttpRuntimeTest {
       routes.add(new JsonObject().put("path", "/" + s).put("service", s));
     }
     routes.add(new JsonObject().put("host", "api.test").put("service", "named"));
+    routes.add(new JsonObject().put("path", "/caf%c3%a9").put("service", "named"));
+    routes.add(new JsonObject().put("path", "/tilde%7e").put("service", "named"));
     routes.add(new JsonObject().put("host", "[2001:db8::1]").put("service", "named")); // as a Host field writes it
     routes.add(new JsonObject().put("service", "hello"));
     config.getJsonArray("sockets").getJsonObject(0).put("routes", routes);
@@ -365,6 +367,18 @@ class HttpRuntimeTest {
     for (String host : new String[] {"[2001:db8::1]", "[2001:db8::1]:8080"}) {
       String r = rt.raw("127.0.0.1", "GET /x HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
       assertTrue(r.endsWith("api /x"), host + ": " + r);
+    }
+    // Percent-encodings compare as RFC 3986, 6.2.2 has it: hex digits in either case, an unreserved character
+    // encoded or not. Before: /caf%C3%A9 missed a route written /caf%c3%a9, and /tilde%7e matched nothing at all.
+    for (String target : new String[] {"/caf%C3%A9", "/caf%c3%a9/x", "/caf%C3%a9/", "/tilde~/y", "/tilde%7E",
+        "/tilde%7e"}) {
+      String r = rt.raw("127.0.0.1", "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      assertTrue(r.endsWith("api " + target.replace("%7E", "~").replace("%7e", "~")) || r.endsWith("api " + target),
+          target + ": " + r);
+    }
+    for (String target : new String[] {"/caf%C3%A9s", "/cafe", "/caf%C3%A8", "/tilde%7Ex"}) {
+      String r = rt.raw("127.0.0.1", "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      assertTrue(r.endsWith("Hello World\n"), target + ": " + r);
     }
     // "/smallish" is not under the "/small" prefix.
     assertEquals(200, rt.send(HttpRequest.newBuilder(rt.uri("/smallish"))
