@@ -83,6 +83,7 @@ public final class Main implements Callable<Integer> {
     }
     Thread hook = new Thread(() -> {
       exitCaller().ifPresent(log::warning);
+      stopAtOnceOnSecondSignal(log);
       log.info("shutting down: not ready, no longer accepting, finishing requests in flight");
       long grace = runtime.config().http().shutdownGrace().toMillis();
       long wait = grace + 5000;
@@ -101,16 +102,39 @@ public final class Main implements Callable<Integer> {
       // A JVM ended by a signal exits with 128 + the signal (143, 130) even when every hook ran to the end; the
       // status promised is 0 for a clean shutdown and 1 for one that was not. Nothing of the runtime is left to
       // stop, so the other hooks (logging's reset) have nothing to do either: flush and end here.
-      for (java.util.logging.Handler h : Logger.getLogger("").getHandlers()) {
-        h.flush();
-      }
-      System.out.flush();
-      System.err.flush();
-      Runtime.getRuntime().halt(status);
+      flushAndHalt(status);
     }, "bulwark-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     Thread.currentThread().join();
     return 0;
+  }
+
+  /**
+   * From now on (the graceful shutdown has begun), SIGTERM or SIGINT ends the process at once with status 1, as a
+   * second Ctrl-C does for most servers; the JVM would otherwise ignore it without a word while the requests in
+   * flight are waited for (up to {@code http.shutdownGrace}).
+   */
+  private static void stopAtOnceOnSecondSignal(Logger log) {
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+          log.warning("second signal (SIG" + name + ") while shutting down: stopping now, requests in flight cut"
+              + " off");
+          flushAndHalt(FAILED);
+        });
+      } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        // the signal is not handled here (-Xrs, a platform without it): it keeps the JVM's handling
+      }
+    }
+  }
+
+  private static void flushAndHalt(int status) {
+    for (java.util.logging.Handler h : Logger.getLogger("").getHandlers()) {
+      h.flush();
+    }
+    System.out.flush();
+    System.err.flush();
+    Runtime.getRuntime().halt(status);
   }
 
   /**

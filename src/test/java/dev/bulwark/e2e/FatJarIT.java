@@ -758,6 +758,42 @@ class FatJarIT {
     }
   }
 
+  // A second SIGTERM (or Ctrl-C) while requests in flight are being waited for stops at once, as a second Ctrl-C
+  // does for most servers. Before: ignored without a word, and the process waited out the whole grace.
+  @Test
+  void aSecondSigtermStopsAtOnceAndSaysSo() throws Exception {
+    Files.writeString(tmp.resolve("Stuck.java"), String.join("\n",
+        "import dev.bulwark.api.*;",
+        "public class Stuck implements Handler {",
+        "  @Override public Response handle(Request request, Env env) throws Exception {",
+        "    Thread.sleep(120_000); return Response.text(\"late\\n\");",
+        "  }",
+        "}",
+        ""));
+    try (RuntimeProcess bulwark = RuntimeProcess.start(tmp, List.of(), Map.of("BULWARK_HTTP_SHUTDOWNGRACE", "60s"),
+        "Stuck.java", "--listen", LISTEN, "--admin", "off").awaitReady()) {
+      var stuck = http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bulwark.port("127.0.0.1")
+          + "/")).build(), HttpResponse.BodyHandlers.ofString());
+      Thread.sleep(500); // the request is at its worker
+      bulwark.sigterm();
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!bulwark.stdout().contains("shutting down") && System.nanoTime() < until) {
+        Thread.sleep(50);
+      }
+      assertTrue(bulwark.stdout().contains("shutting down"), bulwark.describe());
+      Thread.sleep(500);
+      assertTrue(bulwark.process().isAlive(), "the first SIGTERM waits for the request in flight" + bulwark.describe());
+      bulwark.sigterm();
+      assertTrue(bulwark.process().waitFor(10, TimeUnit.SECONDS), "still running after a second SIGTERM"
+          + bulwark.describe());
+      bulwark.awaitExit(Duration.ofSeconds(5));
+      assertEquals(1, bulwark.exitValue(), "not a clean shutdown" + bulwark.describe());
+      assertTrue(bulwark.stdout().contains("second signal (SIGTERM) while shutting down: stopping now, requests in"
+          + " flight cut off"), bulwark.describe());
+      stuck.cancel(true);
+    }
+  }
+
   // A handler calling System.exit: before, the log read as if a SIGTERM had come, and nothing said who did it.
   @Test
   void aHandlerCallingSystemExitIsNamedInTheLog() throws Exception {
