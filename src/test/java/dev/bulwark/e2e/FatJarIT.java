@@ -746,11 +746,8 @@ class FatJarIT {
         ""));
     try (RuntimeProcess bulwark = RuntimeProcess.start(tmp, "SlowToStart.java", "--listen", LISTEN, "--admin",
         ADMIN)) {
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!bulwark.stdout().contains("admin on") && System.nanoTime() < until) {
-        Thread.sleep(50); // the handlers compiled, the admin listener is up: the workers are starting
-      }
-      assertTrue(bulwark.stdout().contains("admin on"), bulwark.describe());
+      // the handlers compiled, the admin listener is up: the workers are starting
+      assertTrue(bulwark.awaitStdout("admin on", Duration.ofSeconds(30)), bulwark.describe());
       bulwark.sigterm();
       assertTrue(bulwark.process().waitFor(15, TimeUnit.SECONDS), "still running after SIGTERM" + bulwark.describe());
       bulwark.awaitExit(Duration.ofSeconds(5));
@@ -776,11 +773,7 @@ class FatJarIT {
           + "/")).build(), HttpResponse.BodyHandlers.ofString());
       Thread.sleep(500); // the request is at its worker
       bulwark.sigterm();
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!bulwark.stdout().contains("shutting down") && System.nanoTime() < until) {
-        Thread.sleep(50);
-      }
-      assertTrue(bulwark.stdout().contains("shutting down"), bulwark.describe());
+      assertTrue(bulwark.awaitStdout("shutting down", Duration.ofSeconds(10)), bulwark.describe());
       Thread.sleep(500);
       assertTrue(bulwark.process().isAlive(), "the first SIGTERM waits for the request in flight" + bulwark.describe());
       bulwark.sigterm();

@@ -140,6 +140,11 @@ final class RuntimeProcess implements AutoCloseable {
     return this;
   }
 
+  /** Whether the process printed {@code line} to stdout within {@code timeout} (false at once if it exited). */
+  boolean awaitStdout(String line, Duration timeout) {
+    return stdout.await(text -> text.contains(line), process, timeout);
+  }
+
   /** Waits for the process to exit by itself and returns its status; fails (and kills it) if it is late. */
   int awaitExit(Duration timeout) {
     try {
