@@ -114,7 +114,7 @@ public final class Response {
           out.append((char) cp);
         }
       } else {
-        if (Character.isSurrogate((char) cp)) {
+        if (Character.getType(cp) == Character.SURROGATE) { // unpaired: a pair is one code point
           throw new IllegalArgumentException("redirect location has an unpaired surrogate at index " + i);
         }
         if (out == null) {

@@ -428,7 +428,7 @@ public final class ConfigParser {
         i += 3;
         continue;
       }
-      if (c >= 0x80 && !Character.isSurrogate((char) c) && !Character.isISOControl(c)
+      if (c >= 0x80 && Character.getType(c) != Character.SURROGATE && !Character.isISOControl(c)
           && !Character.isWhitespace(c) && !Character.isSpaceChar(c)) {
         for (byte b : Character.toString(c).getBytes(StandardCharsets.UTF_8)) {
           out.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))

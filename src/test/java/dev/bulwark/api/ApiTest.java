@@ -134,6 +134,8 @@ class ApiTest {
     assertEquals("https://example.com/a%0D%0Ab?%25ok",
         Response.redirect("https://example.com/a\r\nb?%25ok").headers().get("location").orElseThrow());
     assertThrows(IllegalArgumentException.class, () -> Response.redirect("/\ud800"));
+    // U+1D800, outside the BMP, whose low 16 bits look like a surrogate: before, refused as "unpaired".
+    assertEquals("/%F0%9D%A0%80", Response.redirect("/\ud836\udc00").headers().get("location").orElseThrow());
     assertThrows(IllegalArgumentException.class, () -> Response.status(600));
     for (int interim : new int[] {100, 101, 103, 199}) { // interim answers, never a final one
       assertThrows(IllegalArgumentException.class, () -> Response.status(interim), String.valueOf(interim));

@@ -170,9 +170,10 @@ class ConfigParserTest {
         .add(new JsonObject().put("path", "/caf%c3%a9").put("service", "hello"))
         .add(new JsonObject().put("path", "/日本/").put("service", "hello"))
         .add(new JsonObject().put("path", "/a%2fb").put("service", "hello"))
+        .add(new JsonObject().put("path", "/\ud836\udc00").put("service", "hello")) // U+1D800, outside the BMP
         .add(new JsonObject().put("service", "hello")));
     // Before: /b%7e could match nothing (a request's %7E arrives as ~), and /日本/ was refused as "can never match".
-    assertEquals(List.of("/b~", "/caf%C3%A9", "/%E6%97%A5%E6%9C%AC/", "/a%2Fb", "/"),
+    assertEquals(List.of("/b~", "/caf%C3%A9", "/%E6%97%A5%E6%9C%AC/", "/a%2Fb", "/%F0%9D%A0%80", "/"),
         ConfigParser.parse(t, "f.yaml", Map.of()).sockets().get(0).routes().stream().map(RouteConfig::pathPrefix)
             .toList());
     JsonObject same = minimal();
